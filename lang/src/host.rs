@@ -1,0 +1,64 @@
+//! The host trait: everything a script does outside the language goes through it.
+//!
+//! The language knows nothing about IRC or windows. `/echo`, `$me`, `/msg`, `$chan` and every
+//! command or identifier the registry does not define are passed to the host, which may refuse.
+
+use crate::value::Value;
+
+/// What a script can reach outside the language.
+pub trait Host {
+    /// Shows `text` in `window` (`"active"`, `"status"`, a channel, a nick or `@name`).
+    fn echo(&mut self, window: &str, text: &str);
+
+    /// An identifier the language does not define (`$me`, `$chan`, `$nick(#,1)`).
+    /// `None` means the host does not know it either.
+    fn identifier(&mut self, _name: &str, _args: &[Value], _prop: Option<&str>) -> Option<Result<Value, String>> {
+        None
+    }
+
+    /// A command the language does not define (`/msg`, `/join`, `/mode`), with its evaluated
+    /// argument text. `None` means the host does not know it either.
+    fn command(&mut self, _name: &str, _args: &str, _silent: bool) -> Option<Result<(), String>> {
+        None
+    }
+
+    /// Current time in milliseconds since 1970-01-01 UTC (the host owns the clock so tests
+    /// can freeze it).
+    fn now_ms(&mut self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+    }
+
+    /// Milliseconds since the client started (`$ticks`).
+    fn ticks_ms(&mut self) -> i64 {
+        self.now_ms()
+    }
+}
+
+/// A host with no network and no windows: echoes are collected in order.
+/// Used by `rustirc eval`, `rustirc run` and the tests.
+#[derive(Debug, Default)]
+pub struct RecordingHost {
+    /// Every echoed line as `(window, text)`.
+    pub lines: Vec<(String, String)>,
+    /// Every command passed through as `(name, args)`.
+    pub commands: Vec<(String, String)>,
+    /// When set, the clock reads this instead of the system time.
+    pub fixed_now_ms: Option<i64>,
+}
+
+impl Host for RecordingHost {
+    fn echo(&mut self, window: &str, text: &str) {
+        self.lines.push((window.to_string(), text.to_string()));
+    }
+
+    fn now_ms(&mut self) -> i64 {
+        match self.fixed_now_ms {
+            Some(t) => t,
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0)),
+        }
+    }
+}

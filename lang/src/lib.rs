@@ -1,0 +1,19 @@
+//! `rustirc-lang`: the mSL scripting language.
+//!
+//! Source text is parsed by `rustirc-syntax`, compiled to bytecode by `rustirc-compiler`, linked
+//! against loaded aliases and the built-in [`registry`], and run by the VM under [`Limits`].
+//! This crate knows nothing about IRC, windows or the network: everything outside the language
+//! goes through the [`Host`] trait.
+
+pub mod calc;
+pub mod error;
+pub mod host;
+pub mod registry;
+pub mod state;
+pub mod value;
+pub mod wild;
+
+pub use error::{RunError, RunErrorKind, RunResult};
+pub use host::{Host, RecordingHost};
+pub use state::{Limits, State};
+pub use value::Value;

@@ -1,0 +1,6 @@
+//! file commands.
+
+use crate::registry::CommandSpec;
+
+/// The file family table.
+pub const COMMANDS: &[CommandSpec] = &[];

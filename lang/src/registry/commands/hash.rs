@@ -1,0 +1,6 @@
+//! hash commands.
+
+use crate::registry::CommandSpec;
+
+/// The hash family table.
+pub const COMMANDS: &[CommandSpec] = &[];

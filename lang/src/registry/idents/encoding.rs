@@ -1,0 +1,6 @@
+//! encoding identifiers.
+
+use crate::registry::IdentSpec;
+
+/// The encoding family table.
+pub const IDENTS: &[IdentSpec] = &[];

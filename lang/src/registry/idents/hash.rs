@@ -1,0 +1,6 @@
+//! hash identifiers.
+
+use crate::registry::IdentSpec;
+
+/// The hash family table.
+pub const IDENTS: &[IdentSpec] = &[];

@@ -1,0 +1,6 @@
+//! math identifiers.
+
+use crate::registry::IdentSpec;
+
+/// The math family table.
+pub const IDENTS: &[IdentSpec] = &[];

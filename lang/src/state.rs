@@ -1,0 +1,249 @@
+//! Interpreter state shared by every run: limits and fuel, global variables, hash tables,
+//! regex results, the sandbox folder for file access.
+//!
+//! This module holds data and its invariants; it runs no script code.
+
+use crate::error::{RunErrorKind, RunResult};
+use crate::value::Value;
+use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Every limit on a script run, in one place. `0` means "no limit" for every field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Instruction budget per run (one command typed, one event, one timer firing). Charged at
+    /// loop back-edges, alias calls and in proportion inside costly built-ins. Stops
+    /// `while (1) { }`; the default lets a 50-million-iteration loop finish.
+    pub instructions: u64,
+    /// Deepest alias call chain. Stops runaway recursion before the native stack does.
+    pub call_depth: u32,
+    /// Longest string a script may build, in bytes. Stops `%x = %x $+ %x` doubling bombs.
+    pub string_len: usize,
+    /// Most items in one hash table. Stops `hadd` loops from eating memory.
+    pub table_items: usize,
+    /// Most hash tables alive at once.
+    pub tables: usize,
+    /// Wall-clock time per run in milliseconds, checked every 2^14 fuel units.
+    pub wall_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            instructions: 200_000_000,
+            call_depth: 1000,
+            string_len: 16 * 1024 * 1024,
+            table_items: 10_000_000,
+            tables: 10_000,
+            wall_ms: 0,
+        }
+    }
+}
+
+/// How often (in fuel units) the wall clock and the cancel flag are checked.
+pub const WATCHDOG_EVERY: u64 = 1 << 14;
+
+/// A global variable table keyed by case-folded name (without `%`), in creation order.
+#[derive(Default, Debug)]
+pub struct Globals {
+    map: IndexMap<Box<str>, (Box<str>, Value), FxBuildHasher>,
+}
+
+impl Globals {
+    /// The value of `%name`, if set.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(fold(name).as_ref()).map(|(_, v)| v)
+    }
+
+    /// A mutable slot for `%name`, if set.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.map.get_mut(fold(name).as_ref()).map(|(_, v)| v)
+    }
+
+    /// Sets `%name` (creating it).
+    pub fn set(&mut self, name: &str, v: Value) {
+        let key = fold(name);
+        if let Some(slot) = self.map.get_mut(key.as_ref()) {
+            slot.1 = v;
+        } else {
+            self.map.insert(key.into(), (name.into(), v));
+        }
+    }
+
+    /// Removes `%name`; returns whether it existed.
+    pub fn unset(&mut self, name: &str) -> bool {
+        self.map.shift_remove(fold(name).as_ref()).is_some()
+    }
+
+    /// Every `(name, value)` in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.map.values().map(|(n, v)| (n.as_ref(), v))
+    }
+
+    /// Names (as written when created) matching `pred`.
+    pub fn names_matching(&self, mut pred: impl FnMut(&str) -> bool) -> Vec<String> {
+        self.map.values().filter(|(n, _)| pred(n)).map(|(n, _)| n.to_string()).collect()
+    }
+
+    /// Removes every variable.
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    /// Number of variables.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// mIRC names are case-insensitive for A–Z; folds ASCII letters only (fast path), borrowing
+/// when the name is already lower-case.
+pub fn fold(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// One hash table: case-folded item → (item as written, data), insertion-ordered so
+/// `$hget(t,N).item` is O(1). Deleting moves the last item into the hole (mIRC's own bucket
+/// order is not emulated; scripts must not rely on order).
+#[derive(Default, Debug)]
+pub struct HashTable {
+    /// The table's name as created.
+    pub name: String,
+    /// The size hint given to `hmake`.
+    pub size: usize,
+    /// Items.
+    pub items: IndexMap<Box<str>, (Box<str>, Value), FxBuildHasher>,
+}
+
+/// All hash tables, by case-folded name.
+#[derive(Default, Debug)]
+pub struct HashTables {
+    /// Tables in creation order.
+    pub tables: IndexMap<Box<str>, HashTable, FxBuildHasher>,
+}
+
+impl HashTables {
+    /// The table `name`, if it exists.
+    pub fn get(&self, name: &str) -> Option<&HashTable> {
+        self.tables.get(fold(name).as_ref())
+    }
+
+    /// The table `name` for changes, if it exists.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut HashTable> {
+        self.tables.get_mut(fold(name).as_ref())
+    }
+}
+
+/// The captures of one `$regex` call, kept under a name for `$regml`.
+#[derive(Clone, Debug, Default)]
+pub struct RegexResult {
+    /// Every captured group of every match, in order: (text, 1-based char position, group no).
+    pub groups: Vec<(String, usize, usize)>,
+    /// Per match, its groups (for `$regmlex`).
+    pub matches: Vec<Vec<(String, usize)>>,
+}
+
+/// Compiled regular expression: the fast `regex` engine where it can, `fancy-regex` for
+/// look-around and back-references.
+#[derive(Debug)]
+pub enum Compiled {
+    /// Plain `regex` crate.
+    Fast(regex::Regex),
+    /// `fancy-regex` for PCRE features.
+    Fancy(fancy_regex::Regex),
+}
+
+/// A compiled pattern plus mIRC's own modifiers.
+#[derive(Debug)]
+pub struct CompiledRegex {
+    /// The engine.
+    pub re: Compiled,
+    /// `g`: find every match.
+    pub global: bool,
+    /// `S`: strip control codes from the subject first.
+    pub strip: bool,
+}
+
+/// Interpreter state shared by every run.
+#[derive(Default)]
+pub struct State {
+    /// The limits in force.
+    pub limits: Limits,
+    /// Fuel left in this run; reset by [`State::begin_run`].
+    pub fuel: u64,
+    /// Fuel spent since the last watchdog check.
+    pub since_watchdog: u64,
+    /// Start of the current run, in host milliseconds (for `wall_ms`).
+    pub run_started_ms: i64,
+    /// Global variables.
+    pub globals: Globals,
+    /// Hash tables.
+    pub hashes: HashTables,
+    /// Named `$regex` results (the 50 most recent names are kept).
+    pub regex_results: IndexMap<Box<str>, RegexResult, FxBuildHasher>,
+    /// Compiled regexes by pattern text.
+    pub regex_cache: FxHashMap<Box<str>, Rc<CompiledRegex>>,
+    /// `$v1` / `$v2`: the operands of the last comparison.
+    pub v1: Value,
+    /// See `v1`.
+    pub v2: Value,
+    /// `$result`: what the last alias called as a command returned.
+    pub result: Value,
+    /// Folder that file identifiers and commands are confined to (`$mircdir`, `$scriptdir`).
+    /// `None` refuses all file access.
+    pub files_root: Option<PathBuf>,
+    /// Line number of the last `$read` match (`$readn`).
+    pub readn: i64,
+}
+
+impl State {
+    /// A fresh state with the given limits.
+    pub fn new(limits: Limits) -> State {
+        State { limits, ..State::default() }
+    }
+
+    /// Starts a new run: full fuel.
+    pub fn begin_run(&mut self, now_ms: i64) {
+        self.fuel = if self.limits.instructions == 0 { u64::MAX } else { self.limits.instructions };
+        self.since_watchdog = 0;
+        self.run_started_ms = now_ms;
+    }
+
+    /// Spends `units` of fuel. The only place fuel is spent besides the VM's back-edge fast path.
+    pub fn charge(&mut self, units: usize) -> RunResult<()> {
+        let units = units as u64;
+        if self.fuel < units {
+            self.fuel = 0;
+            return Err(RunErrorKind::Limit {
+                what: "too many instructions",
+                limit: self.limits.instructions,
+                place: String::new(),
+            });
+        }
+        self.fuel -= units;
+        Ok(())
+    }
+
+    /// Checks the string limit for a value about to be stored.
+    pub fn check_len(&self, len: usize) -> RunResult<()> {
+        if self.limits.string_len != 0 && len > self.limits.string_len {
+            return Err(RunErrorKind::Limit {
+                what: "string too long",
+                limit: self.limits.string_len as u64,
+                place: String::new(),
+            });
+        }
+        Ok(())
+    }
+}
