@@ -1,0 +1,63 @@
+//! Parser tests: every script form loads without errors, broken items give one located
+//! diagnostic each and the good items around them still load.
+
+use crate::ast::{Item, Part, Stmt};
+use crate::parse_text;
+
+fn errors(src: &str) -> Vec<String> {
+    let p = parse_text(src);
+    p.diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .map(|d| {
+            let l = crate::diag::locate(&p.prepared, d);
+            format!("{}:{}: {}", l.line, l.col, l.message)
+        })
+        .collect()
+}
+
+#[test]
+fn aliases_in_every_form() {
+    let src = "alias greet echo -a Hello $1 | echo -a bye\nalias -l helper { return $1 * 2 }\nalias big {\n  var %x = 1\n  if (%x == 1) { echo -a one }\n  elseif (%x == 2) echo -a two\n  else {\n    echo -a other\n  }\n  while (%x < 3) inc %x\n}\n";
+    let p = parse_text(src);
+    assert!(errors(src).is_empty(), "{:?}", errors(src));
+    assert_eq!(p.items.len(), 3);
+    let Item::Alias(a) = &p.items[2].item else { panic!() };
+    assert_eq!(a.name, "big");
+    assert!(matches!(a.body[1], Stmt::If { ref arms, otherwise: Some(_), .. } if arms.len() == 2));
+}
+
+#[test]
+fn events_with_fields() {
+    let src = "on *:TEXT:!hi*:#:msg # hi $nick\non $*:TEXT:/^!roll (\\d+)$/i:#:{\n  msg # $regml(1)\n}\non me:*:JOIN:#:echo # I joined\non ^*:QUIT:haltdef\nctcp *:VERSION:ctcpreply $nick VERSION x\nctcp *:PING:*:halt\nraw 433:*:nick $me $+ _\n";
+    assert!(errors(src).is_empty(), "{:?}", errors(src));
+    let p = parse_text(src);
+    assert_eq!(p.items.len(), 7);
+}
+
+#[test]
+fn broken_items_are_located_and_others_load() {
+    let src = "alias good echo ok\nalias broken {\n  echo missing brace\nalias after echo still here\non *:TEXT\n";
+    let e = errors(src);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(e[0].starts_with("2:1: unbalanced braces in alias 'broken'"), "{e:?}");
+    assert!(e[1].starts_with("5:"), "{e:?}");
+    let p = parse_text(src);
+    assert_eq!(p.items.len(), 2);
+}
+
+#[test]
+fn ini_groups_menus_dialogs() {
+    let src = "[script]\nn0=#greet on\nn1=on *:JOIN:#:msg # hi\nn2=#greet end\nn3=menu channel {\nn4=  Greet:msg # hello\nn5=  .Sub:echo -a x\nn6=  -\nn7=}\nn8=dialog opts {\nn9=  title \"x\"\nn10=}\n";
+    assert!(errors(src).is_empty(), "{:?}", errors(src));
+    let p = parse_text(src);
+    assert_eq!(p.items[0].group.as_deref(), Some("greet"));
+    assert!(matches!(p.items[1].item, Item::Menu(ref m) if m.entries.len() == 3));
+}
+
+#[test]
+fn words_and_sigils() {
+    let w = crate::parse_words("a $+ b $1's #$1 %x.y $!me [ %a ] $calc((%x * 2) % 3)").unwrap();
+    assert_eq!(w.words.len(), 7, "{w:#?}");
+    assert!(matches!(w.words[0].parts[..], [Part::Lit(_), Part::Lit(_)] | [Part::Lit(_)]));
+}
