@@ -6,14 +6,19 @@
 //! goes through the [`Host`] trait.
 
 pub mod calc;
+pub mod engine;
 pub mod error;
 pub mod host;
+pub mod ops;
 pub mod registry;
 pub mod state;
 pub mod value;
+pub mod vm;
 pub mod wild;
 
 pub use error::{RunError, RunErrorKind, RunResult};
 pub use host::{Host, RecordingHost};
 pub use state::{Limits, State};
 pub use value::Value;
+pub use engine::{Engine, LoadReport};
+pub use vm::{Outcome, Step, Vm};

@@ -124,6 +124,9 @@ pub struct HashTable {
     pub size: usize,
     /// Items.
     pub items: IndexMap<Box<str>, (Box<str>, Value), FxBuildHasher>,
+    /// Items added with `hadd -uN`/`-zN`: case-folded item → deadline in host milliseconds.
+    /// Expired items are dropped lazily, the next time the table is used.
+    pub expires: FxHashMap<Box<str>, i64>,
 }
 
 /// All hash tables, by case-folded name.
@@ -173,6 +176,8 @@ pub struct CompiledRegex {
     pub global: bool,
     /// `S`: strip control codes from the subject first.
     pub strip: bool,
+    /// `F`: groups that did not take part still count in `$regml` numbering (as `$null`).
+    pub keep_unset: bool,
 }
 
 /// Interpreter state shared by every run.
@@ -194,6 +199,8 @@ pub struct State {
     pub regex_results: IndexMap<Box<str>, RegexResult, FxBuildHasher>,
     /// Compiled regexes by pattern text.
     pub regex_cache: FxHashMap<Box<str>, Rc<CompiledRegex>>,
+    /// `$regerrstr`: the compile error of the last pattern that failed.
+    pub regex_error: String,
     /// `$v1` / `$v2`: the operands of the last comparison.
     pub v1: Value,
     /// See `v1`.

@@ -1,0 +1,290 @@
+//! The command line: `check`, `eval`, `run`.
+
+use rustirc_lang::engine::Engine;
+use rustirc_lang::host::Host;
+use rustirc_lang::{Limits, Value};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+const USAGE: &str = "usage:
+  rustirc check [--json] [--disasm] FILE...
+  rustirc eval [--load FILE]... [--budget N] EXPR | -
+  rustirc run [--budget N] FILE [COMMAND [ARGS...]]";
+
+/// A host for the command line: echoes go to standard output, one line each; there is no
+/// network, so IRC commands and identifiers are unknown.
+struct CliHost {
+    out: std::io::BufWriter<std::io::Stdout>,
+    capture: Option<Vec<String>>,
+}
+
+impl Host for CliHost {
+    fn echo(&mut self, _window: &str, text: &str) {
+        let shown = display_text(text);
+        match &mut self.capture {
+            Some(c) => c.push(shown),
+            None => {
+                let _ = writeln!(self.out, "{shown}");
+            }
+        }
+    }
+}
+
+/// What `/echo` shows: single spaces, no non-printable control characters other than the
+/// formatting codes.
+fn display_text(text: &str) -> String {
+    let cleaned: String = text.chars().filter(|c| !c.is_control() || matches!(*c as u32, 2 | 3 | 15 | 22 | 29 | 30 | 31)).collect();
+    cleaned.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Entry point; returns the process exit code.
+pub fn main(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("eval") => eval(&args[1..]),
+        Some("run") => run(&args[1..]),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            0
+        }
+        Some("--headless") | None => {
+            eprintln!("rustirc: the desktop client and headless mode are not built yet; the scripting tools are:\n{USAGE}");
+            2
+        }
+        Some(other) => {
+            eprintln!("rustirc: unknown command '{other}'\n{USAGE}");
+            2
+        }
+    }
+}
+
+fn limits_with_budget(budget: Option<u64>) -> Limits {
+    let mut l = Limits::default();
+    if let Some(b) = budget {
+        l.instructions = b;
+    }
+    l
+}
+
+fn parse_budget(v: Option<&String>) -> Result<u64, String> {
+    v.and_then(|s| s.replace('_', "").parse::<u64>().ok()).ok_or_else(|| "--budget needs a number".to_string())
+}
+
+/// The data folder scripts may read and write: the script's own folder.
+fn files_root_for(file: &str) -> Option<PathBuf> {
+    let p = std::path::Path::new(file);
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), PathBuf::from);
+    std::fs::canonicalize(dir).ok()
+}
+
+fn check(args: &[String]) -> i32 {
+    let mut json = false;
+    let mut disasm = false;
+    let mut files = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "--json" => json = true,
+            "--disasm" => disasm = true,
+            _ => files.push(a.clone()),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("{USAGE}");
+        return 2;
+    }
+    let mut failed = false;
+    for f in &files {
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                if json {
+                    println!("{}", serde_json::json!({"file": f, "errors": [{"line": 0, "col": 0, "message": format!("cannot read file: {e}")}], "warnings": []}));
+                } else {
+                    eprintln!("{f}: error: cannot read file: {e}");
+                }
+                failed = true;
+                continue;
+            }
+        };
+        let mut engine = Engine::new(Limits::default());
+        let report = engine.load(f, &bytes, disasm);
+        if report.has_errors() {
+            failed = true;
+        }
+        if json {
+            let pick = |sev| -> Vec<serde_json::Value> {
+                report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == sev)
+                    .map(|d| serde_json::json!({"line": d.line, "col": d.col, "message": d.message}))
+                    .collect()
+            };
+            let obj = serde_json::json!({
+                "file": f,
+                "errors": pick(rustirc_syntax::diag::Severity::Error),
+                "warnings": pick(rustirc_syntax::diag::Severity::Warning),
+            });
+            println!("{obj}");
+        } else {
+            for d in &report.diagnostics {
+                print!("{}", d.rendered);
+            }
+            if disasm {
+                print!("{}", report.disassembly);
+            }
+        }
+    }
+    i32::from(failed)
+}
+
+fn eval(args: &[String]) -> i32 {
+    let mut loads = Vec::new();
+    let mut budget = None;
+    let mut expr_parts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--load" if expr_parts.is_empty() => {
+                i += 1;
+                match args.get(i) {
+                    Some(f) => loads.push(f.clone()),
+                    None => {
+                        eprintln!("--load needs a file");
+                        return 2;
+                    }
+                }
+            }
+            "--budget" if expr_parts.is_empty() => {
+                i += 1;
+                match parse_budget(args.get(i)) {
+                    Ok(b) => budget = Some(b),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return 2;
+                    }
+                }
+            }
+            other => expr_parts.push(other.to_string()),
+        }
+        i += 1;
+    }
+    let mut engine = Engine::new(limits_with_budget(budget));
+    let mut host = CliHost { out: std::io::BufWriter::new(std::io::stdout()), capture: None };
+    for f in &loads {
+        if load_file(&mut engine, f, &mut host).is_err() {
+            return 1;
+        }
+    }
+    let expr = expr_parts.join(" ");
+    if expr == "-" {
+        let stdin = std::io::stdin();
+        for line in stdin.lock().lines() {
+            let Ok(line) = line else { break };
+            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+            let out = match engine.eval(&line, &mut host) {
+                Ok(t) => display_text(&t),
+                Err(e) => format!("error: {}", e.kind),
+            };
+            let _ = writeln!(host.out, "{out}");
+        }
+        let _ = host.out.flush();
+        return 0;
+    }
+    match engine.eval(&expr, &mut host) {
+        Ok(t) => {
+            let _ = writeln!(host.out, "{}", display_text(&t));
+            let _ = host.out.flush();
+            0
+        }
+        Err(e) => {
+            let _ = host.out.flush();
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
+fn load_file(engine: &mut Engine, f: &str, host: &mut CliHost) -> Result<usize, ()> {
+    let bytes = match std::fs::read(f) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{f}: error: cannot read file: {e}");
+            return Err(());
+        }
+    };
+    if engine.vm.st.files_root.is_none() {
+        engine.vm.st.files_root = files_root_for(f);
+    }
+    let report = engine.load(f, &bytes, false);
+    let mut failed = false;
+    for d in &report.diagnostics {
+        if d.severity == rustirc_syntax::diag::Severity::Error {
+            eprint!("{}", d.rendered);
+            failed = true;
+        }
+    }
+    let script = engine.vm.script_names.len() - 1;
+    for e in engine.run_load_events(script, host) {
+        eprintln!("{e}");
+        failed = true;
+    }
+    if failed {
+        Err(())
+    } else {
+        Ok(script)
+    }
+}
+
+fn run(args: &[String]) -> i32 {
+    let mut budget = None;
+    let mut rest: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if rest.is_empty() && args[i] == "--budget" {
+            i += 1;
+            match parse_budget(args.get(i)) {
+                Ok(b) => budget = Some(b),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return 2;
+                }
+            }
+        } else {
+            rest.push(args[i].clone());
+        }
+        i += 1;
+    }
+    let Some(file) = rest.first() else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let mut engine = Engine::new(limits_with_budget(budget));
+    let mut host = CliHost { out: std::io::BufWriter::new(std::io::stdout()), capture: None };
+    let mut status = 0;
+    if load_file(&mut engine, file, &mut host).is_err() {
+        status = 1;
+    }
+    if let Some(cmd) = rest.get(1) {
+        let line = std::iter::once(cmd.trim_start_matches('/').to_string()).chain(rest[2..].iter().cloned()).collect::<Vec<_>>().join(" ");
+        // Typed in the status window with one slash: run literally, without evaluation, so the
+        // arguments reach the alias as written.
+        let cmd_name = line.split(' ').next().unwrap_or("").to_ascii_lowercase();
+        let args_text = line.split_once(' ').map_or("", |(_, a)| a).to_string();
+        let result = match engine.alias_chunk(&cmd_name) {
+            Some(chunk) => {
+                let params: Vec<Value> = args_text.split(' ').filter(|t| !t.is_empty()).map(Value::text).collect();
+                engine.vm.begin(&mut host);
+                engine.vm.call(chunk, params, false, &mut host).map(|_| ())
+            }
+            None => engine.run_command(&line, &mut host).map(|_| ()),
+        };
+        if let Err(e) = result {
+            let _ = host.out.flush();
+            eprintln!("{e}");
+            status = 1;
+        }
+    }
+    let _ = host.out.flush();
+    status
+}

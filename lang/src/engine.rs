@@ -1,0 +1,259 @@
+//! The engine: loads script files (parse, compile, link) and runs commands, aliases, events and
+//! expressions against a host. The one module that touches both the syntax and the compiler.
+
+use crate::error::{RunError, RunErrorKind};
+use crate::host::Host;
+use crate::registry::Registry;
+use crate::state::{Limits, State};
+use crate::value::Value;
+use crate::vm::{Outcome, Vm};
+use rustirc_compiler::{Compiler, Options};
+use rustirc_syntax::ast::{Event, EventKind, Item, Stmt};
+use rustirc_syntax::diag::{self, Diagnostic, Severity};
+use rustirc_syntax::source::Prepared;
+use std::rc::Rc;
+
+/// A diagnostic placed in its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileDiagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+    /// The message.
+    pub message: String,
+    /// Rendered `file:line:col: severity: message` plus caret excerpt.
+    pub rendered: String,
+}
+
+/// What loading one file produced.
+#[derive(Clone, Debug, Default)]
+pub struct LoadReport {
+    /// Every diagnostic, in file order.
+    pub diagnostics: Vec<FileDiagnostic>,
+    /// Aliases loaded.
+    pub aliases: usize,
+    /// Events loaded.
+    pub events: usize,
+    /// Disassembly of every chunk, when asked for.
+    pub disassembly: String,
+}
+
+impl LoadReport {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A loaded event handler.
+pub struct Handler {
+    /// The script it came from.
+    pub script: usize,
+    /// The parsed definition (fields, level, prefixes).
+    pub event: Event,
+    /// Its compiled body.
+    pub chunk: usize,
+    /// The `#group` it belongs to.
+    pub group: Option<String>,
+}
+
+/// Loads scripts and runs them.
+pub struct Engine {
+    /// The VM, with state and loaded chunks.
+    pub vm: Vm,
+    /// Every loaded event handler in load order.
+    pub handlers: Vec<Handler>,
+    /// Variables from vars.ini files and users from users.ini files are applied on load.
+    pub users: Vec<(String, String, String)>,
+}
+
+impl Engine {
+    /// An engine with the standard library and `limits`.
+    pub fn new(limits: Limits) -> Engine {
+        Engine::with_registry(Rc::new(Registry::standard()), limits)
+    }
+
+    /// An engine with a given registry.
+    pub fn with_registry(registry: Rc<Registry>, limits: Limits) -> Engine {
+        Engine { vm: Vm::new(registry, State::new(limits)), handlers: Vec::new(), users: Vec::new() }
+    }
+
+    /// Loads a script file from its bytes. Items that fail keep nothing; the others load.
+    pub fn load(&mut self, file: &str, bytes: &[u8], disasm: bool) -> LoadReport {
+        let parsed = rustirc_syntax::parse_bytes(bytes);
+        let prepared = Rc::new(parsed.prepared);
+        let mut report = LoadReport::default();
+        let mut diags: Vec<Diagnostic> = parsed.diagnostics;
+        let script = self.vm.script_names.len();
+        self.vm.script_names.push(file.to_string());
+        let p2 = prepared.clone();
+        self.vm.positions.push(Box::new(move |off| p2.position(off as usize)));
+        let record = {
+            let t = prepared.text.to_ascii_lowercase();
+            t.contains("$v1") || t.contains("$v2") || t.contains("$ifmatch")
+        };
+        let opts = Options { record_v1v2: record };
+        for located in parsed.items {
+            match located.item {
+                Item::Alias(a) => {
+                    let name = format!("alias {}", a.name);
+                    match Compiler::compile_body(&name, &a.body, opts) {
+                        Ok(chunk) => {
+                            if let Err(e) = rustirc_bytecode::verify(&chunk) {
+                                diags.push(Diagnostic::error(a.span, format!("internal compiler error in {name}: {}", e.message)));
+                                continue;
+                            }
+                            if disasm {
+                                report.disassembly.push_str(&rustirc_bytecode::disassemble(&chunk));
+                            }
+                            let idx = self.vm.add_chunk(chunk, script);
+                            self.vm.aliases.entry(a.name.clone()).or_default().push((script, idx, a.local));
+                            report.aliases += 1;
+                        }
+                        Err(e) => diags.push(Diagnostic::error(e.span, format!("{} in {name}", e.message))),
+                    }
+                }
+                Item::Event(ev) => {
+                    let name = match &ev.kind {
+                        EventKind::On(n) => format!("on {n}"),
+                        EventKind::Ctcp => "ctcp".to_string(),
+                        EventKind::Raw(n) => format!("raw {n}"),
+                    };
+                    match Compiler::compile_body(&name, &ev.body, opts) {
+                        Ok(chunk) => {
+                            if disasm {
+                                report.disassembly.push_str(&rustirc_bytecode::disassemble(&chunk));
+                            }
+                            let idx = self.vm.add_chunk(chunk, script);
+                            self.handlers.push(Handler { script, event: Event { body: Vec::new(), ..ev }, chunk: idx, group: located.group });
+                            report.events += 1;
+                        }
+                        Err(e) => diags.push(Diagnostic::error(e.span, format!("{} in {name}", e.message))),
+                    }
+                }
+                Item::Menu(m) => {
+                    for e in &m.entries {
+                        if let Err(err) = Compiler::compile_body("menu", &e.body, opts) {
+                            diags.push(Diagnostic::error(err.span, err.message));
+                        }
+                    }
+                }
+                Item::Dialog(_) => {}
+                Item::User { levels, mask, info } => self.users.push((levels, mask, info)),
+                Item::Variable { name, value } => self.vm.st.globals.set(&name, Value::text(value)),
+            }
+        }
+        warn_unsupported(&prepared, &mut diags);
+        self.vm.relink();
+        diags.sort_by_key(|d| d.span.start);
+        for d in &diags {
+            let l = diag::locate(&prepared, d);
+            let rendered = diag::render(file, &l);
+            report.diagnostics.push(FileDiagnostic { severity: l.severity, line: l.line, col: l.col, message: l.message, rendered });
+        }
+        report
+    }
+
+    /// Runs the `on LOAD` then `on START` handlers of script `script`.
+    pub fn run_load_events(&mut self, script: usize, host: &mut dyn Host) -> Vec<RunError> {
+        let mut errors = Vec::new();
+        for ev in ["LOAD", "START"] {
+            let chunks: Vec<usize> = self
+                .handlers
+                .iter()
+                .filter(|h| h.script == script && matches!(&h.event.kind, EventKind::On(n) if n == ev))
+                .map(|h| h.chunk)
+                .take(1)
+                .collect();
+            for c in chunks {
+                self.vm.begin(host);
+                if let Err(e) = self.vm.call(c, Vec::new(), false, host) {
+                    errors.push(e);
+                }
+            }
+        }
+        errors
+    }
+
+    /// Runs `/name args` as if typed in the status window: a loaded alias, a built-in command,
+    /// or the host's.
+    pub fn run_command(&mut self, line: &str, host: &mut dyn Host) -> Result<Outcome, RunError> {
+        let stmts = rustirc_syntax::parse_statements(line).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
+        self.run_stmts("command", &stmts, host)
+    }
+
+    /// Compiles and runs statements in a fresh frame.
+    pub fn run_stmts(&mut self, name: &str, stmts: &[Stmt], host: &mut dyn Host) -> Result<Outcome, RunError> {
+        let chunk = Compiler::compile_body(name, stmts, Options { record_v1v2: true }).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        let script = self.vm.script_names.len().saturating_sub(1);
+        let idx = self.vm.add_chunk(chunk, script);
+        self.vm.begin(host);
+        let r = self.vm.call(idx, Vec::new(), false, host);
+        self.vm.chunks.truncate(idx);
+        r
+    }
+
+    /// Evaluates an expression as `//echo -a EXPR` would and returns the echoed text.
+    pub fn eval(&mut self, expr: &str, host: &mut dyn Host) -> Result<String, RunError> {
+        let words = rustirc_syntax::parse_words(expr).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
+        let chunk = Compiler::compile_words(&words, Options { record_v1v2: true }).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        let mut chunk = chunk;
+        chunk.borrows_frame = false;
+        let script = self.vm.script_names.len().saturating_sub(1);
+        let idx = self.vm.add_chunk(chunk, script);
+        self.vm.begin(host);
+        let r = self.vm.call(idx, Vec::new(), false, host);
+        self.vm.chunks.truncate(idx);
+        let o = r?;
+        // `/echo` shows single spaces and drops non-printable characters.
+        let text = o.value.as_str().into_owned();
+        Ok(text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+    }
+
+    /// The chunk of alias `name` visible from anywhere (first non-local in load order).
+    pub fn alias_chunk(&self, name: &str) -> Option<usize> {
+        self.vm.aliases.get(&name.to_ascii_lowercase())?.iter().find(|(_, _, l)| !l).map(|(_, c, _)| *c)
+    }
+}
+
+fn dyn_error(kind: RunErrorKind) -> RunError {
+    RunError { kind, file: None, line: 0, col: 0, place: String::new() }
+}
+
+/// Warns about constructs the client cannot run yet, naming each once per file.
+fn warn_unsupported(p: &Prepared, diags: &mut Vec<Diagnostic>) {
+    const UNSUPPORTED: &[(&str, &str)] = &[
+        ("$dll(", "$dll (native DLL calls) is not supported"),
+        ("$dllcall(", "$dllcall (native DLL calls) is not supported"),
+        ("$com(", "$com (COM objects) is not supported"),
+        ("comopen ", "/comopen (COM objects) is not supported"),
+        ("$dde(", "$dde is not supported"),
+        ("dll ", "/dll (native DLL calls) is not supported"),
+        ("did ", "/did (dialog controls) needs the desktop client's dialogs, which are not available yet"),
+        ("$did(", "$did (dialog controls) needs dialogs, which are not available yet"),
+        ("drawtext ", "picture-window drawing (/drawtext) is not supported yet"),
+        ("drawrect ", "picture-window drawing (/drawrect) is not supported yet"),
+    ];
+    let lower = p.text.to_ascii_lowercase();
+    for (needle, msg) in UNSUPPORTED {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(needle) {
+            let at = from + i;
+            // Commands must start a statement (after indentation, `.` or `/`, or ` | `).
+            let is_cmd = !needle.starts_with('$');
+            let ok = !is_cmd || {
+                let before = lower[..at].trim_end_matches(['.', '/', '!']);
+                before.is_empty() || before.ends_with(['\n', ' ', '\t', '{'])
+            };
+            let word_start = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+            if ok && word_start {
+                diags.push(Diagnostic::warning(rustirc_syntax::ast::Span::new(at, at + needle.len()), (*msg).to_string()));
+                break;
+            }
+            from = at + needle.len();
+        }
+    }
+}

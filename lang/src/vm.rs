@@ -1,0 +1,1186 @@
+//! The VM: runs linked chunks on one contiguous register stack with explicit frames.
+//!
+//! Alias calls push frames rather than recursing on the native stack, so depth is bounded by
+//! [`crate::Limits::call_depth`] and a run can stop at any back edge. Dynamic text (`$eval`,
+//! `[ ]`) is compiled on demand, cached by text, and runs in the frame that evaluated it.
+//! Fuel is spent in one place, [`Vm::tick`], at back edges and calls, and by built-ins in
+//! proportion to their work.
+
+use crate::error::{RunError, RunErrorKind, RunResult};
+use crate::host::Host;
+use crate::ops::{arith, compare, math_text, num_of};
+use crate::registry::{Args, CmdArgs, CommandId, Cx, IdentId, Registry};
+use crate::state::{State, WATCHDOG_EVERY};
+use crate::value::Value;
+use rustc_hash::FxHashMap;
+use rustirc_bytecode::{Chunk, Const, FrameInfo, Op, VarScope};
+use std::rc::Rc;
+
+/// What a link slot resolves to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A loaded alias: index into the VM's chunks.
+    Alias(usize),
+    /// A built-in identifier.
+    Ident(IdentId),
+    /// A built-in command.
+    Command(CommandId),
+    /// Nothing here: ask the host.
+    Host,
+}
+
+/// A chunk with its link slots resolved.
+pub struct Linked {
+    /// The code.
+    pub chunk: Rc<Chunk>,
+    /// Constants as values.
+    pub consts: Vec<Value>,
+    /// The script file it came from (for local aliases and error positions).
+    pub script: usize,
+    /// Resolved identifier links.
+    pub idents: Vec<Target>,
+    /// Resolved command links.
+    pub commands: Vec<Target>,
+}
+
+/// How a finished frame hands back its value.
+#[derive(Clone, Copy, Debug)]
+enum Ret {
+    /// Into an absolute register of the caller.
+    Reg(usize),
+    /// Into `$result` (a command-style call).
+    Result,
+    /// The end of the run (or of a nested evaluation).
+    Top,
+}
+
+struct Frame {
+    chunk: usize,
+    pc: usize,
+    base: usize,
+    /// Index of the frame whose variables and parameters this one uses.
+    owner: usize,
+    params: Vec<Value>,
+    parms_text: Option<Rc<str>>,
+    declared: u64,
+    dyn_locals: Vec<(Box<str>, Value)>,
+    ret: Ret,
+    is_id: bool,
+    prop: Option<Rc<str>>,
+    silent: bool,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// The value returned by the outermost frame.
+    pub value: Value,
+    /// `halt` was used.
+    pub halted: bool,
+    /// `haltdef` (or `halt`) was used: stop the default action.
+    pub halt_default: bool,
+}
+
+/// Whether a stepped run finished.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// The run finished.
+    Done(Outcome),
+    /// The slice of fuel ran out at a safe point; call `step` again.
+    Paused,
+}
+
+/// Resolves names for the VM: loaded aliases and the registry. Implemented by the engine.
+pub trait Resolver {
+    /// The chunk of alias `name` as seen from `script`, if any.
+    fn alias(&self, name: &str, script: usize) -> Option<usize>;
+}
+
+/// The virtual machine and everything loaded into it.
+pub struct Vm {
+    /// Shared state.
+    pub st: State,
+    /// Built-ins.
+    pub registry: Rc<Registry>,
+    /// Every linked chunk.
+    pub chunks: Vec<Linked>,
+    /// Script file names by index, for error positions.
+    pub script_names: Vec<String>,
+    /// Maps a chunk's source offset to `(line, col)`; filled by the engine per script.
+    pub positions: Vec<Box<dyn Fn(u32) -> (u32, u32)>>,
+    /// Aliases by name: each definition in load order as `(script, chunk, local)`.
+    pub aliases: FxHashMap<String, Vec<(usize, usize, bool)>>,
+    dyn_cache: FxHashMap<String, usize>,
+    regs: Vec<Value>,
+    frames: Vec<Frame>,
+    halt_default: bool,
+    nested: usize,
+}
+
+const NO_REG: u16 = u16::MAX;
+
+impl Vm {
+    /// A VM with the given registry and state.
+    pub fn new(registry: Rc<Registry>, st: State) -> Vm {
+        Vm {
+            st,
+            registry,
+            chunks: Vec::new(),
+            script_names: Vec::new(),
+            positions: Vec::new(),
+            aliases: FxHashMap::default(),
+            dyn_cache: FxHashMap::default(),
+            regs: Vec::with_capacity(1024),
+            frames: Vec::with_capacity(64),
+            halt_default: false,
+            nested: 0,
+        }
+    }
+
+    /// Adds a chunk (links resolved later by [`Vm::relink`]); returns its index.
+    pub fn add_chunk(&mut self, chunk: Chunk, script: usize) -> usize {
+        let consts = chunk.consts.iter().map(const_value).collect();
+        let n_i = chunk.ident_links.len();
+        let n_c = chunk.command_links.len();
+        self.chunks.push(Linked { chunk: Rc::new(chunk), consts, script, idents: vec![Target::Host; n_i], commands: vec![Target::Host; n_c] });
+        let idx = self.chunks.len() - 1;
+        self.link_one(idx);
+        idx
+    }
+
+    /// Re-resolves every link slot (after aliases were loaded or unloaded) and drops the cache
+    /// of compiled dynamic text.
+    pub fn relink(&mut self) {
+        self.dyn_cache.clear();
+        for i in 0..self.chunks.len() {
+            self.link_one(i);
+        }
+    }
+
+    fn link_one(&mut self, idx: usize) {
+        let script = self.chunks[idx].script;
+        let chunk = self.chunks[idx].chunk.clone();
+        let idents: Vec<Target> = chunk.ident_links.iter().map(|n| self.resolve(n, script, true)).collect();
+        let commands: Vec<Target> = chunk.command_links.iter().map(|n| self.resolve(n, script, false)).collect();
+        self.chunks[idx].idents = idents;
+        self.chunks[idx].commands = commands;
+    }
+
+    /// mIRC's lookup order: an alias of the caller's own file, then the first non-local alias in
+    /// load order, then the built-in. `~name` skips aliases, `/name` skips built-ins, and
+    /// `!name` (commands) skips aliases.
+    fn resolve(&self, key: &str, script: usize, ident: bool) -> Target {
+        let key = key.trim_end_matches('#');
+        let (name, aliases_ok, builtin_ok) = if let Some(n) = key.strip_prefix('~') {
+            (n, false, true)
+        } else if let Some(n) = key.strip_prefix('!') {
+            (n, false, true)
+        } else if let Some(n) = key.strip_prefix('/') {
+            (n, true, false)
+        } else {
+            (key, true, true)
+        };
+        if aliases_ok {
+            if let Some(c) = self.find_alias(name, script) {
+                return Target::Alias(c);
+            }
+        }
+        if builtin_ok {
+            if ident {
+                if let Some(id) = self.registry.ident_id(name) {
+                    return Target::Ident(id);
+                }
+            } else if let Some(id) = self.registry.command_id(name) {
+                return Target::Command(id);
+            }
+        }
+        Target::Host
+    }
+
+    /// The alias `name` visible from `script`.
+    pub fn find_alias(&self, name: &str, script: usize) -> Option<usize> {
+        let defs = self.aliases.get(name)?;
+        if let Some((_, c, _)) = defs.iter().find(|(s, _, _)| *s == script) {
+            return Some(*c);
+        }
+        defs.iter().find(|(_, _, local)| !local).map(|(_, c, _)| *c)
+    }
+
+    /// Starts a run: full fuel, no halt flag.
+    pub fn begin(&mut self, host: &mut dyn Host) {
+        let now = host.now_ms();
+        self.st.begin_run(now);
+        self.halt_default = false;
+    }
+
+    /// Runs chunk `chunk` to completion as a command call with `params`.
+    pub fn call(&mut self, chunk: usize, params: Vec<Value>, is_id: bool, host: &mut dyn Host) -> Result<Outcome, RunError> {
+        self.push_frame(chunk, params, Ret::Top, is_id, None, false, None)?;
+        match self.step(u64::MAX, host)? {
+            Step::Done(o) => Ok(o),
+            Step::Paused => unreachable!("unbounded step paused"),
+        }
+    }
+
+    /// Pushes a command call of `chunk` without running it; drive it with [`Vm::step`].
+    pub fn start(&mut self, chunk: usize, params: Vec<Value>) -> Result<(), RunError> {
+        self.push_frame(chunk, params, Ret::Top, false, None, false, None)
+    }
+
+    /// Runs for at most `slice` fuel units; pauses at a back edge or call when the slice is
+    /// spent. The run's own budget still applies.
+    pub fn step(&mut self, slice: u64, host: &mut dyn Host) -> Result<Step, RunError> {
+        let keep = self.st.fuel;
+        let use_slice = slice < keep;
+        if use_slice {
+            self.st.fuel = slice;
+        }
+        let r = self.run(host, 0);
+        let spent = if use_slice { slice - self.st.fuel } else { keep - self.st.fuel };
+        match r {
+            Ok(Some(o)) => {
+                self.st.fuel = keep.saturating_sub(spent);
+                Ok(Step::Done(o))
+            }
+            Ok(None) => {
+                self.st.fuel = keep.saturating_sub(spent);
+                Ok(Step::Paused)
+            }
+            Err(e) => {
+                if use_slice && matches!(e.kind, RunErrorKind::Limit { what: "too many instructions", .. }) && keep > spent {
+                    // The slice, not the budget, ran out.
+                    self.st.fuel = keep - spent;
+                    return Ok(Step::Paused);
+                }
+                self.frames.clear();
+                self.regs.clear();
+                Err(e)
+            }
+        }
+    }
+
+    /// True while a stepped run has frames left.
+    pub fn is_running(&self) -> bool {
+        !self.frames.is_empty()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_frame(&mut self, chunk: usize, params: Vec<Value>, ret: Ret, is_id: bool, prop: Option<Rc<str>>, silent: bool, parms: Option<Rc<str>>) -> Result<(), RunError> {
+        let limit = self.st.limits.call_depth as usize;
+        if limit != 0 && self.frames.len() >= limit {
+            let place = self.place_of(chunk);
+            return Err(self.error_at(RunErrorKind::Limit { what: "call depth exceeded", limit: limit as u64, place }, chunk, 0));
+        }
+        let linked = &self.chunks[chunk];
+        let base = self.regs.len();
+        let nregs = linked.chunk.nregs as usize;
+        self.regs.resize(base + nregs, Value::Null);
+        for &(r, k) in &linked.chunk.prologue {
+            self.regs[base + r as usize] = linked.consts[k as usize].clone();
+        }
+        let borrows = linked.chunk.borrows_frame;
+        let owner = if borrows && !self.frames.is_empty() { self.frames[self.frames.len() - 1].owner } else { self.frames.len() };
+        self.frames.push(Frame { chunk, pc: 0, base, owner, params, parms_text: parms, declared: 0, dyn_locals: Vec::new(), ret, is_id, prop, silent });
+        Ok(())
+    }
+
+    fn place_of(&self, chunk: usize) -> String {
+        self.chunks.get(chunk).map_or_else(String::new, |c| c.chunk.name.clone())
+    }
+
+    /// Builds a located error for `chunk` at `pc`.
+    fn error_at(&self, mut kind: RunErrorKind, chunk: usize, pc: usize) -> RunError {
+        let linked = &self.chunks[chunk];
+        let place = linked.chunk.name.clone();
+        if let RunErrorKind::Limit { place: p, .. } = &mut kind {
+            if p.is_empty() {
+                p.clone_from(&place);
+            }
+        }
+        let (line, col) = linked
+            .chunk
+            .offset_of(u32::try_from(pc).unwrap_or(0))
+            .and_then(|off| self.positions.get(linked.script).map(|f| f(off)))
+            .unwrap_or((0, 0));
+        RunError { kind, file: self.script_names.get(linked.script).cloned(), line, col, place }
+    }
+
+    /// Spends one fuel unit; checks the wall clock every [`WATCHDOG_EVERY`] units.
+    #[inline]
+    fn tick(&mut self, host: &mut dyn Host) -> RunResult<()> {
+        if self.st.fuel == 0 {
+            return Err(RunErrorKind::Limit { what: "too many instructions", limit: self.st.limits.instructions, place: String::new() });
+        }
+        self.st.fuel -= 1;
+        self.st.since_watchdog += 1;
+        if self.st.since_watchdog >= WATCHDOG_EVERY {
+            self.st.since_watchdog = 0;
+            if self.st.limits.wall_ms != 0 {
+                let now = host.now_ms();
+                if now - self.st.run_started_ms > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX) {
+                    return Err(RunErrorKind::Limit { what: "run took too long", limit: self.st.limits.wall_ms, place: String::new() });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The run loop. Returns `Some(outcome)` when the frame at `stop` returned, `None` when the
+    /// fuel slice ran out at a safe point (only when not nested).
+    #[allow(clippy::too_many_lines)]
+    fn run(&mut self, host: &mut dyn Host, stop: usize) -> Result<Option<Outcome>, RunError> {
+        let mut fi = self.frames.len() - 1;
+        let mut chunk_idx = self.frames[fi].chunk;
+        let mut chunk = self.chunks[chunk_idx].chunk.clone();
+        let mut pc = self.frames[fi].pc;
+        let mut base = self.frames[fi].base;
+        macro_rules! r {
+            ($x:expr) => {
+                self.regs[base + $x as usize]
+            };
+        }
+        macro_rules! fail {
+            ($k:expr) => {{
+                let k = $k;
+                return Err(self.error_at(k, chunk_idx, pc.saturating_sub(1)));
+            }};
+        }
+        macro_rules! reload {
+            () => {{
+                fi = self.frames.len() - 1;
+                chunk_idx = self.frames[fi].chunk;
+                chunk = self.chunks[chunk_idx].chunk.clone();
+                pc = self.frames[fi].pc;
+                base = self.frames[fi].base;
+            }};
+        }
+        loop {
+            let op = chunk.code[pc];
+            pc += 1;
+            match op {
+                Op::LoadK { dst, k } => r!(dst) = self.chunks[chunk_idx].consts[k as usize].clone(),
+                Op::Move { dst, src } => r!(dst) = r!(src).clone(),
+                Op::LoadLocalChecked { dst, slot, name } => {
+                    let owner = self.frames[fi].owner;
+                    let v = if owner == fi && slot < 64 && self.frames[fi].declared & (1 << slot) != 0 {
+                        r!(slot).clone()
+                    } else {
+                        self.read_var(&chunk.names[name as usize])
+                    };
+                    r!(dst) = v;
+                }
+                Op::LoadVar { dst, name } => {
+                    let v = self.read_var(&chunk.names[name as usize]);
+                    r!(dst) = v;
+                }
+                Op::LoadVarDyn { dst, src } => {
+                    let n = r!(src).as_str().trim_start_matches('%').to_string();
+                    r!(dst) = self.read_var(&n);
+                }
+                Op::StoreVar { name, slot, src, scope } => {
+                    let v = r!(src).clone();
+                    if let Err(e) = self.st.check_len(value_len(&v)) {
+                        fail!(e);
+                    }
+                    let owner = self.frames[fi].owner;
+                    if slot != NO_REG && owner == fi && slot < 64 {
+                        let bit = 1u64 << slot;
+                        match scope {
+                            VarScope::Local => {
+                                self.frames[fi].declared |= bit;
+                                r!(slot) = v;
+                                continue;
+                            }
+                            VarScope::Assign if self.frames[fi].declared & bit != 0 => {
+                                r!(slot) = v;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let n = chunk.names[name as usize].clone();
+                    self.write_var(&n, v, scope);
+                }
+                Op::StoreVarDyn { name_reg, src, scope } => {
+                    let n = r!(name_reg).as_str().trim_start_matches('%').to_string();
+                    let v = r!(src).clone();
+                    if let Err(e) = self.st.check_len(value_len(&v)) {
+                        fail!(e);
+                    }
+                    self.write_var(&n, v, scope);
+                }
+                Op::MathOrText { dst, a, op, b } => {
+                    let (x, y) = (&r!(a), &r!(b));
+                    let v = match (num_of(x), num_of(y)) {
+                        (Some(x), Some(y)) => arith(op, &x, &y).unwrap_or(Value::Int(0)),
+                        _ => Value::from_string(math_text(x, op, y)),
+                    };
+                    r!(dst) = v;
+                }
+                Op::IncReg { reg } => {
+                    let slot = &mut r!(reg);
+                    match slot {
+                        Value::Int(i) if *i < crate::value::MAX_EXACT => *i += 1,
+                        other => {
+                            if let Some(n) = num_of(other) {
+                                *other = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1)).unwrap_or(n);
+                            }
+                        }
+                    }
+                }
+                Op::IncVar { name, slot, by, neg } => {
+                    let by_v = r!(by).clone();
+                    let owner = self.frames[fi].owner;
+                    let op = if neg { rustirc_bytecode::ArithOp::Sub } else { rustirc_bytecode::ArithOp::Add };
+                    let by_n = if by_v.is_null() { Value::Int(1) } else { num_of(&by_v).unwrap_or(Value::Int(0)) };
+                    if slot != NO_REG && owner == fi && slot < 64 && self.frames[fi].declared & (1 << slot) != 0 {
+                        let cur = r!(slot).clone();
+                        let curn = if cur.is_null() { Some(Value::Int(0)) } else { num_of(&cur) };
+                        if let Some(c) = curn {
+                            r!(slot) = arith(op, &c, &by_n).unwrap_or(c);
+                        }
+                    } else {
+                        let n = chunk.names[name as usize].clone();
+                        let cur = self.read_var(&n);
+                        let curn = if cur.is_null() { Some(Value::Int(0)) } else { num_of(&cur) };
+                        if let Some(c) = curn {
+                            let v = arith(op, &c, &by_n).unwrap_or(c);
+                            self.write_var(&n, v, VarScope::Assign);
+                        }
+                    }
+                }
+                Op::Unset { start, n } => {
+                    let names: Vec<String> = (0..n).flat_map(|i| r!(start + u16::from(i)).as_str().split(' ').map(str::to_string).collect::<Vec<_>>()).collect();
+                    for name in names {
+                        self.unset_var(name.trim_start_matches('%'));
+                    }
+                }
+                Op::LoadParam { dst, n } => {
+                    let owner = self.frames[fi].owner;
+                    let p = &self.frames[owner].params;
+                    let v = if n == 0 { Value::int(p.len() as i64) } else { p.get(n as usize - 1).cloned().unwrap_or_default() };
+                    r!(dst) = v;
+                }
+                Op::LoadParamRange { dst, from, to } => {
+                    let owner = self.frames[fi].owner;
+                    let p = &self.frames[owner].params;
+                    let from = (from.max(1) - 1) as usize;
+                    let to = if to == 0 { p.len() } else { (to as usize).min(p.len()) };
+                    let v = if from >= to {
+                        Value::Null
+                    } else if to - from == 1 {
+                        p[from].clone()
+                    } else {
+                        let mut s = String::new();
+                        for (i, v) in p[from..to].iter().enumerate() {
+                            if i > 0 {
+                                s.push(' ');
+                            }
+                            v.write_to(&mut s);
+                        }
+                        Value::from_string(s)
+                    };
+                    r!(dst) = v;
+                }
+                Op::LoadInfo { dst, what } => {
+                    let owner = self.frames[fi].owner;
+                    let f = &self.frames[owner];
+                    let v = match what {
+                        FrameInfo::IsId => Value::bool(f.is_id),
+                        FrameInfo::Prop => f.prop.as_ref().map_or(Value::Null, |p| Value::Str(p.clone())),
+                        FrameInfo::Show => Value::bool(!f.silent),
+                        FrameInfo::Result => self.st.result.clone(),
+                        FrameInfo::V1 => self.st.v1.clone(),
+                        FrameInfo::V2 => self.st.v2.clone(),
+                        FrameInfo::Parms => f.parms_text.as_ref().map_or_else(|| join_values(&f.params), |p| Value::Str(p.clone())),
+                    };
+                    r!(dst) = v;
+                }
+                Op::Concat { dst, start, n } => {
+                    let mut s = String::new();
+                    for i in 0..n {
+                        r!(start + i).write_to(&mut s);
+                    }
+                    if let Err(e) = self.st.check_len(s.len()) {
+                        fail!(e);
+                    }
+                    r!(dst) = Value::from_string(s);
+                }
+                Op::JoinWords { dst, start, n } => {
+                    let mut s = String::new();
+                    let mut first = true;
+                    for i in 0..n {
+                        let v = &r!(start + i);
+                        if v.is_null() {
+                            continue;
+                        }
+                        if !first {
+                            s.push(' ');
+                        }
+                        first = false;
+                        v.write_to(&mut s);
+                    }
+                    if let Err(e) = self.st.check_len(s.len()) {
+                        fail!(e);
+                    }
+                    r!(dst) = Value::from_string(s);
+                }
+                Op::ChanPrefix { dst, src } => {
+                    let t = r!(src).as_str().into_owned();
+                    r!(dst) = if t.starts_with('#') { Value::from_string(t) } else { Value::from_string(format!("#{t}")) };
+                }
+                Op::EvalText { dst, src } => {
+                    let text = r!(src).as_str().into_owned();
+                    self.frames[fi].pc = pc;
+                    let v = self.eval_text(&text, host)?;
+                    reload!();
+                    r!(dst) = v;
+                }
+                Op::EvalTimes { dst, src, n } => {
+                    let times = r!(n).to_i64_lenient();
+                    let mut v = r!(src).clone();
+                    if times == 0 {
+                        // Already evaluated once; 0 cannot be honoured for a dynamic count.
+                    }
+                    for _ in 1..times.clamp(1, 32) {
+                        let text = v.as_str().into_owned();
+                        self.frames[fi].pc = pc;
+                        v = self.eval_text(&text, host)?;
+                        reload!();
+                    }
+                    r!(dst) = v;
+                }
+                Op::HaltIfNull { src } => {
+                    if r!(src).is_null() {
+                        self.frames[fi].pc = pc;
+                        return self.finish_halt(stop, false);
+                    }
+                }
+                Op::Arith { op, dst, a, b, fail } => match arith(op, &r!(a), &r!(b)) {
+                    Some(v) => r!(dst) = v,
+                    None => pc = fail as usize,
+                },
+                Op::Neg { dst, src, fail } => match num_of(&r!(src)) {
+                    Some(Value::Int(i)) => r!(dst) = Value::Int(-i),
+                    Some(v) => r!(dst) = Value::num(-v.to_f64_lenient()),
+                    None => pc = fail as usize,
+                },
+                Op::JumpCmp { cmp, a, b, when, record, target } => {
+                    let res = if let (Value::Int(x), Value::Int(y)) = (&r!(a), &r!(b)) {
+                        match cmp {
+                            rustirc_bytecode::Cmp::Lt => Some(x < y),
+                            rustirc_bytecode::Cmp::Le => Some(x <= y),
+                            rustirc_bytecode::Cmp::Gt => Some(x > y),
+                            rustirc_bytecode::Cmp::Ge => Some(x >= y),
+                            rustirc_bytecode::Cmp::Eq => Some(x == y),
+                            _ => None,
+                        }
+                    } else {
+                        None
+                    };
+                    let res = match res {
+                        Some(r) => r,
+                        None => match cmp {
+                            rustirc_bytecode::Cmp::Host(nid) => {
+                                let name = chunk.names[nid as usize].clone();
+                                let args = [r!(a).clone(), r!(b).clone()];
+                                match host.identifier(&format!("op:{name}"), &args, None) {
+                                    Some(Ok(v)) => v.truthy(),
+                                    Some(Err(e)) => fail!(RunErrorKind::Command(e)),
+                                    None => false,
+                                }
+                            }
+                            _ => compare(cmp, &r!(a), &r!(b)),
+                        },
+                    };
+                    if record {
+                        self.st.v1 = r!(a).clone();
+                        self.st.v2 = r!(b).clone();
+                    }
+                    if res == when {
+                        if (target as usize) < pc {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
+                            }
+                            if self.st.fuel == 0 && self.nested == 0 && false {
+                                unreachable!();
+                            }
+                        }
+                        pc = target as usize;
+                    }
+                }
+                Op::JumpTruth { src, when, target } => {
+                    if r!(src).truthy() == when {
+                        if (target as usize) < pc {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
+                            }
+                        }
+                        pc = target as usize;
+                    }
+                }
+                Op::Jump { target } => {
+                    if (target as usize) < pc {
+                        if let Err(e) = self.tick(host) {
+                            fail!(e);
+                        }
+                    }
+                    pc = target as usize;
+                }
+                Op::Loop { target } => {
+                    if let Err(e) = self.tick(host) {
+                        fail!(e);
+                    }
+                    pc = target as usize;
+                }
+                Op::GotoDyn { src } => {
+                    let label = r!(src).as_str().to_ascii_lowercase();
+                    match chunk.labels.iter().find(|(n, _)| *n == label) {
+                        Some((_, target)) => {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
+                            }
+                            pc = *target as usize;
+                        }
+                        None => fail!(RunErrorKind::LabelNotFound(label)),
+                    }
+                }
+                Op::CallIdent { dst, link, start, n, prop } => {
+                    let target = self.chunks[chunk_idx].idents[link as usize];
+                    match target {
+                        Target::Alias(callee) => {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
+                            }
+                            let params: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                            let prop = if prop == u32::MAX { None } else { Some(Rc::from(chunk.names[prop as usize].as_str())) };
+                            self.frames[fi].pc = pc;
+                            let silent = self.frames[fi].silent;
+                            if let Err(e) = self.push_frame(callee, params, Ret::Reg(base + dst as usize), true, prop, silent, None) {
+                                return Err(e);
+                            }
+                            reload!();
+                        }
+                        Target::Ident(id) => {
+                            let spec = self.registry.ident(id);
+                            let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].as_str()) };
+                            let s = base + start as usize;
+                            let result = {
+                                let args = Args { name: spec.name, vals: &self.regs[s..s + n as usize], prop: prop_s };
+                                if spec.arity.accepts(args.len()) {
+                                    let mut cx = Cx { st: &mut self.st, host };
+                                    (spec.run)(&mut cx, &args)
+                                } else {
+                                    Ok(Value::Null)
+                                }
+                            };
+                            match result {
+                                Ok(v) => r!(dst) = v,
+                                Err(e) => fail!(e),
+                            }
+                        }
+                        Target::Host | Target::Command(_) => {
+                            let name = chunk.ident_links[link as usize].trim_start_matches(['~', '/']).trim_end_matches('#').to_string();
+                            let builtin_only = chunk.ident_links[link as usize].starts_with('~');
+                            let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].as_str()) };
+                            let s = base + start as usize;
+                            let res = host.identifier(&name, &self.regs[s..s + n as usize], prop_s);
+                            match res {
+                                Some(Ok(v)) => r!(dst) = v,
+                                Some(Err(e)) => fail!(RunErrorKind::Command(e)),
+                                None => {
+                                    if builtin_only {
+                                        r!(dst) = Value::Null;
+                                    } else {
+                                        fail!(RunErrorKind::UnknownIdent(name));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Op::RunCommand { link, start, n, silent } => {
+                    let target = self.chunks[chunk_idx].commands[link as usize];
+                    let name = chunk.command_links[link as usize].trim_start_matches('!').to_string();
+                    self.frames[fi].pc = pc;
+                    match self.run_command(target, &name, base + start as usize, n as usize, silent, host) {
+                        Ok(true) => reload!(),
+                        Ok(false) => {}
+                        Err(e) => fail!(e),
+                    }
+                }
+                Op::RunCommandDyn { name, start, n, silent } => {
+                    let text = r!(name).as_str().into_owned();
+                    let cmd = text.trim_start_matches(['/', '.']).to_ascii_lowercase();
+                    let script = self.chunks[chunk_idx].script;
+                    let target = self.resolve(&cmd, script, false);
+                    self.frames[fi].pc = pc;
+                    match self.run_command(target, &cmd, base + start as usize, n as usize, silent || text.starts_with('.'), host) {
+                        Ok(true) => reload!(),
+                        Ok(false) => {}
+                        Err(e) => fail!(e),
+                    }
+                }
+                Op::Echo { start, n, silent } => {
+                    let words: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let show = !silent && !self.frames[fi].silent;
+                    if let Err(e) = echo(&words, show, host) {
+                        fail!(e);
+                    }
+                }
+                Op::Tokenize { delim, src } => {
+                    let d = u32::try_from(r!(delim).to_i64_lenient()).ok().and_then(char::from_u32).unwrap_or(' ');
+                    let text = r!(src).as_str().into_owned();
+                    let params: Vec<Value> = text.split(d).filter(|t| !t.is_empty()).map(Value::text).collect();
+                    let owner = self.frames[fi].owner;
+                    self.frames[owner].params = params;
+                    self.frames[owner].parms_text = None;
+                }
+                Op::Intrinsic { dst, which, start, n, prop } => {
+                    let name = chunk.names[which as usize].clone();
+                    let args: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].clone()) };
+                    self.frames[fi].pc = pc;
+                    let v = match self.intrinsic(&name, &args, prop_s.as_deref(), host) {
+                        Ok(v) => v,
+                        Err(IntrinsicError::Run(e)) => return Err(e),
+                        Err(IntrinsicError::Kind(k)) => fail!(k),
+                    };
+                    reload!();
+                    r!(dst) = v;
+                }
+                Op::IntrinsicCmd { which, start, n, silent } => {
+                    let name = chunk.names[which as usize].clone();
+                    let words: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let text = join_values(&words).as_str().into_owned();
+                    match host.command(&name, &text, silent) {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => fail!(RunErrorKind::Command(e)),
+                        None => fail!(RunErrorKind::Command(format!("/{name}: not available here"))),
+                    }
+                }
+                Op::Return { src, exact } => {
+                    let mut v = if src == NO_REG { Value::Null } else { std::mem::take(&mut r!(src)) };
+                    if !exact {
+                        v = collapse_spaces(v);
+                    }
+                    let frame = self.frames.pop().expect("frame");
+                    self.regs.truncate(frame.base);
+                    match frame.ret {
+                        Ret::Reg(abs) => self.regs[abs] = v,
+                        Ret::Result => self.st.result = v,
+                        Ret::Top => {
+                            if self.frames.len() <= stop {
+                                return Ok(Some(Outcome { value: v, halted: false, halt_default: self.halt_default }));
+                            }
+                        }
+                    }
+                    if self.frames.len() <= stop {
+                        return Ok(Some(Outcome { value: Value::Null, halted: false, halt_default: self.halt_default }));
+                    }
+                    reload!();
+                    // A paused slice only stops at frame boundaries of the outermost run.
+                    if self.nested == 0 && self.st.fuel == 0 {
+                        self.frames[fi].pc = pc;
+                        return Ok(None);
+                    }
+                }
+                Op::Halt => {
+                    self.halt_default = true;
+                    return self.finish_halt(stop, true);
+                }
+                Op::HaltDef => self.halt_default = true,
+            }
+        }
+    }
+
+    fn finish_halt(&mut self, stop: usize, _def: bool) -> Result<Option<Outcome>, RunError> {
+        // `halt` ends the whole call chain of this run. Nested evaluations propagate it.
+        if self.nested > 0 {
+            self.frames.truncate(stop);
+            if let Some(f) = self.frames.get(stop) {
+                self.regs.truncate(f.base);
+            }
+            return Err(RunError { kind: RunErrorKind::Cancelled, file: None, line: 0, col: 0, place: "halt".to_string() });
+        }
+        self.frames.clear();
+        self.regs.clear();
+        Ok(Some(Outcome { value: Value::Null, halted: true, halt_default: self.halt_default }))
+    }
+
+    /// Runs a command; returns true when it pushed a frame (the caller reloads).
+    fn run_command(&mut self, target: Target, name: &str, abs: usize, n: usize, silent: bool, host: &mut dyn Host) -> RunResult<bool> {
+        match target {
+            Target::Alias(callee) => {
+                let text = join_values(&self.regs[abs..abs + n]);
+                let parms: Rc<str> = Rc::from(text.as_str().as_ref());
+                let params: Vec<Value> = parms.split(' ').filter(|t| !t.is_empty()).map(Value::text).collect();
+                let fi = self.frames.len() - 1;
+                let silent = silent || self.frames[fi].silent;
+                self.tick(host)?;
+                self.push_frame(callee, params, Ret::Result, false, None, silent, Some(parms)).map_err(|e| e.kind)?;
+                Ok(true)
+            }
+            Target::Command(id) => {
+                let spec = *self.registry.command(id);
+                let args = CmdArgs { name: spec.name, words: &self.regs[abs..abs + n], silent };
+                let mut cx = Cx { st: &mut self.st, host };
+                (spec.run)(&mut cx, &args)?;
+                Ok(false)
+            }
+            Target::Ident(_) | Target::Host => {
+                let text = join_values(&self.regs[abs..abs + n]).as_str().into_owned();
+                match host.command(name, &text, silent) {
+                    Some(Ok(())) => Ok(false),
+                    Some(Err(e)) => Err(RunErrorKind::Command(e)),
+                    None => Err(RunErrorKind::UnknownCommand(name.to_string())),
+                }
+            }
+        }
+    }
+
+    /// Evaluates `text` once as code in the current frame (`[ ]`, `$eval(x,2)`).
+    pub fn eval_text(&mut self, text: &str, host: &mut dyn Host) -> Result<Value, RunError> {
+        // Text without sigils evaluates to itself: skip the compiler.
+        if !text.contains(['$', '%', '#', '[', ']']) {
+            return Ok(Value::text(text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")));
+        }
+        let idx = match self.dyn_cache.get(text) {
+            Some(&i) => i,
+            None => {
+                let words = rustirc_syntax::parse_words(text).map_err(|e| RunError { kind: RunErrorKind::DynamicSyntax(e), file: None, line: 0, col: 0, place: "eval".to_string() })?;
+                let chunk = rustirc_compiler::Compiler::compile_words(&words, rustirc_compiler::Options { record_v1v2: true })
+                    .map_err(|e| RunError { kind: RunErrorKind::DynamicSyntax(e.message), file: None, line: 0, col: 0, place: "eval".to_string() })?;
+                let script = self.frames.last().map_or(0, |f| self.chunks[f.chunk].script);
+                let i = self.add_chunk(chunk, script);
+                if self.dyn_cache.len() > 4096 {
+                    self.dyn_cache.clear();
+                }
+                self.dyn_cache.insert(text.to_string(), i);
+                i
+            }
+        };
+        self.run_nested(idx, Vec::new(), host)
+    }
+
+    /// Runs chunk `idx` to completion inside the current run and returns its value.
+    fn run_nested(&mut self, idx: usize, params: Vec<Value>, host: &mut dyn Host) -> Result<Value, RunError> {
+        let stop = self.frames.len();
+        self.push_frame(idx, params, Ret::Top, false, None, false, None)?;
+        self.nested += 1;
+        let r = self.run(host, stop);
+        self.nested -= 1;
+        match r {
+            Ok(Some(o)) => Ok(o.value),
+            Ok(None) => Ok(Value::Null),
+            Err(e) => {
+                self.frames.truncate(stop);
+                if let Some(f) = self.frames.last() {
+                    let nregs = self.chunks[f.chunk].chunk.nregs as usize;
+                    self.regs.truncate(f.base + nregs);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- variables
+
+    /// Reads `%name`: the owning frame's locals (slots, then dynamic), then globals.
+    pub fn read_var(&self, name: &str) -> Value {
+        if let Some(f) = self.frames.last() {
+            let owner = &self.frames[f.owner];
+            let chunk = &self.chunks[owner.chunk].chunk;
+            for (n, slot) in &chunk.locals {
+                if *slot < 64 && owner.declared & (1 << slot) != 0 && n.eq_ignore_ascii_case(name) {
+                    return self.regs[owner.base + *slot as usize].clone();
+                }
+            }
+            for (n, v) in &owner.dyn_locals {
+                if n.eq_ignore_ascii_case(name) {
+                    return v.clone();
+                }
+            }
+        }
+        self.st.globals.get(name).cloned().unwrap_or_default()
+    }
+
+    fn local_slot(&self, owner: usize, name: &str) -> Option<u16> {
+        let f = &self.frames[owner];
+        self.chunks[f.chunk].chunk.locals.iter().find(|(n, s)| *s < 64 && n.eq_ignore_ascii_case(name)).map(|(_, s)| *s)
+    }
+
+    fn write_var(&mut self, name: &str, v: Value, scope: VarScope) {
+        let Some(fi) = self.frames.len().checked_sub(1) else {
+            self.st.globals.set(name, v);
+            return;
+        };
+        let owner = self.frames[fi].owner;
+        match scope {
+            VarScope::Global => self.st.globals.set(name, v),
+            VarScope::Local | VarScope::Assign => {
+                if let Some(slot) = self.local_slot(owner, name) {
+                    let bit = 1u64 << slot;
+                    if scope == VarScope::Local || self.frames[owner].declared & bit != 0 {
+                        self.frames[owner].declared |= bit;
+                        let b = self.frames[owner].base;
+                        self.regs[b + slot as usize] = v;
+                        return;
+                    }
+                }
+                if let Some(e) = self.frames[owner].dyn_locals.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    e.1 = v;
+                    return;
+                }
+                if scope == VarScope::Local {
+                    self.frames[owner].dyn_locals.push((name.into(), v));
+                } else {
+                    self.st.globals.set(name, v);
+                }
+            }
+        }
+    }
+
+    fn unset_var(&mut self, name: &str) {
+        if name.contains(['*', '?']) {
+            let names = self.st.globals.names_matching(|n| crate::wild::wildmatch(name, n, false));
+            for n in names {
+                self.st.globals.unset(&n);
+            }
+            return;
+        }
+        if let Some(fi) = self.frames.len().checked_sub(1) {
+            let owner = self.frames[fi].owner;
+            if let Some(slot) = self.local_slot(owner, name) {
+                let bit = 1u64 << slot;
+                if self.frames[owner].declared & bit != 0 {
+                    self.frames[owner].declared &= !bit;
+                    let b = self.frames[owner].base;
+                    self.regs[b + slot as usize] = Value::Null;
+                    return;
+                }
+            }
+            if let Some(i) = self.frames[owner].dyn_locals.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                self.frames[owner].dyn_locals.remove(i);
+                return;
+            }
+        }
+        self.st.globals.unset(name);
+    }
+
+    // ----------------------------------------------------------------- intrinsics
+
+    fn intrinsic(&mut self, name: &str, args: &[Value], prop: Option<&str>, host: &mut dyn Host) -> Result<Value, IntrinsicError> {
+        match name {
+            "var" => {
+                // $var(mask, N): globals (and this frame's locals) matching the wildcard.
+                let mask = args.first().map(|v| v.as_str().trim_start_matches('%').to_string()).unwrap_or_default();
+                let mut names: Vec<(String, Value, bool)> = Vec::new();
+                if let Some(f) = self.frames.last() {
+                    let owner = &self.frames[f.owner];
+                    for (n, slot) in &self.chunks[owner.chunk].chunk.locals {
+                        if *slot < 64 && owner.declared & (1 << slot) != 0 && crate::wild::wildmatch(&mask, n, false) {
+                            names.push((n.clone(), self.regs[owner.base + *slot as usize].clone(), true));
+                        }
+                    }
+                }
+                for (n, v) in self.st.globals.iter() {
+                    if crate::wild::wildmatch(&mask, n, false) {
+                        names.push((n.to_string(), v.clone(), false));
+                    }
+                }
+                let idx = args.get(1).map_or(1, Value::to_i64_lenient);
+                if idx == 0 {
+                    return Ok(Value::int(names.len() as i64));
+                }
+                let Some((n, v, local)) = usize::try_from(idx - 1).ok().and_then(|i| names.get(i)) else { return Ok(Value::Null) };
+                Ok(match prop {
+                    Some("value") => v.clone(),
+                    Some("local") => Value::bool(*local),
+                    _ => Value::from_string(format!("%{n}")),
+                })
+            }
+            "isalias" => {
+                let n = args.first().map(|v| v.as_str().to_ascii_lowercase()).unwrap_or_default();
+                Ok(Value::bool(self.aliases.contains_key(&n)))
+            }
+            "halted" => Ok(Value::bool(self.halt_default)),
+            "error" => Ok(Value::Null),
+            "scriptdir" => Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| Value::from_string(format!("{}/", p.display())))),
+            "script" => {
+                let s = self.frames.last().map(|f| self.chunks[f.chunk].script).and_then(|s| self.script_names.get(s).cloned());
+                Ok(s.map_or(Value::Null, Value::from_string))
+            }
+            "scriptline" => Ok(Value::Null),
+            "read" | "readini" => {
+                // Read through the registry, then evaluate unless the `n` switch was given.
+                let Some(id) = self.registry.ident_id(name) else { return Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(name.to_string()))) };
+                let spec = *self.registry.ident(id);
+                let a = Args { name: spec.name, vals: args, prop };
+                let v = {
+                    let mut cx = Cx { st: &mut self.st, host };
+                    (spec.run)(&mut cx, &a).map_err(IntrinsicError::Kind)?
+                };
+                let switches = if name == "read" { args.get(1).map(|s| s.as_str().into_owned()).unwrap_or_default() } else if args.len() >= 4 { args[1].as_str().into_owned() } else { String::new() };
+                if switches.contains('n') || v.is_null() {
+                    Ok(v)
+                } else {
+                    self.eval_text(&v.as_str(), host).map_err(IntrinsicError::Run)
+                }
+            }
+            "regsubex" => self.regsubex(args, host),
+            "regsub" => {
+                let Some(id) = self.registry.ident_id("regsub") else { return Ok(Value::Null) };
+                let spec = *self.registry.ident(id);
+                let a = Args { name: spec.name, vals: args, prop };
+                let mut cx = Cx { st: &mut self.st, host };
+                (spec.run)(&mut cx, &a).map_err(IntrinsicError::Kind)
+            }
+            other => Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(other.to_string()))),
+        }
+    }
+
+    /// `$regsubex([name,]text,re,subtext)`: the substitution text is evaluated per match after
+    /// its markers (`\1`…, `\0`, `\n`, `\t`, `\a`, `\A`) are replaced.
+    fn regsubex(&mut self, args: &[Value], host: &mut dyn Host) -> Result<Value, IntrinsicError> {
+        let (name, text, re, sub) = match args.len() {
+            3 => (None, args[0].as_str().into_owned(), args[1].as_str().into_owned(), args[2].as_str().into_owned()),
+            n if n >= 4 => (Some(args[0].as_str().into_owned()), args[1].as_str().into_owned(), args[2].as_str().into_owned(), args[3].as_str().into_owned()),
+            _ => return Ok(Value::Null),
+        };
+        let matches = crate::registry::idents::regex::regex_matches(&mut self.st, name.as_deref(), &text, &re).map_err(IntrinsicError::Kind)?;
+        let total = matches.len();
+        let mut out = String::new();
+        let mut last = 0;
+        for (k, m) in matches.iter().enumerate() {
+            out.push_str(&text[last..m.start]);
+            let mut code = String::new();
+            let b = sub.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'\\' && i + 1 < b.len() {
+                    let c = b[i + 1];
+                    let rep: Option<String> = match c {
+                        b'0' => Some(total.to_string()),
+                        b'n' => Some((k + 1).to_string()),
+                        b't' => Some(m.groups.first().cloned().flatten().unwrap_or_else(|| m.text.clone())),
+                        b'a' | b'A' => Some(m.text.clone()),
+                        b'1'..=b'9' => {
+                            let g = usize::from(c - b'0');
+                            Some(m.groups.get(g - 1).cloned().flatten().unwrap_or_default())
+                        }
+                        _ => None,
+                    };
+                    if let Some(r) = rep {
+                        code.push_str(&r);
+                        i += 2;
+                        continue;
+                    }
+                }
+                let ch = sub[i..].chars().next().unwrap_or(' ');
+                code.push(ch);
+                i += ch.len_utf8();
+            }
+            let v = self.eval_text(&code, host).map_err(IntrinsicError::Run)?;
+            v.write_to(&mut out);
+            last = m.end;
+        }
+        out.push_str(&text[last..]);
+        Ok(Value::from_string(out))
+    }
+}
+
+enum IntrinsicError {
+    Run(RunError),
+    Kind(RunErrorKind),
+}
+
+/// Constants become values. Text that is a canonical integer (`0`, `-12`, not `007` or `+1`)
+/// becomes a typed number: it prints the same, and compares and adds without re-parsing.
+fn const_value(c: &Const) -> Value {
+    match c {
+        Const::Str(s) => match crate::value::parse_plain_int(s) {
+            Some(i) if i.to_string() == *s => Value::Int(i),
+            _ => Value::text(s),
+        },
+        Const::Int(i) => Value::Int(*i),
+        Const::Num(x) => Value::Num(*x),
+    }
+}
+
+fn value_len(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => s.len(),
+        _ => 0,
+    }
+}
+
+/// Joins values with single spaces, skipping empty ones.
+pub fn join_values(vals: &[Value]) -> Value {
+    if vals.len() == 1 {
+        return vals[0].clone();
+    }
+    let mut s = String::new();
+    for v in vals {
+        if v.is_null() {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        v.write_to(&mut s);
+    }
+    Value::from_string(s)
+}
+
+/// `return` collapses runs of spaces and trims; numbers pass unchanged.
+fn collapse_spaces(v: Value) -> Value {
+    match &v {
+        Value::Str(s) if s.starts_with(' ') || s.ends_with(' ') || s.contains("  ") => {
+            Value::from_string(s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        }
+        _ => v,
+    }
+}
+
+/// `/echo [colour] [-switches] [window] text`.
+fn echo(words: &[Value], show: bool, host: &mut dyn Host) -> RunResult<()> {
+    let text = join_values(words).as_str().into_owned();
+    let mut rest = text.as_str();
+    let mut window = None;
+    let mut switches = String::new();
+    // An optional colour number first.
+    if let Some((first, tail)) = rest.split_once(' ') {
+        if first.len() <= 2 && first.bytes().all(|b| b.is_ascii_digit()) {
+            rest = tail;
+        }
+    }
+    if rest.starts_with('-') {
+        let (sw, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+        switches = sw[1..].to_string();
+        rest = tail;
+        if switches.contains('c') {
+            // `-c name`: a colour name follows.
+            rest = rest.split_once(' ').map_or("", |(_, t)| t);
+        }
+    }
+    if switches.contains('a') {
+        window = Some("active".to_string());
+    } else if switches.contains('s') {
+        window = Some("status".to_string());
+    } else if switches.contains('d') {
+        window = Some("single".to_string());
+    } else if rest.starts_with(['#', '@', '=']) || (!rest.contains(' ') && false) {
+        let (w, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+        window = Some(w.to_string());
+        rest = tail;
+    }
+    if rest.is_empty() {
+        return Err(RunErrorKind::Command("/echo: insufficient parameters".to_string()));
+    }
+    if !show && switches.contains('q') {
+        return Ok(());
+    }
+    host.echo(window.as_deref().unwrap_or("active"), rest);
+    Ok(())
+}

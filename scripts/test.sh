@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what the tests need when it is missing (Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v lua5.4 >/dev/null 2>&1 || need+=(lua5.4)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${need[@]}"
+fi
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace --release
