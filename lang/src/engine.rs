@@ -44,7 +44,9 @@ pub struct LoadReport {
 impl LoadReport {
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -78,7 +80,11 @@ impl Engine {
 
     /// An engine with a given registry.
     pub fn with_registry(registry: Rc<Registry>, limits: Limits) -> Engine {
-        Engine { vm: Vm::new(registry, State::new(limits)), handlers: Vec::new(), users: Vec::new() }
+        Engine {
+            vm: Vm::new(registry, State::new(limits)),
+            handlers: Vec::new(),
+            users: Vec::new(),
+        }
     }
 
     /// Loads a script file from its bytes. Items that fail keep nothing; the others load.
@@ -90,12 +96,16 @@ impl Engine {
         let script = self.vm.script_names.len();
         self.vm.script_names.push(file.to_string());
         let p2 = prepared.clone();
-        self.vm.positions.push(Box::new(move |off| p2.position(off as usize)));
+        self.vm
+            .positions
+            .push(Box::new(move |off| p2.position(off as usize)));
         let record = {
             let t = prepared.text.to_ascii_lowercase();
             t.contains("$v1") || t.contains("$v2") || t.contains("$ifmatch")
         };
-        let opts = Options { record_v1v2: record };
+        let opts = Options {
+            record_v1v2: record,
+        };
         for located in parsed.items {
             match located.item {
                 Item::Alias(a) => {
@@ -103,17 +113,29 @@ impl Engine {
                     match Compiler::compile_body(&name, &a.body, opts) {
                         Ok(chunk) => {
                             if let Err(e) = rustirc_bytecode::verify(&chunk) {
-                                diags.push(Diagnostic::error(a.span, format!("internal compiler error in {name}: {}", e.message)));
+                                diags.push(Diagnostic::error(
+                                    a.span,
+                                    format!("internal compiler error in {name}: {}", e.message),
+                                ));
                                 continue;
                             }
                             if disasm {
-                                report.disassembly.push_str(&rustirc_bytecode::disassemble(&chunk));
+                                report
+                                    .disassembly
+                                    .push_str(&rustirc_bytecode::disassemble(&chunk));
                             }
                             let idx = self.vm.add_chunk(chunk, script);
-                            self.vm.aliases.entry(a.name.clone()).or_default().push((script, idx, a.local));
+                            self.vm
+                                .aliases
+                                .entry(a.name.clone())
+                                .or_default()
+                                .push((script, idx, a.local));
                             report.aliases += 1;
                         }
-                        Err(e) => diags.push(Diagnostic::error(e.span, format!("{} in {name}", e.message))),
+                        Err(e) => diags.push(Diagnostic::error(
+                            e.span,
+                            format!("{} in {name}", e.message),
+                        )),
                     }
                 }
                 Item::Event(ev) => {
@@ -125,13 +147,26 @@ impl Engine {
                     match Compiler::compile_body(&name, &ev.body, opts) {
                         Ok(chunk) => {
                             if disasm {
-                                report.disassembly.push_str(&rustirc_bytecode::disassemble(&chunk));
+                                report
+                                    .disassembly
+                                    .push_str(&rustirc_bytecode::disassemble(&chunk));
                             }
                             let idx = self.vm.add_chunk(chunk, script);
-                            self.handlers.push(Handler { script, event: Event { body: Vec::new(), ..ev }, chunk: idx, group: located.group });
+                            self.handlers.push(Handler {
+                                script,
+                                event: Event {
+                                    body: Vec::new(),
+                                    ..ev
+                                },
+                                chunk: idx,
+                                group: located.group,
+                            });
                             report.events += 1;
                         }
-                        Err(e) => diags.push(Diagnostic::error(e.span, format!("{} in {name}", e.message))),
+                        Err(e) => diags.push(Diagnostic::error(
+                            e.span,
+                            format!("{} in {name}", e.message),
+                        )),
                     }
                 }
                 Item::Menu(m) => {
@@ -152,7 +187,13 @@ impl Engine {
         for d in &diags {
             let l = diag::locate(&prepared, d);
             let rendered = diag::render(file, &l);
-            report.diagnostics.push(FileDiagnostic { severity: l.severity, line: l.line, col: l.col, message: l.message, rendered });
+            report.diagnostics.push(FileDiagnostic {
+                severity: l.severity,
+                line: l.line,
+                col: l.col,
+                message: l.message,
+                rendered,
+            });
         }
         report
     }
@@ -164,7 +205,9 @@ impl Engine {
             let chunks: Vec<usize> = self
                 .handlers
                 .iter()
-                .filter(|h| h.script == script && matches!(&h.event.kind, EventKind::On(n) if n == ev))
+                .filter(|h| {
+                    h.script == script && matches!(&h.event.kind, EventKind::On(n) if n == ev)
+                })
                 .map(|h| h.chunk)
                 .take(1)
                 .collect();
@@ -181,46 +224,70 @@ impl Engine {
     /// Runs `/name args` as if typed in the status window: a loaded alias, a built-in command,
     /// or the host's.
     pub fn run_command(&mut self, line: &str, host: &mut dyn Host) -> Result<Outcome, RunError> {
-        let stmts = rustirc_syntax::parse_statements(line).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
+        let stmts = rustirc_syntax::parse_statements(line)
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
         self.run_stmts("command", &stmts, host)
     }
 
     /// Compiles and runs statements in a fresh frame.
-    pub fn run_stmts(&mut self, name: &str, stmts: &[Stmt], host: &mut dyn Host) -> Result<Outcome, RunError> {
-        let chunk = Compiler::compile_body(name, stmts, Options { record_v1v2: true }).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+    pub fn run_stmts(
+        &mut self,
+        name: &str,
+        stmts: &[Stmt],
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
+        let chunk = Compiler::compile_body(name, stmts, Options { record_v1v2: true })
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
         let script = self.vm.script_names.len().saturating_sub(1);
         let idx = self.vm.add_chunk(chunk, script);
         self.vm.begin(host);
         let r = self.vm.call(idx, Vec::new(), false, host);
-        self.vm.chunks.truncate(idx);
+        self.vm.truncate_chunks(idx);
         r
     }
 
     /// Evaluates an expression as `//echo -a EXPR` would and returns the echoed text.
     pub fn eval(&mut self, expr: &str, host: &mut dyn Host) -> Result<String, RunError> {
-        let words = rustirc_syntax::parse_words(expr).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
-        let chunk = Compiler::compile_words(&words, Options { record_v1v2: true }).map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        let words = rustirc_syntax::parse_words(expr)
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
+        let chunk = Compiler::compile_words(&words, Options { record_v1v2: true })
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
         let mut chunk = chunk;
         chunk.borrows_frame = false;
         let script = self.vm.script_names.len().saturating_sub(1);
         let idx = self.vm.add_chunk(chunk, script);
         self.vm.begin(host);
         let r = self.vm.call(idx, Vec::new(), false, host);
-        self.vm.chunks.truncate(idx);
+        self.vm.truncate_chunks(idx);
         let o = r?;
         // `/echo` shows single spaces and drops non-printable characters.
         let text = o.value.as_str().into_owned();
-        Ok(text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        Ok(text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "))
     }
 
     /// The chunk of alias `name` visible from anywhere (first non-local in load order).
     pub fn alias_chunk(&self, name: &str) -> Option<usize> {
-        self.vm.aliases.get(&name.to_ascii_lowercase())?.iter().find(|(_, _, l)| !l).map(|(_, c, _)| *c)
+        self.vm
+            .aliases
+            .get(&name.to_ascii_lowercase())?
+            .iter()
+            .find(|(_, _, l)| !l)
+            .map(|(_, c, _)| *c)
     }
 }
 
 fn dyn_error(kind: RunErrorKind) -> RunError {
-    RunError { kind, file: None, line: 0, col: 0, place: String::new() }
+    RunError {
+        kind,
+        file: None,
+        line: 0,
+        col: 0,
+        place: String::new(),
+    }
 }
 
 /// Warns about constructs the client cannot run yet, naming each once per file.
@@ -250,7 +317,10 @@ fn warn_unsupported(p: &Prepared, diags: &mut Vec<Diagnostic>) {
             };
             let word_start = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
             if ok && word_start {
-                diags.push(Diagnostic::warning(rustirc_syntax::ast::Span::new(at, at + needle.len()), (*msg).to_string()));
+                diags.push(Diagnostic::warning(
+                    rustirc_syntax::ast::Span::new(at, at + needle.len()),
+                    (*msg).to_string(),
+                ));
                 break;
             }
             from = at + needle.len();

@@ -12,7 +12,12 @@ pub trait Host {
 
     /// An identifier the language does not define (`$me`, `$chan`, `$nick(#,1)`).
     /// `None` means the host does not know it either.
-    fn identifier(&mut self, _name: &str, _args: &[Value], _prop: Option<&str>) -> Option<Result<Value, String>> {
+    fn identifier(
+        &mut self,
+        _name: &str,
+        _args: &[Value],
+        _prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
         None
     }
 

@@ -16,9 +16,9 @@ pub mod value;
 pub mod vm;
 pub mod wild;
 
+pub use engine::{Engine, LoadReport};
 pub use error::{RunError, RunErrorKind, RunResult};
 pub use host::{Host, RecordingHost};
 pub use state::{Limits, State};
 pub use value::Value;
-pub use engine::{Engine, LoadReport};
 pub use vm::{Outcome, Step, Vm};

@@ -206,7 +206,9 @@ fn isnum(a: &Value, range: &Value) -> bool {
         Some(i) => (&r[..i], Some(&r[i + 1..])),
         None => (r, None),
     };
-    let Some(lo) = parse_plain_number(lo) else { return false };
+    let Some(lo) = parse_plain_number(lo) else {
+        return false;
+    };
     match hi {
         None => x == lo,
         Some("") => x >= lo,

@@ -35,7 +35,7 @@ impl Default for Limits {
             instructions: 200_000_000,
             call_depth: 1000,
             string_len: 16 * 1024 * 1024,
-            table_items: 10_000_000,
+            table_items: 1_000_000,
             tables: 10_000,
             wall_ms: 0,
         }
@@ -84,7 +84,11 @@ impl Globals {
 
     /// Names (as written when created) matching `pred`.
     pub fn names_matching(&self, mut pred: impl FnMut(&str) -> bool) -> Vec<String> {
-        self.map.values().filter(|(n, _)| pred(n)).map(|(n, _)| n.to_string()).collect()
+        self.map
+            .values()
+            .filter(|(n, _)| pred(n))
+            .map(|(n, _)| n.to_string())
+            .collect()
     }
 
     /// Removes every variable.
@@ -217,12 +221,19 @@ pub struct State {
 impl State {
     /// A fresh state with the given limits.
     pub fn new(limits: Limits) -> State {
-        State { limits, ..State::default() }
+        State {
+            limits,
+            ..State::default()
+        }
     }
 
     /// Starts a new run: full fuel.
     pub fn begin_run(&mut self, now_ms: i64) {
-        self.fuel = if self.limits.instructions == 0 { u64::MAX } else { self.limits.instructions };
+        self.fuel = if self.limits.instructions == 0 {
+            u64::MAX
+        } else {
+            self.limits.instructions
+        };
         self.since_watchdog = 0;
         self.run_started_ms = now_ms;
     }

@@ -107,7 +107,8 @@ impl Value {
     /// (optional sign, digits, optional decimals), else `None`.
     pub fn as_number(&self) -> Option<f64> {
         match self {
-            Value::Int(i) => {
+            Value::Int(i) =>
+            {
                 #[allow(clippy::cast_precision_loss)]
                 Some(*i as f64)
             }

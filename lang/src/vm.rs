@@ -96,6 +96,9 @@ pub trait Resolver {
     fn alias(&self, name: &str, script: usize) -> Option<usize>;
 }
 
+/// Maps a source offset of one script to its `(line, col)`.
+pub type PositionFn = Box<dyn Fn(u32) -> (u32, u32)>;
+
 /// The virtual machine and everything loaded into it.
 pub struct Vm {
     /// Shared state.
@@ -107,7 +110,7 @@ pub struct Vm {
     /// Script file names by index, for error positions.
     pub script_names: Vec<String>,
     /// Maps a chunk's source offset to `(line, col)`; filled by the engine per script.
-    pub positions: Vec<Box<dyn Fn(u32) -> (u32, u32)>>,
+    pub positions: Vec<PositionFn>,
     /// Aliases by name: each definition in load order as `(script, chunk, local)`.
     pub aliases: FxHashMap<String, Vec<(usize, usize, bool)>>,
     dyn_cache: FxHashMap<String, usize>,
@@ -142,10 +145,25 @@ impl Vm {
         let consts = chunk.consts.iter().map(const_value).collect();
         let n_i = chunk.ident_links.len();
         let n_c = chunk.command_links.len();
-        self.chunks.push(Linked { chunk: Rc::new(chunk), consts, script, idents: vec![Target::Host; n_i], commands: vec![Target::Host; n_c] });
+        self.chunks.push(Linked {
+            chunk: Rc::new(chunk),
+            consts,
+            script,
+            idents: vec![Target::Host; n_i],
+            commands: vec![Target::Host; n_c],
+        });
         let idx = self.chunks.len() - 1;
         self.link_one(idx);
         idx
+    }
+
+    /// Drops chunks from index `idx` on (a finished top-level command) and any cached dynamic
+    /// code among them.
+    pub fn truncate_chunks(&mut self, idx: usize) {
+        if idx < self.chunks.len() {
+            self.chunks.truncate(idx);
+            self.dyn_cache.retain(|_, c| *c < idx);
+        }
     }
 
     /// Re-resolves every link slot (after aliases were loaded or unloaded) and drops the cache
@@ -160,8 +178,16 @@ impl Vm {
     fn link_one(&mut self, idx: usize) {
         let script = self.chunks[idx].script;
         let chunk = self.chunks[idx].chunk.clone();
-        let idents: Vec<Target> = chunk.ident_links.iter().map(|n| self.resolve(n, script, true)).collect();
-        let commands: Vec<Target> = chunk.command_links.iter().map(|n| self.resolve(n, script, false)).collect();
+        let idents: Vec<Target> = chunk
+            .ident_links
+            .iter()
+            .map(|n| self.resolve(n, script, true))
+            .collect();
+        let commands: Vec<Target> = chunk
+            .command_links
+            .iter()
+            .map(|n| self.resolve(n, script, false))
+            .collect();
         self.chunks[idx].idents = idents;
         self.chunks[idx].commands = commands;
     }
@@ -214,7 +240,13 @@ impl Vm {
     }
 
     /// Runs chunk `chunk` to completion as a command call with `params`.
-    pub fn call(&mut self, chunk: usize, params: Vec<Value>, is_id: bool, host: &mut dyn Host) -> Result<Outcome, RunError> {
+    pub fn call(
+        &mut self,
+        chunk: usize,
+        params: Vec<Value>,
+        is_id: bool,
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
         self.push_frame(chunk, params, Ret::Top, is_id, None, false, None)?;
         match self.step(u64::MAX, host)? {
             Step::Done(o) => Ok(o),
@@ -236,7 +268,11 @@ impl Vm {
             self.st.fuel = slice;
         }
         let r = self.run(host, 0);
-        let spent = if use_slice { slice - self.st.fuel } else { keep - self.st.fuel };
+        let spent = if use_slice {
+            slice - self.st.fuel
+        } else {
+            keep - self.st.fuel
+        };
         match r {
             Ok(Some(o)) => {
                 self.st.fuel = keep.saturating_sub(spent);
@@ -247,7 +283,16 @@ impl Vm {
                 Ok(Step::Paused)
             }
             Err(e) => {
-                if use_slice && matches!(e.kind, RunErrorKind::Limit { what: "too many instructions", .. }) && keep > spent {
+                if use_slice
+                    && matches!(
+                        e.kind,
+                        RunErrorKind::Limit {
+                            what: "too many instructions",
+                            ..
+                        }
+                    )
+                    && keep > spent
+                {
                     // The slice, not the budget, ran out.
                     self.st.fuel = keep - spent;
                     return Ok(Step::Paused);
@@ -265,11 +310,28 @@ impl Vm {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_frame(&mut self, chunk: usize, params: Vec<Value>, ret: Ret, is_id: bool, prop: Option<Rc<str>>, silent: bool, parms: Option<Rc<str>>) -> Result<(), RunError> {
+    fn push_frame(
+        &mut self,
+        chunk: usize,
+        params: Vec<Value>,
+        ret: Ret,
+        is_id: bool,
+        prop: Option<Rc<str>>,
+        silent: bool,
+        parms: Option<Rc<str>>,
+    ) -> Result<(), RunError> {
         let limit = self.st.limits.call_depth as usize;
         if limit != 0 && self.frames.len() >= limit {
             let place = self.place_of(chunk);
-            return Err(self.error_at(RunErrorKind::Limit { what: "call depth exceeded", limit: limit as u64, place }, chunk, 0));
+            return Err(self.error_at(
+                RunErrorKind::Limit {
+                    what: "call depth exceeded",
+                    limit: limit as u64,
+                    place,
+                },
+                chunk,
+                0,
+            ));
         }
         let linked = &self.chunks[chunk];
         let base = self.regs.len();
@@ -279,13 +341,32 @@ impl Vm {
             self.regs[base + r as usize] = linked.consts[k as usize].clone();
         }
         let borrows = linked.chunk.borrows_frame;
-        let owner = if borrows && !self.frames.is_empty() { self.frames[self.frames.len() - 1].owner } else { self.frames.len() };
-        self.frames.push(Frame { chunk, pc: 0, base, owner, params, parms_text: parms, declared: 0, dyn_locals: Vec::new(), ret, is_id, prop, silent });
+        let owner = if borrows && !self.frames.is_empty() {
+            self.frames[self.frames.len() - 1].owner
+        } else {
+            self.frames.len()
+        };
+        self.frames.push(Frame {
+            chunk,
+            pc: 0,
+            base,
+            owner,
+            params,
+            parms_text: parms,
+            declared: 0,
+            dyn_locals: Vec::new(),
+            ret,
+            is_id,
+            prop,
+            silent,
+        });
         Ok(())
     }
 
     fn place_of(&self, chunk: usize) -> String {
-        self.chunks.get(chunk).map_or_else(String::new, |c| c.chunk.name.clone())
+        self.chunks
+            .get(chunk)
+            .map_or_else(String::new, |c| c.chunk.name.clone())
     }
 
     /// Builds a located error for `chunk` at `pc`.
@@ -302,14 +383,24 @@ impl Vm {
             .offset_of(u32::try_from(pc).unwrap_or(0))
             .and_then(|off| self.positions.get(linked.script).map(|f| f(off)))
             .unwrap_or((0, 0));
-        RunError { kind, file: self.script_names.get(linked.script).cloned(), line, col, place }
+        RunError {
+            kind,
+            file: self.script_names.get(linked.script).cloned(),
+            line,
+            col,
+            place,
+        }
     }
 
     /// Spends one fuel unit; checks the wall clock every [`WATCHDOG_EVERY`] units.
     #[inline]
     fn tick(&mut self, host: &mut dyn Host) -> RunResult<()> {
         if self.st.fuel == 0 {
-            return Err(RunErrorKind::Limit { what: "too many instructions", limit: self.st.limits.instructions, place: String::new() });
+            return Err(RunErrorKind::Limit {
+                what: "too many instructions",
+                limit: self.st.limits.instructions,
+                place: String::new(),
+            });
         }
         self.st.fuel -= 1;
         self.st.since_watchdog += 1;
@@ -317,8 +408,14 @@ impl Vm {
             self.st.since_watchdog = 0;
             if self.st.limits.wall_ms != 0 {
                 let now = host.now_ms();
-                if now - self.st.run_started_ms > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX) {
-                    return Err(RunErrorKind::Limit { what: "run took too long", limit: self.st.limits.wall_ms, place: String::new() });
+                if now - self.st.run_started_ms
+                    > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX)
+                {
+                    return Err(RunErrorKind::Limit {
+                        what: "run took too long",
+                        limit: self.st.limits.wall_ms,
+                        place: String::new(),
+                    });
                 }
             }
         }
@@ -362,7 +459,10 @@ impl Vm {
                 Op::Move { dst, src } => r!(dst) = r!(src).clone(),
                 Op::LoadLocalChecked { dst, slot, name } => {
                     let owner = self.frames[fi].owner;
-                    let v = if owner == fi && slot < 64 && self.frames[fi].declared & (1 << slot) != 0 {
+                    let v = if owner == fi
+                        && slot < 64
+                        && self.frames[fi].declared & (1 << slot) != 0
+                    {
                         r!(slot).clone()
                     } else {
                         self.read_var(&chunk.names[name as usize])
@@ -377,7 +477,12 @@ impl Vm {
                     let n = r!(src).as_str().trim_start_matches('%').to_string();
                     r!(dst) = self.read_var(&n);
                 }
-                Op::StoreVar { name, slot, src, scope } => {
+                Op::StoreVar {
+                    name,
+                    slot,
+                    src,
+                    scope,
+                } => {
                     let v = r!(src).clone();
                     if let Err(e) = self.st.check_len(value_len(&v)) {
                         fail!(e);
@@ -401,7 +506,11 @@ impl Vm {
                     let n = chunk.names[name as usize].clone();
                     self.write_var(&n, v, scope);
                 }
-                Op::StoreVarDyn { name_reg, src, scope } => {
+                Op::StoreVarDyn {
+                    name_reg,
+                    src,
+                    scope,
+                } => {
                     let n = r!(name_reg).as_str().trim_start_matches('%').to_string();
                     let v = r!(src).clone();
                     if let Err(e) = self.st.check_len(value_len(&v)) {
@@ -423,26 +532,52 @@ impl Vm {
                         Value::Int(i) if *i < crate::value::MAX_EXACT => *i += 1,
                         other => {
                             if let Some(n) = num_of(other) {
-                                *other = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1)).unwrap_or(n);
+                                *other = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1))
+                                    .unwrap_or(n);
                             }
                         }
                     }
                 }
-                Op::IncVar { name, slot, by, neg } => {
+                Op::IncVar {
+                    name,
+                    slot,
+                    by,
+                    neg,
+                } => {
                     let by_v = r!(by).clone();
                     let owner = self.frames[fi].owner;
-                    let op = if neg { rustirc_bytecode::ArithOp::Sub } else { rustirc_bytecode::ArithOp::Add };
-                    let by_n = if by_v.is_null() { Value::Int(1) } else { num_of(&by_v).unwrap_or(Value::Int(0)) };
-                    if slot != NO_REG && owner == fi && slot < 64 && self.frames[fi].declared & (1 << slot) != 0 {
+                    let op = if neg {
+                        rustirc_bytecode::ArithOp::Sub
+                    } else {
+                        rustirc_bytecode::ArithOp::Add
+                    };
+                    let by_n = if by_v.is_null() {
+                        Value::Int(1)
+                    } else {
+                        num_of(&by_v).unwrap_or(Value::Int(0))
+                    };
+                    if slot != NO_REG
+                        && owner == fi
+                        && slot < 64
+                        && self.frames[fi].declared & (1 << slot) != 0
+                    {
                         let cur = r!(slot).clone();
-                        let curn = if cur.is_null() { Some(Value::Int(0)) } else { num_of(&cur) };
+                        let curn = if cur.is_null() {
+                            Some(Value::Int(0))
+                        } else {
+                            num_of(&cur)
+                        };
                         if let Some(c) = curn {
                             r!(slot) = arith(op, &c, &by_n).unwrap_or(c);
                         }
                     } else {
                         let n = chunk.names[name as usize].clone();
                         let cur = self.read_var(&n);
-                        let curn = if cur.is_null() { Some(Value::Int(0)) } else { num_of(&cur) };
+                        let curn = if cur.is_null() {
+                            Some(Value::Int(0))
+                        } else {
+                            num_of(&cur)
+                        };
                         if let Some(c) = curn {
                             let v = arith(op, &c, &by_n).unwrap_or(c);
                             self.write_var(&n, v, VarScope::Assign);
@@ -450,7 +585,15 @@ impl Vm {
                     }
                 }
                 Op::Unset { start, n } => {
-                    let names: Vec<String> = (0..n).flat_map(|i| r!(start + u16::from(i)).as_str().split(' ').map(str::to_string).collect::<Vec<_>>()).collect();
+                    let names: Vec<String> = (0..n)
+                        .flat_map(|i| {
+                            r!(start + u16::from(i))
+                                .as_str()
+                                .split(' ')
+                                .map(str::to_string)
+                                .collect::<Vec<_>>()
+                        })
+                        .collect();
                     for name in names {
                         self.unset_var(name.trim_start_matches('%'));
                     }
@@ -458,14 +601,22 @@ impl Vm {
                 Op::LoadParam { dst, n } => {
                     let owner = self.frames[fi].owner;
                     let p = &self.frames[owner].params;
-                    let v = if n == 0 { Value::int(p.len() as i64) } else { p.get(n as usize - 1).cloned().unwrap_or_default() };
+                    let v = if n == 0 {
+                        Value::int(p.len() as i64)
+                    } else {
+                        p.get(n as usize - 1).cloned().unwrap_or_default()
+                    };
                     r!(dst) = v;
                 }
                 Op::LoadParamRange { dst, from, to } => {
                     let owner = self.frames[fi].owner;
                     let p = &self.frames[owner].params;
                     let from = (from.max(1) - 1) as usize;
-                    let to = if to == 0 { p.len() } else { (to as usize).min(p.len()) };
+                    let to = if to == 0 {
+                        p.len()
+                    } else {
+                        (to as usize).min(p.len())
+                    };
                     let v = if from >= to {
                         Value::Null
                     } else if to - from == 1 {
@@ -487,12 +638,18 @@ impl Vm {
                     let f = &self.frames[owner];
                     let v = match what {
                         FrameInfo::IsId => Value::bool(f.is_id),
-                        FrameInfo::Prop => f.prop.as_ref().map_or(Value::Null, |p| Value::Str(p.clone())),
+                        FrameInfo::Prop => f
+                            .prop
+                            .as_ref()
+                            .map_or(Value::Null, |p| Value::Str(p.clone())),
                         FrameInfo::Show => Value::bool(!f.silent),
                         FrameInfo::Result => self.st.result.clone(),
                         FrameInfo::V1 => self.st.v1.clone(),
                         FrameInfo::V2 => self.st.v2.clone(),
-                        FrameInfo::Parms => f.parms_text.as_ref().map_or_else(|| join_values(&f.params), |p| Value::Str(p.clone())),
+                        FrameInfo::Parms => f
+                            .parms_text
+                            .as_ref()
+                            .map_or_else(|| join_values(&f.params), |p| Value::Str(p.clone())),
                     };
                     r!(dst) = v;
                 }
@@ -527,7 +684,11 @@ impl Vm {
                 }
                 Op::ChanPrefix { dst, src } => {
                     let t = r!(src).as_str().into_owned();
-                    r!(dst) = if t.starts_with('#') { Value::from_string(t) } else { Value::from_string(format!("#{t}")) };
+                    r!(dst) = if t.starts_with('#') {
+                        Value::from_string(t)
+                    } else {
+                        Value::from_string(format!("#{t}"))
+                    };
                 }
                 Op::EvalText { dst, src } => {
                     let text = r!(src).as_str().into_owned();
@@ -556,7 +717,13 @@ impl Vm {
                         return self.finish_halt(stop, false);
                     }
                 }
-                Op::Arith { op, dst, a, b, fail } => match arith(op, &r!(a), &r!(b)) {
+                Op::Arith {
+                    op,
+                    dst,
+                    a,
+                    b,
+                    fail,
+                } => match arith(op, &r!(a), &r!(b)) {
                     Some(v) => r!(dst) = v,
                     None => pc = fail as usize,
                 },
@@ -565,7 +732,14 @@ impl Vm {
                     Some(v) => r!(dst) = Value::num(-v.to_f64_lenient()),
                     None => pc = fail as usize,
                 },
-                Op::JumpCmp { cmp, a, b, when, record, target } => {
+                Op::JumpCmp {
+                    cmp,
+                    a,
+                    b,
+                    when,
+                    record,
+                    target,
+                } => {
                     let res = if let (Value::Int(x), Value::Int(y)) = (&r!(a), &r!(b)) {
                         match cmp {
                             rustirc_bytecode::Cmp::Lt => Some(x < y),
@@ -602,14 +776,19 @@ impl Vm {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            if self.st.fuel == 0 && self.nested == 0 && false {
-                                unreachable!();
-                            }
                         }
                         pc = target as usize;
                     }
                 }
-                Op::JumpTruth { src, when, target } => {
+                Op::JumpTruth {
+                    src,
+                    when,
+                    record,
+                    target,
+                } => {
+                    if record {
+                        self.st.v1 = r!(src).clone();
+                    }
                     if r!(src).truthy() == when {
                         if (target as usize) < pc {
                             if let Err(e) = self.tick(host) {
@@ -645,30 +824,58 @@ impl Vm {
                         None => fail!(RunErrorKind::LabelNotFound(label)),
                     }
                 }
-                Op::CallIdent { dst, link, start, n, prop } => {
+                Op::CallIdent {
+                    dst,
+                    link,
+                    start,
+                    n,
+                    prop,
+                } => {
                     let target = self.chunks[chunk_idx].idents[link as usize];
                     match target {
                         Target::Alias(callee) => {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            let params: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
-                            let prop = if prop == u32::MAX { None } else { Some(Rc::from(chunk.names[prop as usize].as_str())) };
+                            let params: Vec<Value> =
+                                (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                            let prop = if prop == u32::MAX {
+                                None
+                            } else {
+                                Some(Rc::from(chunk.names[prop as usize].as_str()))
+                            };
                             self.frames[fi].pc = pc;
                             let silent = self.frames[fi].silent;
-                            if let Err(e) = self.push_frame(callee, params, Ret::Reg(base + dst as usize), true, prop, silent, None) {
-                                return Err(e);
-                            }
+                            self.push_frame(
+                                callee,
+                                params,
+                                Ret::Reg(base + dst as usize),
+                                true,
+                                prop,
+                                silent,
+                                None,
+                            )?;
                             reload!();
                         }
                         Target::Ident(id) => {
                             let spec = self.registry.ident(id);
-                            let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].as_str()) };
+                            let prop_s = if prop == u32::MAX {
+                                None
+                            } else {
+                                Some(chunk.names[prop as usize].as_str())
+                            };
                             let s = base + start as usize;
                             let result = {
-                                let args = Args { name: spec.name, vals: &self.regs[s..s + n as usize], prop: prop_s };
+                                let args = Args {
+                                    name: spec.name,
+                                    vals: &self.regs[s..s + n as usize],
+                                    prop: prop_s,
+                                };
                                 if spec.arity.accepts(args.len()) {
-                                    let mut cx = Cx { st: &mut self.st, host };
+                                    let mut cx = Cx {
+                                        st: &mut self.st,
+                                        host,
+                                    };
                                     (spec.run)(&mut cx, &args)
                                 } else {
                                     Ok(Value::Null)
@@ -680,9 +887,16 @@ impl Vm {
                             }
                         }
                         Target::Host | Target::Command(_) => {
-                            let name = chunk.ident_links[link as usize].trim_start_matches(['~', '/']).trim_end_matches('#').to_string();
+                            let name = chunk.ident_links[link as usize]
+                                .trim_start_matches(['~', '/'])
+                                .trim_end_matches('#')
+                                .to_string();
                             let builtin_only = chunk.ident_links[link as usize].starts_with('~');
-                            let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].as_str()) };
+                            let prop_s = if prop == u32::MAX {
+                                None
+                            } else {
+                                Some(chunk.names[prop as usize].as_str())
+                            };
                             let s = base + start as usize;
                             let res = host.identifier(&name, &self.regs[s..s + n as usize], prop_s);
                             match res {
@@ -699,47 +913,92 @@ impl Vm {
                         }
                     }
                 }
-                Op::RunCommand { link, start, n, silent } => {
+                Op::RunCommand {
+                    link,
+                    start,
+                    n,
+                    silent,
+                } => {
                     let target = self.chunks[chunk_idx].commands[link as usize];
-                    let name = chunk.command_links[link as usize].trim_start_matches('!').to_string();
+                    let name = chunk.command_links[link as usize]
+                        .trim_start_matches('!')
+                        .to_string();
                     self.frames[fi].pc = pc;
-                    match self.run_command(target, &name, base + start as usize, n as usize, silent, host) {
+                    match self.run_command(
+                        target,
+                        &name,
+                        base + start as usize,
+                        n as usize,
+                        silent,
+                        host,
+                    ) {
                         Ok(true) => reload!(),
                         Ok(false) => {}
                         Err(e) => fail!(e),
                     }
                 }
-                Op::RunCommandDyn { name, start, n, silent } => {
+                Op::RunCommandDyn {
+                    name,
+                    start,
+                    n,
+                    silent,
+                } => {
                     let text = r!(name).as_str().into_owned();
                     let cmd = text.trim_start_matches(['/', '.']).to_ascii_lowercase();
                     let script = self.chunks[chunk_idx].script;
                     let target = self.resolve(&cmd, script, false);
                     self.frames[fi].pc = pc;
-                    match self.run_command(target, &cmd, base + start as usize, n as usize, silent || text.starts_with('.'), host) {
+                    match self.run_command(
+                        target,
+                        &cmd,
+                        base + start as usize,
+                        n as usize,
+                        silent || text.starts_with('.'),
+                        host,
+                    ) {
                         Ok(true) => reload!(),
                         Ok(false) => {}
                         Err(e) => fail!(e),
                     }
                 }
                 Op::Echo { start, n, silent } => {
-                    let words: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let words: Vec<Value> =
+                        (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let show = !silent && !self.frames[fi].silent;
                     if let Err(e) = echo(&words, show, host) {
                         fail!(e);
                     }
                 }
                 Op::Tokenize { delim, src } => {
-                    let d = u32::try_from(r!(delim).to_i64_lenient()).ok().and_then(char::from_u32).unwrap_or(' ');
+                    let d = u32::try_from(r!(delim).to_i64_lenient())
+                        .ok()
+                        .and_then(char::from_u32)
+                        .unwrap_or(' ');
                     let text = r!(src).as_str().into_owned();
-                    let params: Vec<Value> = text.split(d).filter(|t| !t.is_empty()).map(Value::text).collect();
+                    let params: Vec<Value> = text
+                        .split(d)
+                        .filter(|t| !t.is_empty())
+                        .map(Value::text)
+                        .collect();
                     let owner = self.frames[fi].owner;
                     self.frames[owner].params = params;
                     self.frames[owner].parms_text = None;
                 }
-                Op::Intrinsic { dst, which, start, n, prop } => {
+                Op::Intrinsic {
+                    dst,
+                    which,
+                    start,
+                    n,
+                    prop,
+                } => {
                     let name = chunk.names[which as usize].clone();
-                    let args: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
-                    let prop_s = if prop == u32::MAX { None } else { Some(chunk.names[prop as usize].clone()) };
+                    let args: Vec<Value> =
+                        (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let prop_s = if prop == u32::MAX {
+                        None
+                    } else {
+                        Some(chunk.names[prop as usize].clone())
+                    };
                     self.frames[fi].pc = pc;
                     let v = match self.intrinsic(&name, &args, prop_s.as_deref(), host) {
                         Ok(v) => v,
@@ -749,18 +1008,30 @@ impl Vm {
                     reload!();
                     r!(dst) = v;
                 }
-                Op::IntrinsicCmd { which, start, n, silent } => {
+                Op::IntrinsicCmd {
+                    which,
+                    start,
+                    n,
+                    silent,
+                } => {
                     let name = chunk.names[which as usize].clone();
-                    let words: Vec<Value> = (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                    let words: Vec<Value> =
+                        (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let text = join_values(&words).as_str().into_owned();
                     match host.command(&name, &text, silent) {
                         Some(Ok(())) => {}
                         Some(Err(e)) => fail!(RunErrorKind::Command(e)),
-                        None => fail!(RunErrorKind::Command(format!("/{name}: not available here"))),
+                        None => fail!(RunErrorKind::Command(format!(
+                            "/{name}: not available here"
+                        ))),
                     }
                 }
                 Op::Return { src, exact } => {
-                    let mut v = if src == NO_REG { Value::Null } else { std::mem::take(&mut r!(src)) };
+                    let mut v = if src == NO_REG {
+                        Value::Null
+                    } else {
+                        std::mem::take(&mut r!(src))
+                    };
                     if !exact {
                         v = collapse_spaces(v);
                     }
@@ -771,12 +1042,20 @@ impl Vm {
                         Ret::Result => self.st.result = v,
                         Ret::Top => {
                             if self.frames.len() <= stop {
-                                return Ok(Some(Outcome { value: v, halted: false, halt_default: self.halt_default }));
+                                return Ok(Some(Outcome {
+                                    value: v,
+                                    halted: false,
+                                    halt_default: self.halt_default,
+                                }));
                             }
                         }
                     }
                     if self.frames.len() <= stop {
-                        return Ok(Some(Outcome { value: Value::Null, halted: false, halt_default: self.halt_default }));
+                        return Ok(Some(Outcome {
+                            value: Value::Null,
+                            halted: false,
+                            halt_default: self.halt_default,
+                        }));
                     }
                     reload!();
                     // A paused slice only stops at frame boundaries of the outermost run.
@@ -801,30 +1080,68 @@ impl Vm {
             if let Some(f) = self.frames.get(stop) {
                 self.regs.truncate(f.base);
             }
-            return Err(RunError { kind: RunErrorKind::Cancelled, file: None, line: 0, col: 0, place: "halt".to_string() });
+            return Err(RunError {
+                kind: RunErrorKind::Cancelled,
+                file: None,
+                line: 0,
+                col: 0,
+                place: "halt".to_string(),
+            });
         }
         self.frames.clear();
         self.regs.clear();
-        Ok(Some(Outcome { value: Value::Null, halted: true, halt_default: self.halt_default }))
+        Ok(Some(Outcome {
+            value: Value::Null,
+            halted: true,
+            halt_default: self.halt_default,
+        }))
     }
 
     /// Runs a command; returns true when it pushed a frame (the caller reloads).
-    fn run_command(&mut self, target: Target, name: &str, abs: usize, n: usize, silent: bool, host: &mut dyn Host) -> RunResult<bool> {
+    fn run_command(
+        &mut self,
+        target: Target,
+        name: &str,
+        abs: usize,
+        n: usize,
+        silent: bool,
+        host: &mut dyn Host,
+    ) -> RunResult<bool> {
         match target {
             Target::Alias(callee) => {
                 let text = join_values(&self.regs[abs..abs + n]);
                 let parms: Rc<str> = Rc::from(text.as_str().as_ref());
-                let params: Vec<Value> = parms.split(' ').filter(|t| !t.is_empty()).map(Value::text).collect();
+                let params: Vec<Value> = parms
+                    .split(' ')
+                    .filter(|t| !t.is_empty())
+                    .map(Value::text)
+                    .collect();
                 let fi = self.frames.len() - 1;
                 let silent = silent || self.frames[fi].silent;
                 self.tick(host)?;
-                self.push_frame(callee, params, Ret::Result, false, None, silent, Some(parms)).map_err(|e| e.kind)?;
+                self.push_frame(
+                    callee,
+                    params,
+                    Ret::Result,
+                    false,
+                    None,
+                    silent,
+                    Some(parms),
+                )
+                .map_err(|e| e.kind)?;
                 Ok(true)
             }
             Target::Command(id) => {
                 let spec = *self.registry.command(id);
-                let args = CmdArgs { name: spec.name, words: &self.regs[abs..abs + n], silent };
-                let mut cx = Cx { st: &mut self.st, host };
+                let args = CmdArgs {
+                    name: spec.name,
+                    words: &self.regs[abs..abs + n],
+                    silent,
+                };
+                let mut cx = Cx {
+                    st: &mut self.st,
+                    host,
+                };
                 (spec.run)(&mut cx, &args)?;
                 Ok(false)
             }
@@ -843,15 +1160,38 @@ impl Vm {
     pub fn eval_text(&mut self, text: &str, host: &mut dyn Host) -> Result<Value, RunError> {
         // Text without sigils evaluates to itself: skip the compiler.
         if !text.contains(['$', '%', '#', '[', ']']) {
-            return Ok(Value::text(text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")));
+            return Ok(Value::text(
+                text.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ));
         }
         let idx = match self.dyn_cache.get(text) {
             Some(&i) => i,
             None => {
-                let words = rustirc_syntax::parse_words(text).map_err(|e| RunError { kind: RunErrorKind::DynamicSyntax(e), file: None, line: 0, col: 0, place: "eval".to_string() })?;
-                let chunk = rustirc_compiler::Compiler::compile_words(&words, rustirc_compiler::Options { record_v1v2: true })
-                    .map_err(|e| RunError { kind: RunErrorKind::DynamicSyntax(e.message), file: None, line: 0, col: 0, place: "eval".to_string() })?;
-                let script = self.frames.last().map_or(0, |f| self.chunks[f.chunk].script);
+                let words = rustirc_syntax::parse_words(text).map_err(|e| RunError {
+                    kind: RunErrorKind::DynamicSyntax(e),
+                    file: None,
+                    line: 0,
+                    col: 0,
+                    place: "eval".to_string(),
+                })?;
+                let chunk = rustirc_compiler::Compiler::compile_words(
+                    &words,
+                    rustirc_compiler::Options { record_v1v2: true },
+                )
+                .map_err(|e| RunError {
+                    kind: RunErrorKind::DynamicSyntax(e.message),
+                    file: None,
+                    line: 0,
+                    col: 0,
+                    place: "eval".to_string(),
+                })?;
+                let script = self
+                    .frames
+                    .last()
+                    .map_or(0, |f| self.chunks[f.chunk].script);
                 let i = self.add_chunk(chunk, script);
                 if self.dyn_cache.len() > 4096 {
                     self.dyn_cache.clear();
@@ -864,7 +1204,12 @@ impl Vm {
     }
 
     /// Runs chunk `idx` to completion inside the current run and returns its value.
-    fn run_nested(&mut self, idx: usize, params: Vec<Value>, host: &mut dyn Host) -> Result<Value, RunError> {
+    fn run_nested(
+        &mut self,
+        idx: usize,
+        params: Vec<Value>,
+        host: &mut dyn Host,
+    ) -> Result<Value, RunError> {
         let stop = self.frames.len();
         self.push_frame(idx, params, Ret::Top, false, None, false, None)?;
         self.nested += 1;
@@ -907,7 +1252,12 @@ impl Vm {
 
     fn local_slot(&self, owner: usize, name: &str) -> Option<u16> {
         let f = &self.frames[owner];
-        self.chunks[f.chunk].chunk.locals.iter().find(|(n, s)| *s < 64 && n.eq_ignore_ascii_case(name)).map(|(_, s)| *s)
+        self.chunks[f.chunk]
+            .chunk
+            .locals
+            .iter()
+            .find(|(n, s)| *s < 64 && n.eq_ignore_ascii_case(name))
+            .map(|(_, s)| *s)
     }
 
     fn write_var(&mut self, name: &str, v: Value, scope: VarScope) {
@@ -928,7 +1278,11 @@ impl Vm {
                         return;
                     }
                 }
-                if let Some(e) = self.frames[owner].dyn_locals.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                if let Some(e) = self.frames[owner]
+                    .dyn_locals
+                    .iter_mut()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                {
                     e.1 = v;
                     return;
                 }
@@ -943,7 +1297,10 @@ impl Vm {
 
     fn unset_var(&mut self, name: &str) {
         if name.contains(['*', '?']) {
-            let names = self.st.globals.names_matching(|n| crate::wild::wildmatch(name, n, false));
+            let names = self
+                .st
+                .globals
+                .names_matching(|n| crate::wild::wildmatch(name, n, false));
             for n in names {
                 self.st.globals.unset(&n);
             }
@@ -960,7 +1317,11 @@ impl Vm {
                     return;
                 }
             }
-            if let Some(i) = self.frames[owner].dyn_locals.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            if let Some(i) = self.frames[owner]
+                .dyn_locals
+                .iter()
+                .position(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
                 self.frames[owner].dyn_locals.remove(i);
                 return;
             }
@@ -970,17 +1331,33 @@ impl Vm {
 
     // ----------------------------------------------------------------- intrinsics
 
-    fn intrinsic(&mut self, name: &str, args: &[Value], prop: Option<&str>, host: &mut dyn Host) -> Result<Value, IntrinsicError> {
+    fn intrinsic(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        prop: Option<&str>,
+        host: &mut dyn Host,
+    ) -> Result<Value, IntrinsicError> {
         match name {
             "var" => {
                 // $var(mask, N): globals (and this frame's locals) matching the wildcard.
-                let mask = args.first().map(|v| v.as_str().trim_start_matches('%').to_string()).unwrap_or_default();
+                let mask = args
+                    .first()
+                    .map(|v| v.as_str().trim_start_matches('%').to_string())
+                    .unwrap_or_default();
                 let mut names: Vec<(String, Value, bool)> = Vec::new();
                 if let Some(f) = self.frames.last() {
                     let owner = &self.frames[f.owner];
                     for (n, slot) in &self.chunks[owner.chunk].chunk.locals {
-                        if *slot < 64 && owner.declared & (1 << slot) != 0 && crate::wild::wildmatch(&mask, n, false) {
-                            names.push((n.clone(), self.regs[owner.base + *slot as usize].clone(), true));
+                        if *slot < 64
+                            && owner.declared & (1 << slot) != 0
+                            && crate::wild::wildmatch(&mask, n, false)
+                        {
+                            names.push((
+                                n.clone(),
+                                self.regs[owner.base + *slot as usize].clone(),
+                                true,
+                            ));
                         }
                     }
                 }
@@ -993,7 +1370,10 @@ impl Vm {
                 if idx == 0 {
                     return Ok(Value::int(names.len() as i64));
                 }
-                let Some((n, v, local)) = usize::try_from(idx - 1).ok().and_then(|i| names.get(i)) else { return Ok(Value::Null) };
+                let Some((n, v, local)) = usize::try_from(idx - 1).ok().and_then(|i| names.get(i))
+                else {
+                    return Ok(Value::Null);
+                };
                 Ok(match prop {
                     Some("value") => v.clone(),
                     Some("local") => Value::bool(*local),
@@ -1001,42 +1381,89 @@ impl Vm {
                 })
             }
             "isalias" => {
-                let n = args.first().map(|v| v.as_str().to_ascii_lowercase()).unwrap_or_default();
+                let n = args
+                    .first()
+                    .map(|v| v.as_str().to_ascii_lowercase())
+                    .unwrap_or_default();
                 Ok(Value::bool(self.aliases.contains_key(&n)))
             }
             "halted" => Ok(Value::bool(self.halt_default)),
             "error" => Ok(Value::Null),
-            "scriptdir" => Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| Value::from_string(format!("{}/", p.display())))),
+            "scriptdir" => Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| {
+                Value::from_string(format!("{}/", p.display()))
+            })),
             "script" => {
-                let s = self.frames.last().map(|f| self.chunks[f.chunk].script).and_then(|s| self.script_names.get(s).cloned());
+                let s = self
+                    .frames
+                    .last()
+                    .map(|f| self.chunks[f.chunk].script)
+                    .and_then(|s| self.script_names.get(s).cloned());
                 Ok(s.map_or(Value::Null, Value::from_string))
             }
             "scriptline" => Ok(Value::Null),
             "read" | "readini" => {
                 // Read through the registry, then evaluate unless the `n` switch was given.
-                let Some(id) = self.registry.ident_id(name) else { return Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(name.to_string()))) };
+                let Some(id) = self.registry.ident_id(name) else {
+                    return Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(
+                        name.to_string(),
+                    )));
+                };
                 let spec = *self.registry.ident(id);
-                let a = Args { name: spec.name, vals: args, prop };
+                let a = Args {
+                    name: spec.name,
+                    vals: args,
+                    prop,
+                };
                 let v = {
-                    let mut cx = Cx { st: &mut self.st, host };
+                    let mut cx = Cx {
+                        st: &mut self.st,
+                        host,
+                    };
                     (spec.run)(&mut cx, &a).map_err(IntrinsicError::Kind)?
                 };
-                let switches = if name == "read" { args.get(1).map(|s| s.as_str().into_owned()).unwrap_or_default() } else if args.len() >= 4 { args[1].as_str().into_owned() } else { String::new() };
-                if switches.contains('n') || v.is_null() {
+                let wants_eval = if name == "read" {
+                    crate::registry::idents::file::read_wants_eval(args)
+                } else {
+                    args.len() < 4 || !args[1].as_str().contains('n')
+                };
+                if !wants_eval || v.is_null() {
                     Ok(v)
                 } else {
-                    self.eval_text(&v.as_str(), host).map_err(IntrinsicError::Run)
+                    self.eval_text(&v.as_str(), host)
+                        .map_err(IntrinsicError::Run)
                 }
             }
             "regsubex" => self.regsubex(args, host),
             "regsub" => {
-                let Some(id) = self.registry.ident_id("regsub") else { return Ok(Value::Null) };
-                let spec = *self.registry.ident(id);
-                let a = Args { name: spec.name, vals: args, prop };
-                let mut cx = Cx { st: &mut self.st, host };
-                (spec.run)(&mut cx, &a).map_err(IntrinsicError::Kind)
+                // $regsub([name,]text,re,subtext,%var): the count; the new text goes to %var.
+                let (name, rest) = if args.len() >= 5 {
+                    (Some(args[0].as_str().into_owned()), &args[1..])
+                } else {
+                    (None, args)
+                };
+                if rest.len() < 4 {
+                    return Ok(Value::Null);
+                }
+                let (text, re, sub) = (
+                    rest[0].as_str().into_owned(),
+                    rest[1].as_str().into_owned(),
+                    rest[2].as_str().into_owned(),
+                );
+                let var = rest[3].as_str().trim_start_matches('%').to_string();
+                let (count, out) = crate::registry::idents::regex::regsub_apply(
+                    &mut self.st,
+                    name.as_deref(),
+                    &text,
+                    &re,
+                    &sub,
+                )
+                .map_err(IntrinsicError::Kind)?;
+                self.write_var(&var, Value::from_string(out), VarScope::Assign);
+                Ok(Value::int(count))
             }
-            other => Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(other.to_string()))),
+            other => Err(IntrinsicError::Kind(RunErrorKind::UnknownIdent(
+                other.to_string(),
+            ))),
         }
     }
 
@@ -1044,11 +1471,29 @@ impl Vm {
     /// its markers (`\1`…, `\0`, `\n`, `\t`, `\a`, `\A`) are replaced.
     fn regsubex(&mut self, args: &[Value], host: &mut dyn Host) -> Result<Value, IntrinsicError> {
         let (name, text, re, sub) = match args.len() {
-            3 => (None, args[0].as_str().into_owned(), args[1].as_str().into_owned(), args[2].as_str().into_owned()),
-            n if n >= 4 => (Some(args[0].as_str().into_owned()), args[1].as_str().into_owned(), args[2].as_str().into_owned(), args[3].as_str().into_owned()),
+            3 => (
+                None,
+                args[0].as_str().into_owned(),
+                args[1].as_str().into_owned(),
+                args[2].as_str().into_owned(),
+            ),
+            n if n >= 4 => (
+                Some(args[0].as_str().into_owned()),
+                args[1].as_str().into_owned(),
+                args[2].as_str().into_owned(),
+                args[3].as_str().into_owned(),
+            ),
             _ => return Ok(Value::Null),
         };
-        let matches = crate::registry::idents::regex::regex_matches(&mut self.st, name.as_deref(), &text, &re).map_err(IntrinsicError::Kind)?;
+        // Offsets refer to the subject (control codes stripped with the `S` flag).
+        let text = crate::registry::idents::regex::regex_subject(&re, &text).into_owned();
+        let matches = crate::registry::idents::regex::regex_matches(
+            &mut self.st,
+            name.as_deref(),
+            &text,
+            &re,
+        )
+        .map_err(IntrinsicError::Kind)?;
         let total = matches.len();
         let mut out = String::new();
         let mut last = 0;
@@ -1063,7 +1508,13 @@ impl Vm {
                     let rep: Option<String> = match c {
                         b'0' => Some(total.to_string()),
                         b'n' => Some((k + 1).to_string()),
-                        b't' => Some(m.groups.first().cloned().flatten().unwrap_or_else(|| m.text.clone())),
+                        b't' => Some(
+                            m.groups
+                                .first()
+                                .cloned()
+                                .flatten()
+                                .unwrap_or_else(|| m.text.clone()),
+                        ),
                         b'a' | b'A' => Some(m.text.clone()),
                         b'1'..=b'9' => {
                             let g = usize::from(c - b'0');
@@ -1137,7 +1588,12 @@ pub fn join_values(vals: &[Value]) -> Value {
 fn collapse_spaces(v: Value) -> Value {
     match &v {
         Value::Str(s) if s.starts_with(' ') || s.ends_with(' ') || s.contains("  ") => {
-            Value::from_string(s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+            Value::from_string(
+                s.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
         }
         _ => v,
     }
@@ -1170,13 +1626,15 @@ fn echo(words: &[Value], show: bool, host: &mut dyn Host) -> RunResult<()> {
         window = Some("status".to_string());
     } else if switches.contains('d') {
         window = Some("single".to_string());
-    } else if rest.starts_with(['#', '@', '=']) || (!rest.contains(' ') && false) {
+    } else if rest.starts_with(['#', '@', '=']) {
         let (w, tail) = rest.split_once(' ').unwrap_or((rest, ""));
         window = Some(w.to_string());
         rest = tail;
     }
     if rest.is_empty() {
-        return Err(RunErrorKind::Command("/echo: insufficient parameters".to_string()));
+        return Err(RunErrorKind::Command(
+            "/echo: insufficient parameters".to_string(),
+        ));
     }
     if !show && switches.contains('q') {
         return Ok(());

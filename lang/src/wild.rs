@@ -1,7 +1,384 @@
 //! mIRC wildcard matching: `*` any run, `?` one character, `&` one whole word.
+//!
+//! A pattern is anchored at both ends. `&` is a wildcard only when it stands alone as a
+//! space-delimited word of the pattern (`test &`); elsewhere it is a literal `&`. Matching is
+//! iterative with a single star backtrack point, so it runs in O(pattern × text) at worst and
+//! never recurses. Case-insensitive matching folds ASCII and simple one-to-one Unicode lower case.
 
-/// Whether wildcard `pattern` matches all of `text`.
+/// One compiled pattern element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    /// A literal character (already folded when matching case-insensitively).
+    Lit(char),
+    /// `?`: exactly one character.
+    One,
+    /// `*`: any run of characters, possibly empty.
+    Star,
+    /// `&` as a whole pattern word: one non-empty run of non-space characters.
+    Word,
+}
+
+/// Folds one character for case-insensitive comparison: ASCII fast path, then the simple
+/// Unicode lower case when it is a single character.
+#[inline]
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut low = c.to_lowercase();
+    match (low.next(), low.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Compares a pattern literal with a text character.
+#[inline]
+fn char_eq(p: char, t: char, cs: bool) -> bool {
+    if p == t {
+        return true;
+    }
+    if cs {
+        return false;
+    }
+    if p.is_ascii() && t.is_ascii() {
+        return p.eq_ignore_ascii_case(&t);
+    }
+    fold_char(p) == fold_char(t)
+}
+
+/// The text being matched, read one character at a time by byte offset.
+trait Subject {
+    /// Length in bytes.
+    fn end(&self) -> usize;
+    /// The character at byte offset `i` (< `end`) and the offset after it.
+    fn at(&self, i: usize) -> (char, usize);
+    /// The character ending at byte offset `i` (> 0) and the offset where it starts.
+    fn before(&self, i: usize) -> (char, usize);
+}
+
+/// ASCII text: one byte per character.
+struct Bytes<'a>(&'a [u8]);
+
+impl Subject for Bytes<'_> {
+    #[inline]
+    fn end(&self) -> usize {
+        self.0.len()
+    }
+    #[inline]
+    fn at(&self, i: usize) -> (char, usize) {
+        (char::from(self.0[i]), i + 1)
+    }
+    #[inline]
+    fn before(&self, i: usize) -> (char, usize) {
+        (char::from(self.0[i - 1]), i - 1)
+    }
+}
+
+/// Any UTF-8 text.
+struct Chars<'a>(&'a str);
+
+impl Subject for Chars<'_> {
+    #[inline]
+    fn end(&self) -> usize {
+        self.0.len()
+    }
+    #[inline]
+    fn at(&self, i: usize) -> (char, usize) {
+        let c = self.0[i..].chars().next().unwrap_or('\0');
+        (c, i + c.len_utf8())
+    }
+    #[inline]
+    fn before(&self, i: usize) -> (char, usize) {
+        let c = self.0[..i].chars().next_back().unwrap_or('\0');
+        (c, i - c.len_utf8())
+    }
+}
+
+/// A source of pattern tokens: a compiled list, or raw ASCII pattern bytes read on the fly.
+trait Pattern {
+    /// Token `i`.
+    fn tok(&self, i: usize) -> Tok;
+}
+
+impl Pattern for [Tok] {
+    #[inline]
+    fn tok(&self, i: usize) -> Tok {
+        self[i]
+    }
+}
+
+/// An ASCII pattern interpreted byte by byte, so one-off matches need no allocation.
+struct RawAscii<'a>(&'a [u8]);
+
+impl Pattern for RawAscii<'_> {
+    #[inline]
+    fn tok(&self, i: usize) -> Tok {
+        match self.0[i] {
+            b'*' => Tok::Star,
+            b'?' => Tok::One,
+            b'&' if is_word_amp(self.0, i) => Tok::Word,
+            b => Tok::Lit(char::from(b)),
+        }
+    }
+}
+
+/// Whether the `&` at byte `i` of `pat` is a whole space-delimited word.
+#[inline]
+fn is_word_amp(pat: &[u8], i: usize) -> bool {
+    (i == 0 || pat[i - 1] == b' ') && (i + 1 == pat.len() || pat[i + 1] == b' ')
+}
+
+/// The core matcher: single star backtrack point, all other tokens deterministic.
+///
+/// `&` is deterministic too: it is always followed by a literal space or the pattern end, so it
+/// must consume the whole run of non-space characters.
+fn run<P: Pattern + ?Sized, S: Subject>(
+    pat: &P,
+    pend: usize,
+    s: &S,
+    tend: usize,
+    cs: bool,
+) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pend {
+            match pat.tok(p) {
+                Tok::Star => {
+                    // Collapse runs of stars.
+                    while p < pend && pat.tok(p) == Tok::Star {
+                        p += 1;
+                    }
+                    if p == pend {
+                        return true;
+                    }
+                    star = Some((p, t));
+                    continue;
+                }
+                Tok::One => {
+                    if t < tend {
+                        t = s.at(t).1;
+                        p += 1;
+                        continue;
+                    }
+                }
+                Tok::Lit(c) => {
+                    if t < tend {
+                        let (tc, nt) = s.at(t);
+                        if char_eq(c, tc, cs) {
+                            t = nt;
+                            p += 1;
+                            continue;
+                        }
+                    }
+                }
+                Tok::Word => {
+                    let start = t;
+                    while t < tend {
+                        let (tc, nt) = s.at(t);
+                        if tc == ' ' {
+                            break;
+                        }
+                        t = nt;
+                    }
+                    if t > start {
+                        p += 1;
+                        continue;
+                    }
+                }
+            }
+        } else if t == tend {
+            return true;
+        }
+        // Mismatch: let the last star swallow one more character, or fail.
+        match star {
+            Some((sp, st)) if st < tend => {
+                let nt = s.at(st).1;
+                star = Some((sp, nt));
+                p = sp;
+                t = nt;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// A precompiled wildcard pattern; the VM caches these for `iswm`, `$wildtok`, `$hfind`.
+///
+/// ```ignore
+/// let w = Wildcard::new("*.txt", false);
+/// assert!(w.matches("README.TXT"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Wildcard {
+    /// Tokens, with literals folded when case-insensitive.
+    toks: Vec<Tok>,
+    /// Case-sensitive matching.
+    cs: bool,
+    /// Every literal is ASCII (so ASCII text can be matched byte by byte).
+    ascii: bool,
+    /// Index of the last `*` when only literals and `?` follow it (suffix fast path).
+    tail_star: Option<usize>,
+}
+
+impl Wildcard {
+    /// Compiles `pattern`: `Wildcard::new("a?c*", false)`.
+    pub fn new(pattern: &str, case_sensitive: bool) -> Wildcard {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut toks = Vec::with_capacity(chars.len());
+        for (i, &c) in chars.iter().enumerate() {
+            let tok = match c {
+                '*' => {
+                    if toks.last() == Some(&Tok::Star) {
+                        continue;
+                    }
+                    Tok::Star
+                }
+                '?' => Tok::One,
+                '&' if (i == 0 || chars[i - 1] == ' ')
+                    && (i + 1 == chars.len() || chars[i + 1] == ' ') =>
+                {
+                    Tok::Word
+                }
+                c if case_sensitive => Tok::Lit(c),
+                c => Tok::Lit(fold_char(c)),
+            };
+            toks.push(tok);
+        }
+        let ascii = toks
+            .iter()
+            .all(|t| !matches!(t, Tok::Lit(c) if !c.is_ascii()));
+        let tail_star = toks.iter().rposition(|t| *t == Tok::Star).filter(|&i| {
+            i + 1 < toks.len()
+                && toks[i + 1..]
+                    .iter()
+                    .all(|t| matches!(t, Tok::Lit(_) | Tok::One))
+        });
+        Wildcard {
+            toks,
+            cs: case_sensitive,
+            ascii,
+            tail_star,
+        }
+    }
+
+    /// Whether the pattern matches all of `text`: `Wildcard::new("h*o", false).matches("HELLO")`.
+    pub fn matches(&self, text: &str) -> bool {
+        if self.ascii && text.is_ascii() {
+            self.match_subject(&Bytes(text.as_bytes()))
+        } else {
+            self.match_subject(&Chars(text))
+        }
+    }
+
+    /// Matches against a subject, checking a fixed suffix from the end first.
+    fn match_subject<S: Subject>(&self, s: &S) -> bool {
+        let mut tend = s.end();
+        let mut pend = self.toks.len();
+        if let Some(star) = self.tail_star {
+            for tok in self.toks[star + 1..].iter().rev() {
+                if tend == 0 {
+                    return false;
+                }
+                let (c, prev) = s.before(tend);
+                if let Tok::Lit(p) = *tok {
+                    if !char_eq(p, c, self.cs) {
+                        return false;
+                    }
+                }
+                tend = prev;
+            }
+            pend = star + 1;
+        }
+        run(&self.toks[..], pend, s, tend, self.cs)
+    }
+}
+
+/// Whether wildcard `pattern` matches all of `text`: `wildmatch("*.txt", "a.TXT", false)`.
 pub fn wildmatch(pattern: &str, text: &str, case_sensitive: bool) -> bool {
-    let _ = (pattern, text, case_sensitive);
-    unimplemented!("wildcard matcher")
+    if pattern.is_ascii() && text.is_ascii() {
+        // No allocation: read the pattern bytes directly.
+        let p = pattern.as_bytes();
+        if !p.contains(&b'*') {
+            // Fixed length: every token consumes exactly one byte except a word `&`.
+            if !p.contains(&b'&') && p.len() != text.len() {
+                return false;
+            }
+        }
+        return run(
+            &RawAscii(p),
+            p.len(),
+            &Bytes(text.as_bytes()),
+            text.len(),
+            case_sensitive,
+        );
+    }
+    Wildcard::new(pattern, case_sensitive).matches(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(p: &str, t: &str, cs: bool) -> bool {
+        let a = wildmatch(p, t, cs);
+        let b = Wildcard::new(p, cs).matches(t);
+        assert_eq!(a, b, "wildmatch and Wildcard disagree on {p:?} vs {t:?}");
+        a
+    }
+
+    #[test]
+    fn basics() {
+        assert!(both("*", "", false));
+        assert!(both("*", "anything", false));
+        assert!(both("", "", false));
+        assert!(!both("", "x", false));
+        assert!(both("a?c", "abc", false));
+        assert!(!both("a?c", "ac", false));
+        assert!(both("?ell??", "Hello!", false));
+        assert!(both("*.txt", "file.TXT", false));
+        assert!(!both("*.txt", "file.TXT", true));
+        assert!(!both("H*O", "hello", true));
+        assert!(both("H*O", "hello", false));
+        assert!(both("*a*b*c*", "xxaxxbxxcxx", false));
+        assert!(!both("*a*b*c", "xxaxxbxxcxx", false));
+        assert!(both("a*", "a", false));
+        assert!(both("**a**", "a", false));
+        assert!(both("*ab", "aab", false));
+        assert!(both("a*b*a", "abba", false));
+        assert!(!both("a*b*a", "abb", false));
+        assert!(both("t*e", "three", false));
+        assert!(!both("t*e", "two", false));
+    }
+
+    #[test]
+    fn word_ampersand() {
+        assert!(both("test &", "test this", false));
+        assert!(!both("test &", "test this too", false));
+        assert!(both("test & *", "test this too", false));
+        assert!(both("& &", "a b", false));
+        assert!(!both("&", "", false));
+        // Not a whole word: literal.
+        assert!(both("a&b", "a&b", false));
+        assert!(!both("a&b", "axb", false));
+        assert!(both("&x", "&X", false));
+    }
+
+    #[test]
+    fn unicode() {
+        assert!(both("é*", "ÉCOLE", false));
+        assert!(!both("é*", "ÉCOLE", true));
+        assert!(both("?", "☃", false));
+        assert!(both("a?b", "a☃b", false));
+        assert!(both("*☃", "snow☃", false));
+        assert!(both("*x", "☃x", false));
+    }
+
+    #[test]
+    fn no_blowup() {
+        let text = "a".repeat(5000);
+        let pat = format!("{}b", "*a".repeat(50));
+        assert!(!both(&pat, &text, false));
+    }
 }

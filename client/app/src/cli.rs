@@ -33,8 +33,15 @@ impl Host for CliHost {
 /// What `/echo` shows: single spaces, no non-printable control characters other than the
 /// formatting codes.
 fn display_text(text: &str) -> String {
-    let cleaned: String = text.chars().filter(|c| !c.is_control() || matches!(*c as u32, 2 | 3 | 15 | 22 | 29 | 30 | 31)).collect();
-    cleaned.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(*c as u32, 2 | 3 | 15 | 22 | 29 | 30 | 31))
+        .collect();
+    cleaned
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Entry point; returns the process exit code.
@@ -67,13 +74,17 @@ fn limits_with_budget(budget: Option<u64>) -> Limits {
 }
 
 fn parse_budget(v: Option<&String>) -> Result<u64, String> {
-    v.and_then(|s| s.replace('_', "").parse::<u64>().ok()).ok_or_else(|| "--budget needs a number".to_string())
+    v.and_then(|s| s.replace('_', "").parse::<u64>().ok())
+        .ok_or_else(|| "--budget needs a number".to_string())
 }
 
 /// The data folder scripts may read and write: the script's own folder.
 fn files_root_for(file: &str) -> Option<PathBuf> {
     let p = std::path::Path::new(file);
-    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
     std::fs::canonicalize(dir).ok()
 }
 
@@ -98,7 +109,10 @@ fn check(args: &[String]) -> i32 {
             Ok(b) => b,
             Err(e) => {
                 if json {
-                    println!("{}", serde_json::json!({"file": f, "errors": [{"line": 0, "col": 0, "message": format!("cannot read file: {e}")}], "warnings": []}));
+                    println!(
+                        "{}",
+                        serde_json::json!({"file": f, "errors": [{"line": 0, "col": 0, "message": format!("cannot read file: {e}")}], "warnings": []})
+                    );
                 } else {
                     eprintln!("{f}: error: cannot read file: {e}");
                 }
@@ -117,7 +131,9 @@ fn check(args: &[String]) -> i32 {
                     .diagnostics
                     .iter()
                     .filter(|d| d.severity == sev)
-                    .map(|d| serde_json::json!({"line": d.line, "col": d.col, "message": d.message}))
+                    .map(
+                        |d| serde_json::json!({"line": d.line, "col": d.col, "message": d.message}),
+                    )
                     .collect()
             };
             let obj = serde_json::json!({
@@ -170,7 +186,10 @@ fn eval(args: &[String]) -> i32 {
         i += 1;
     }
     let mut engine = Engine::new(limits_with_budget(budget));
-    let mut host = CliHost { out: std::io::BufWriter::new(std::io::stdout()), capture: None };
+    let mut host = CliHost {
+        out: std::io::BufWriter::new(std::io::stdout()),
+        capture: None,
+    };
     for f in &loads {
         if load_file(&mut engine, f, &mut host).is_err() {
             return 1;
@@ -260,20 +279,30 @@ fn run(args: &[String]) -> i32 {
         return 2;
     };
     let mut engine = Engine::new(limits_with_budget(budget));
-    let mut host = CliHost { out: std::io::BufWriter::new(std::io::stdout()), capture: None };
+    let mut host = CliHost {
+        out: std::io::BufWriter::new(std::io::stdout()),
+        capture: None,
+    };
     let mut status = 0;
     if load_file(&mut engine, file, &mut host).is_err() {
         status = 1;
     }
     if let Some(cmd) = rest.get(1) {
-        let line = std::iter::once(cmd.trim_start_matches('/').to_string()).chain(rest[2..].iter().cloned()).collect::<Vec<_>>().join(" ");
+        let line = std::iter::once(cmd.trim_start_matches('/').to_string())
+            .chain(rest[2..].iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
         // Typed in the status window with one slash: run literally, without evaluation, so the
         // arguments reach the alias as written.
         let cmd_name = line.split(' ').next().unwrap_or("").to_ascii_lowercase();
         let args_text = line.split_once(' ').map_or("", |(_, a)| a).to_string();
         let result = match engine.alias_chunk(&cmd_name) {
             Some(chunk) => {
-                let params: Vec<Value> = args_text.split(' ').filter(|t| !t.is_empty()).map(Value::text).collect();
+                let params: Vec<Value> = args_text
+                    .split(' ')
+                    .filter(|t| !t.is_empty())
+                    .map(Value::text)
+                    .collect();
                 engine.vm.begin(&mut host);
                 engine.vm.call(chunk, params, false, &mut host).map(|_| ())
             }

@@ -18,14 +18,18 @@ fn shared() -> std::path::PathBuf {
 
 #[test]
 fn conformance_public() {
-    let tsv = std::fs::read_to_string(shared().join("mirc-reference/conformance-public.tsv")).expect("read tsv");
+    let tsv = std::fs::read_to_string(shared().join("mirc-reference/conformance-public.tsv"))
+        .expect("read tsv");
     let cases: Vec<(String, String)> = tsv
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let mut f = l.split('\t');
-            (f.next().unwrap_or("").to_string(), f.next().unwrap_or("").to_string())
+            (
+                f.next().unwrap_or("").to_string(),
+                f.next().unwrap_or("").to_string(),
+            )
         })
         .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rustirc"))
@@ -56,10 +60,15 @@ fn conformance_public() {
         println!("{f}");
     }
     println!("conformance: {passed} passed, {failed} failed");
-    let floor: usize = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance-floor.txt"))
-        .expect("floor file")
-        .trim()
-        .parse()
-        .expect("floor number");
-    assert!(passed >= floor, "conformance dropped below the floor: {passed} < {floor}");
+    let floor: usize = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance-floor.txt"),
+    )
+    .expect("floor file")
+    .trim()
+    .parse()
+    .expect("floor number");
+    assert!(
+        passed >= floor,
+        "conformance dropped below the floor: {passed} < {floor}"
+    );
 }

@@ -29,9 +29,19 @@ fn script_fixtures() {
     let mut failures = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).expect("read fixture");
-        let want: Vec<&str> = src.lines().filter_map(|l| l.trim_start().strip_prefix("; expect: ")).collect();
-        let want_err: Vec<&str> = src.lines().filter_map(|l| l.trim_start().strip_prefix("; expect error: ")).collect();
-        let extra: Vec<&str> = src.lines().filter_map(|l| l.trim_start().strip_prefix("; args: ")).flat_map(|a| a.split(' ')).collect();
+        let want: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("; expect: "))
+            .collect();
+        let want_err: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("; expect error: "))
+            .collect();
+        let extra: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("; args: "))
+            .flat_map(|a| a.split(' '))
+            .collect();
         let started = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_rustirc"))
             .arg("run")
@@ -46,7 +56,9 @@ fn script_fixtures() {
         let have: Vec<&str> = stdout.lines().collect();
         let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         if have != want {
-            failures.push(format!("{name}: output differs\n  want: {want:?}\n  have: {have:?}\n  stderr: {stderr}"));
+            failures.push(format!(
+                "{name}: output differs\n  want: {want:?}\n  have: {have:?}\n  stderr: {stderr}"
+            ));
         }
         for w in &want_err {
             if !stderr.contains(w) {
@@ -63,6 +75,10 @@ fn script_fixtures() {
             failures.push(format!("{name}: took {took:?}"));
         }
     }
-    println!("fixtures: {} passed, {} failed", files.len() - failures.len().min(files.len()), failures.len());
+    println!(
+        "fixtures: {} passed, {} failed",
+        files.len() - failures.len().min(files.len()),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -138,13 +138,32 @@ pub enum Op {
     /// `dst` = variable whose name is the text of `src`.
     LoadVarDyn { dst: Reg, src: Reg },
     /// Write `src` to variable `name` (a slot when `slot` is not `u16::MAX`) with `scope`.
-    StoreVar { name: NameId, slot: Reg, src: Reg, scope: VarScope },
+    StoreVar {
+        name: NameId,
+        slot: Reg,
+        src: Reg,
+        scope: VarScope,
+    },
     /// Write `src` to the variable named by the text of `name_reg`.
-    StoreVarDyn { name_reg: Reg, src: Reg, scope: VarScope },
+    StoreVarDyn {
+        name_reg: Reg,
+        src: Reg,
+        scope: VarScope,
+    },
     /// `dst = a op b` when both are numbers, else the text `a op b` (the `var %n 5 + 3` rule).
-    MathOrText { dst: Reg, a: Reg, op: ArithOp, b: Reg },
+    MathOrText {
+        dst: Reg,
+        a: Reg,
+        op: ArithOp,
+        b: Reg,
+    },
     /// Add `by` (register) to variable `name`/`slot`; `neg` subtracts (`inc`/`dec`).
-    IncVar { name: NameId, slot: Reg, by: Reg, neg: bool },
+    IncVar {
+        name: NameId,
+        slot: Reg,
+        by: Reg,
+        neg: bool,
+    },
     /// Add 1 to local register `reg` known to be declared (the common `inc %i`).
     IncReg { reg: Reg },
     /// Remove variables named by the words in `start..start+n` (wildcards allowed).
@@ -171,15 +190,34 @@ pub enum Op {
     // --- arithmetic (lowered `$calc`) ---
     /// `dst = a op b`; jump to `fail` when an operand is not a plain number or the result is
     /// undefined (the fallback recomputes the whole expression as text).
-    Arith { op: ArithOp, dst: Reg, a: Reg, b: Reg, fail: Pc },
+    Arith {
+        op: ArithOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        fail: Pc,
+    },
     /// `dst = -src`; jump to `fail` when `src` is not a number.
     Neg { dst: Reg, src: Reg, fail: Pc },
     // --- conditions and control ---
     /// Compare `a` with `b`; jump to `target` when the result equals `when`. Records `$v1`/`$v2`
     /// when `record`. A backward jump spends fuel.
-    JumpCmp { cmp: Cmp, a: Reg, b: Reg, when: bool, record: bool, target: Pc },
-    /// Test `src` for mIRC truth; jump to `target` when it equals `when`. Backward jumps spend fuel.
-    JumpTruth { src: Reg, when: bool, target: Pc },
+    JumpCmp {
+        cmp: Cmp,
+        a: Reg,
+        b: Reg,
+        when: bool,
+        record: bool,
+        target: Pc,
+    },
+    /// Test `src` for mIRC truth; jump to `target` when it equals `when`. Backward jumps spend
+    /// fuel. Records `$v1` when `record`.
+    JumpTruth {
+        src: Reg,
+        when: bool,
+        record: bool,
+        target: Pc,
+    },
     /// Jump.
     Jump { target: Pc },
     /// Jump backwards; spends fuel so every loop can be stopped.
@@ -189,19 +227,46 @@ pub enum Op {
     // --- calls ---
     /// Call identifier link `link` with args `start..start+n`, result to `dst`. `prop` is a name
     /// id or `u32::MAX`.
-    CallIdent { dst: Reg, link: LinkId, start: Reg, n: u8, prop: NameId },
+    CallIdent {
+        dst: Reg,
+        link: LinkId,
+        start: Reg,
+        n: u8,
+        prop: NameId,
+    },
     /// Run command link `link` with argument words `start..start+n`.
-    RunCommand { link: LinkId, start: Reg, n: u8, silent: bool },
+    RunCommand {
+        link: LinkId,
+        start: Reg,
+        n: u8,
+        silent: bool,
+    },
     /// Run the command whose name is the text of `name` (an evaluated command word).
-    RunCommandDyn { name: Reg, start: Reg, n: u8, silent: bool },
+    RunCommandDyn {
+        name: Reg,
+        start: Reg,
+        n: u8,
+        silent: bool,
+    },
     /// Show `start..start+n` as `/echo` does (switches and window parsed at run time).
     Echo { start: Reg, n: u8, silent: bool },
     /// Refill `$1-` from `src` split on the delimiter in `delim` (`tokenize`).
     Tokenize { delim: Reg, src: Reg },
     /// Run an intrinsic identifier that needs the VM (`$regsubex`, `$var`, `$read`, …).
-    Intrinsic { dst: Reg, which: NameId, start: Reg, n: u8, prop: NameId },
+    Intrinsic {
+        dst: Reg,
+        which: NameId,
+        start: Reg,
+        n: u8,
+        prop: NameId,
+    },
     /// Run an intrinsic command that needs the VM (`set`, `timer`, …) with argument words.
-    IntrinsicCmd { which: NameId, start: Reg, n: u8, silent: bool },
+    IntrinsicCmd {
+        which: NameId,
+        start: Reg,
+        n: u8,
+        silent: bool,
+    },
     /// Return `src` (or `$null` if `u16::MAX`) to the caller; `exact` keeps spaces (`returnex`).
     Return { src: Reg, exact: bool },
     /// Stop the whole run (`halt`).
@@ -271,7 +336,13 @@ fn konst(c: &Chunk, k: ConstId) -> String {
 /// The disassembly of `c` in a stable text format, one instruction per line.
 pub fn disassemble(c: &Chunk) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "== {} ({} regs, {} locals) ==", c.name, c.nregs, c.locals.len());
+    let _ = writeln!(
+        out,
+        "== {} ({} regs, {} locals) ==",
+        c.name,
+        c.nregs,
+        c.locals.len()
+    );
     for (n, r) in &c.locals {
         let _ = writeln!(out, "  local %{n} = r{r}");
     }
@@ -279,24 +350,61 @@ pub fn disassemble(c: &Chunk) -> String {
         let _ = writeln!(out, "  const r{r} = {}", konst(c, *k));
     }
     for (pc, op) in c.code.iter().enumerate() {
-        let label = c.labels.iter().find(|(_, p)| *p as usize == pc).map(|(n, _)| format!(":{n}"));
+        let label = c
+            .labels
+            .iter()
+            .find(|(_, p)| *p as usize == pc)
+            .map(|(n, _)| format!(":{n}"));
         if let Some(l) = label {
             let _ = writeln!(out, "{l}");
         }
         let text = match *op {
             Op::LoadK { dst, k } => format!("loadk r{dst}, {}", konst(c, k)),
             Op::Move { dst, src } => format!("move r{dst}, r{src}"),
-            Op::LoadLocalChecked { dst, slot, name: n } => format!("loadlocal? r{dst}, r{slot} (%{})", name(c, n)),
+            Op::LoadLocalChecked { dst, slot, name: n } => {
+                format!("loadlocal? r{dst}, r{slot} (%{})", name(c, n))
+            }
             Op::LoadVar { dst, name: n } => format!("loadvar r{dst}, %{}", name(c, n)),
             Op::LoadVarDyn { dst, src } => format!("loadvar r{dst}, %[r{src}]"),
-            Op::StoreVar { name: n, slot, src, scope } => format!("store{} %{}{}, r{src}", scope_s(scope), name(c, n), slot_s(slot)),
-            Op::StoreVarDyn { name_reg, src, scope } => format!("store{} %[r{name_reg}], r{src}", scope_s(scope)),
+            Op::StoreVar {
+                name: n,
+                slot,
+                src,
+                scope,
+            } => format!(
+                "store{} %{}{}, r{src}",
+                scope_s(scope),
+                name(c, n),
+                slot_s(slot)
+            ),
+            Op::StoreVarDyn {
+                name_reg,
+                src,
+                scope,
+            } => format!("store{} %[r{name_reg}], r{src}", scope_s(scope)),
             Op::MathOrText { dst, a, op, b } => format!("math r{dst}, r{a} {} r{b}", arith_s(op)),
-            Op::IncVar { name: n, slot, by, neg } => format!("{} %{}{}, r{by}", if neg { "dec" } else { "inc" }, name(c, n), slot_s(slot)),
+            Op::IncVar {
+                name: n,
+                slot,
+                by,
+                neg,
+            } => format!(
+                "{} %{}{}, r{by}",
+                if neg { "dec" } else { "inc" },
+                name(c, n),
+                slot_s(slot)
+            ),
             Op::IncReg { reg } => format!("increg r{reg}"),
             Op::Unset { start, n } => format!("unset r{start}..+{n}"),
             Op::LoadParam { dst, n } => format!("loadparam r{dst}, ${n}"),
-            Op::LoadParamRange { dst, from, to } => format!("loadparams r{dst}, ${from}-{}", if to == 0 { String::new() } else { to.to_string() }),
+            Op::LoadParamRange { dst, from, to } => format!(
+                "loadparams r{dst}, ${from}-{}",
+                if to == 0 {
+                    String::new()
+                } else {
+                    to.to_string()
+                }
+            ),
             Op::LoadInfo { dst, what } => format!("loadinfo r{dst}, {what:?}"),
             Op::Concat { dst, start, n } => format!("concat r{dst}, r{start}..+{n}"),
             Op::JoinWords { dst, start, n } => format!("join r{dst}, r{start}..+{n}"),
@@ -304,22 +412,88 @@ pub fn disassemble(c: &Chunk) -> String {
             Op::EvalText { dst, src } => format!("eval r{dst}, r{src}"),
             Op::EvalTimes { dst, src, n } => format!("evaln r{dst}, r{src}, r{n}"),
             Op::HaltIfNull { src } => format!("haltifnull r{src}"),
-            Op::Arith { op, dst, a, b, fail } => format!("arith r{dst}, r{a} {} r{b} else @{fail}", arith_s(op)),
+            Op::Arith {
+                op,
+                dst,
+                a,
+                b,
+                fail,
+            } => format!("arith r{dst}, r{a} {} r{b} else @{fail}", arith_s(op)),
             Op::Neg { dst, src, fail } => format!("neg r{dst}, r{src} else @{fail}"),
-            Op::JumpCmp { cmp, a, b, when, record, target } => {
-                format!("jump{} r{a} {} r{b}{} @{target}", if when { "if" } else { "unless" }, cmp_s(c, cmp), if record { " (v1v2)" } else { "" })
+            Op::JumpCmp {
+                cmp,
+                a,
+                b,
+                when,
+                record,
+                target,
+            } => {
+                format!(
+                    "jump{} r{a} {} r{b}{} @{target}",
+                    if when { "if" } else { "unless" },
+                    cmp_s(c, cmp),
+                    if record { " (v1v2)" } else { "" }
+                )
             }
-            Op::JumpTruth { src, when, target } => format!("jump{} r{src} @{target}", if when { "if" } else { "unless" }),
+            Op::JumpTruth {
+                src, when, target, ..
+            } => format!(
+                "jump{} r{src} @{target}",
+                if when { "if" } else { "unless" }
+            ),
             Op::Jump { target } => format!("jump @{target}"),
             Op::Loop { target } => format!("loop @{target}"),
             Op::GotoDyn { src } => format!("goto r{src}"),
-            Op::CallIdent { dst, link, start, n, prop } => format!("callid r{dst}, link{link}(r{start}..+{n}){}", prop_s(c, prop)),
-            Op::RunCommand { link, start, n, silent } => format!("run{} link{link} r{start}..+{n}", if silent { "." } else { "" }),
-            Op::RunCommandDyn { name: r, start, n, silent } => format!("run{} [r{r}] r{start}..+{n}", if silent { "." } else { "" }),
-            Op::Echo { start, n, silent } => format!("echo{} r{start}..+{n}", if silent { "." } else { "" }),
+            Op::CallIdent {
+                dst,
+                link,
+                start,
+                n,
+                prop,
+            } => format!(
+                "callid r{dst}, link{link}(r{start}..+{n}){}",
+                prop_s(c, prop)
+            ),
+            Op::RunCommand {
+                link,
+                start,
+                n,
+                silent,
+            } => format!(
+                "run{} link{link} r{start}..+{n}",
+                if silent { "." } else { "" }
+            ),
+            Op::RunCommandDyn {
+                name: r,
+                start,
+                n,
+                silent,
+            } => format!("run{} [r{r}] r{start}..+{n}", if silent { "." } else { "" }),
+            Op::Echo { start, n, silent } => {
+                format!("echo{} r{start}..+{n}", if silent { "." } else { "" })
+            }
             Op::Tokenize { delim, src } => format!("tokenize r{delim}, r{src}"),
-            Op::Intrinsic { dst, which, start, n, prop } => format!("intrinsic r{dst}, ${}(r{start}..+{n}){}", name(c, which), prop_s(c, prop)),
-            Op::IntrinsicCmd { which, start, n, silent } => format!("intrinsic{} /{} r{start}..+{n}", if silent { "." } else { "" }, name(c, which)),
+            Op::Intrinsic {
+                dst,
+                which,
+                start,
+                n,
+                prop,
+            } => format!(
+                "intrinsic r{dst}, ${}(r{start}..+{n}){}",
+                name(c, which),
+                prop_s(c, prop)
+            ),
+            Op::IntrinsicCmd {
+                which,
+                start,
+                n,
+                silent,
+            } => format!(
+                "intrinsic{} /{} r{start}..+{n}",
+                if silent { "." } else { "" },
+                name(c, which)
+            ),
             Op::Return { src, exact } => {
                 if src == u16::MAX {
                     "return".to_string()
@@ -387,11 +561,19 @@ pub struct VerifyError {
     pub message: String,
 }
 
+/// Registers, register ranges, names and jump target of one instruction.
+type Operands = (Vec<Reg>, Vec<(Reg, u16)>, Vec<NameId>, Option<Pc>);
+
 /// Checks that every register, constant, name and jump target of `c` is in range and that the
 /// code ends in a return.
 pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
     let len = u32::try_from(c.code.len()).unwrap_or(u32::MAX);
-    let err = |pc: usize, m: String| Err(VerifyError { pc: u32::try_from(pc).unwrap_or(u32::MAX), message: m });
+    let err = |pc: usize, m: String| {
+        Err(VerifyError {
+            pc: u32::try_from(pc).unwrap_or(u32::MAX),
+            message: m,
+        })
+    };
     let reg_ok = |r: Reg| r < c.nregs || r == u16::MAX;
     let range_ok = |s: Reg, n: u16| n == 0 || u32::from(s) + u32::from(n) <= u32::from(c.nregs);
     let name_ok = |n: NameId| n == u32::MAX || (n as usize) < c.names.len();
@@ -401,7 +583,7 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
         }
     }
     for (pc, op) in c.code.iter().enumerate() {
-        let (regs, ranges, names, target): (Vec<Reg>, Vec<(Reg, u16)>, Vec<NameId>, Option<Pc>) = match *op {
+        let (regs, ranges, names, target): Operands = match *op {
             Op::LoadK { dst, k } => {
                 if k as usize >= c.consts.len() {
                     return err(pc, format!("constant k{k} out of range"));
@@ -412,37 +594,79 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
             Op::LoadLocalChecked { dst, slot, name } => (vec![dst, slot], vec![], vec![name], None),
             Op::LoadVar { dst, name } => (vec![dst], vec![], vec![name], None),
             Op::LoadVarDyn { dst, src } => (vec![dst, src], vec![], vec![], None),
-            Op::StoreVar { name, slot, src, .. } => (vec![slot, src], vec![], vec![name], None),
+            Op::StoreVar {
+                name, slot, src, ..
+            } => (vec![slot, src], vec![], vec![name], None),
             Op::StoreVarDyn { name_reg, src, .. } => (vec![name_reg, src], vec![], vec![], None),
             Op::MathOrText { dst, a, b, .. } => (vec![dst, a, b], vec![], vec![], None),
             Op::IncVar { name, slot, by, .. } => (vec![slot, by], vec![], vec![name], None),
             Op::IncReg { reg } => (vec![reg], vec![], vec![], None),
             Op::Unset { start, n } => (vec![], vec![(start, u16::from(n))], vec![], None),
-            Op::LoadParam { dst, .. } | Op::LoadParamRange { dst, .. } | Op::LoadInfo { dst, .. } => (vec![dst], vec![], vec![], None),
-            Op::Concat { dst, start, n } | Op::JoinWords { dst, start, n } => (vec![dst], vec![(start, n)], vec![], None),
-            Op::ChanPrefix { dst, src } | Op::EvalText { dst, src } => (vec![dst, src], vec![], vec![], None),
+            Op::LoadParam { dst, .. }
+            | Op::LoadParamRange { dst, .. }
+            | Op::LoadInfo { dst, .. } => (vec![dst], vec![], vec![], None),
+            Op::Concat { dst, start, n } | Op::JoinWords { dst, start, n } => {
+                (vec![dst], vec![(start, n)], vec![], None)
+            }
+            Op::ChanPrefix { dst, src } | Op::EvalText { dst, src } => {
+                (vec![dst, src], vec![], vec![], None)
+            }
             Op::EvalTimes { dst, src, n } => (vec![dst, src, n], vec![], vec![], None),
             Op::HaltIfNull { src } => (vec![src], vec![], vec![], None),
-            Op::Arith { dst, a, b, fail, .. } => (vec![dst, a, b], vec![], vec![], Some(fail)),
+            Op::Arith {
+                dst, a, b, fail, ..
+            } => (vec![dst, a, b], vec![], vec![], Some(fail)),
             Op::Neg { dst, src, fail } => (vec![dst, src], vec![], vec![], Some(fail)),
-            Op::JumpCmp { a, b, target, cmp, .. } => {
-                let names = if let Cmp::Host(n) = cmp { vec![n] } else { vec![] };
+            Op::JumpCmp {
+                a, b, target, cmp, ..
+            } => {
+                let names = if let Cmp::Host(n) = cmp {
+                    vec![n]
+                } else {
+                    vec![]
+                };
                 (vec![a, b], vec![], names, Some(target))
             }
             Op::JumpTruth { src, target, .. } => (vec![src], vec![], vec![], Some(target)),
             Op::Jump { target } | Op::Loop { target } => (vec![], vec![], vec![], Some(target)),
             Op::GotoDyn { src } => (vec![src], vec![], vec![], None),
-            Op::CallIdent { dst, start, n, prop, .. } => (vec![dst], vec![(start, u16::from(n))], vec![prop], None),
-            Op::RunCommand { start, n, .. } | Op::Echo { start, n, .. } => (vec![], vec![(start, u16::from(n))], vec![], None),
-            Op::RunCommandDyn { name, start, n, .. } => (vec![name], vec![(start, u16::from(n))], vec![], None),
+            Op::CallIdent {
+                dst,
+                start,
+                n,
+                prop,
+                ..
+            } => (vec![dst], vec![(start, u16::from(n))], vec![prop], None),
+            Op::RunCommand { start, n, .. } | Op::Echo { start, n, .. } => {
+                (vec![], vec![(start, u16::from(n))], vec![], None)
+            }
+            Op::RunCommandDyn { name, start, n, .. } => {
+                (vec![name], vec![(start, u16::from(n))], vec![], None)
+            }
             Op::Tokenize { delim, src } => (vec![delim, src], vec![], vec![], None),
-            Op::Intrinsic { dst, which, start, n, prop } => (vec![dst], vec![(start, u16::from(n))], vec![which, prop], None),
-            Op::IntrinsicCmd { which, start, n, .. } => (vec![], vec![(start, u16::from(n))], vec![which], None),
+            Op::Intrinsic {
+                dst,
+                which,
+                start,
+                n,
+                prop,
+            } => (
+                vec![dst],
+                vec![(start, u16::from(n))],
+                vec![which, prop],
+                None,
+            ),
+            Op::IntrinsicCmd {
+                which, start, n, ..
+            } => (vec![], vec![(start, u16::from(n))], vec![which], None),
             Op::Return { src, .. } => (vec![src], vec![], vec![], None),
             Op::Halt | Op::HaltDef => (vec![], vec![], vec![], None),
         };
         if let Some(r) = regs.iter().find(|r| !reg_ok(**r)) {
-            return err(pc, format!("register r{r} out of range (frame has {})", c.nregs));
+            return err(
+                pc,
+                format!("register r{r} out of range (frame has {})", c.nregs),
+            );
         }
         if let Some((s, n)) = ranges.iter().find(|(s, n)| !range_ok(*s, *n)) {
             return err(pc, format!("register range r{s}..+{n} out of range"));
@@ -468,7 +692,18 @@ mod tests {
 
     #[test]
     fn verify_catches_bad_targets_and_registers() {
-        let mut c = Chunk { name: "t".into(), nregs: 2, code: vec![Op::Jump { target: 9 }, Op::Return { src: u16::MAX, exact: false }], ..Chunk::default() };
+        let mut c = Chunk {
+            name: "t".into(),
+            nregs: 2,
+            code: vec![
+                Op::Jump { target: 9 },
+                Op::Return {
+                    src: u16::MAX,
+                    exact: false,
+                },
+            ],
+            ..Chunk::default()
+        };
         assert!(verify(&c).unwrap_err().message.contains("jump target"));
         c.code[0] = Op::Move { dst: 5, src: 0 };
         assert!(verify(&c).unwrap_err().message.contains("register r5"));
@@ -479,7 +714,11 @@ mod tests {
 
     #[test]
     fn op_is_small() {
-        assert!(std::mem::size_of::<Op>() <= 16, "{}", std::mem::size_of::<Op>());
+        assert!(
+            std::mem::size_of::<Op>() <= 16,
+            "{}",
+            std::mem::size_of::<Op>()
+        );
     }
 }
 
@@ -487,8 +726,15 @@ impl Op {
     /// Rewrites every register operand with `f` (used by the compiler to place registers).
     pub fn map_regs(&mut self, f: impl Fn(Reg) -> Reg) {
         match self {
-            Op::LoadK { dst, .. } | Op::LoadParam { dst, .. } | Op::LoadParamRange { dst, .. } | Op::LoadInfo { dst, .. } => *dst = f(*dst),
-            Op::Move { dst, src } | Op::ChanPrefix { dst, src } | Op::EvalText { dst, src } | Op::LoadVarDyn { dst, src } | Op::Neg { dst, src, .. } => {
+            Op::LoadK { dst, .. }
+            | Op::LoadParam { dst, .. }
+            | Op::LoadParamRange { dst, .. }
+            | Op::LoadInfo { dst, .. } => *dst = f(*dst),
+            Op::Move { dst, src }
+            | Op::ChanPrefix { dst, src }
+            | Op::EvalText { dst, src }
+            | Op::LoadVarDyn { dst, src }
+            | Op::Neg { dst, src, .. } => {
                 *dst = f(*dst);
                 *src = f(*src);
             }
@@ -515,8 +761,14 @@ impl Op {
                 *by = f(*by);
             }
             Op::IncReg { reg } => *reg = f(*reg),
-            Op::Unset { start, .. } | Op::RunCommand { start, .. } | Op::Echo { start, .. } | Op::IntrinsicCmd { start, .. } => *start = f(*start),
-            Op::Concat { dst, start, .. } | Op::JoinWords { dst, start, .. } | Op::CallIdent { dst, start, .. } | Op::Intrinsic { dst, start, .. } => {
+            Op::Unset { start, .. }
+            | Op::RunCommand { start, .. }
+            | Op::Echo { start, .. }
+            | Op::IntrinsicCmd { start, .. } => *start = f(*start),
+            Op::Concat { dst, start, .. }
+            | Op::JoinWords { dst, start, .. }
+            | Op::CallIdent { dst, start, .. }
+            | Op::Intrinsic { dst, start, .. } => {
                 *dst = f(*dst);
                 *start = f(*start);
             }
@@ -525,7 +777,10 @@ impl Op {
                 *src = f(*src);
                 *n = f(*n);
             }
-            Op::HaltIfNull { src } | Op::GotoDyn { src } | Op::JumpTruth { src, .. } | Op::Return { src, .. } => *src = f(*src),
+            Op::HaltIfNull { src }
+            | Op::GotoDyn { src }
+            | Op::JumpTruth { src, .. }
+            | Op::Return { src, .. } => *src = f(*src),
             Op::JumpCmp { a, b, .. } => {
                 *a = f(*a);
                 *b = f(*b);

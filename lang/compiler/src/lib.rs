@@ -7,8 +7,12 @@
 //! identifiers and commands go to link slots that the VM fills at link time, so this crate never
 //! sees the registry or the VM.
 
-use rustirc_bytecode::{ArithOp, Chunk, Cmp, Const, ConstId, FrameInfo, LinkId, NameId, Op, Pc, Reg, VarScope};
-use rustirc_syntax::ast::{CmpOp, Command, Condition, DynPiece, IdentCall, IdentMode, Part, Span, Stmt, Word, Words};
+use rustirc_bytecode::{
+    ArithOp, Chunk, Cmp, Const, ConstId, FrameInfo, LinkId, NameId, Op, Pc, Reg, VarScope,
+};
+use rustirc_syntax::ast::{
+    CmpOp, Command, Condition, DynPiece, IdentCall, IdentMode, Part, Span, Stmt, Word, Words,
+};
 use std::collections::HashMap;
 
 /// Compile options.
@@ -28,10 +32,25 @@ pub struct CompileError {
 }
 
 /// Identifiers the VM implements itself because they need frames, variables or evaluation.
-pub const INTRINSIC_IDENTS: &[&str] = &["regsubex", "regsub", "var", "read", "readini", "isalias", "halted", "error", "scriptdir", "script", "scriptline"];
+pub const INTRINSIC_IDENTS: &[&str] = &[
+    "regsubex",
+    "regsub",
+    "var",
+    "read",
+    "readini",
+    "isalias",
+    "halted",
+    "error",
+    "scriptdir",
+    "script",
+    "scriptline",
+];
 
 /// Commands the VM implements itself.
-pub const INTRINSIC_COMMANDS: &[&str] = &["timer", "timers", "signal", "scon", "scid", "load", "unload", "reload", "enable", "disable", "alias"];
+pub const INTRINSIC_COMMANDS: &[&str] = &[
+    "timer", "timers", "signal", "scon", "scid", "load", "unload", "reload", "enable", "disable",
+    "alias",
+];
 
 const NO_SLOT: Reg = u16::MAX;
 /// First provisional constant register (see [`Compiler::const_reg`]).
@@ -68,7 +87,10 @@ pub struct Compiler {
 impl Compiler {
     fn new(name: &str, opts: Options) -> Compiler {
         Compiler {
-            chunk: Chunk { name: name.to_string(), ..Chunk::default() },
+            chunk: Chunk {
+                name: name.to_string(),
+                ..Chunk::default()
+            },
             opts,
             top: 0,
             max: 0,
@@ -103,7 +125,13 @@ impl Compiler {
             }
         }
         c.block(body)?;
-        c.emit(Op::Return { src: NO_SLOT, exact: false }, None);
+        c.emit(
+            Op::Return {
+                src: NO_SLOT,
+                exact: false,
+            },
+            None,
+        );
         c.finish()
     }
 
@@ -112,17 +140,33 @@ impl Compiler {
         let mut c = Compiler::new("eval", opts);
         c.chunk.borrows_frame = true;
         let r = c.words(words)?;
-        c.emit(Op::Return { src: r, exact: true }, None);
+        c.emit(
+            Op::Return {
+                src: r,
+                exact: true,
+            },
+            None,
+        );
         c.finish()
     }
 
     /// Compiles statements run in the caller's frame (a `/scon` command, an editbox line).
-    pub fn compile_dynamic_stmts(name: &str, body: &[Stmt], opts: Options) -> Result<Chunk, CompileError> {
+    pub fn compile_dynamic_stmts(
+        name: &str,
+        body: &[Stmt],
+        opts: Options,
+    ) -> Result<Chunk, CompileError> {
         let mut c = Compiler::new(name, opts);
         c.chunk.borrows_frame = true;
         c.has_goto = true;
         c.block(body)?;
-        c.emit(Op::Return { src: NO_SLOT, exact: false }, None);
+        c.emit(
+            Op::Return {
+                src: NO_SLOT,
+                exact: false,
+            },
+            None,
+        );
         c.finish()
     }
 
@@ -131,13 +175,22 @@ impl Compiler {
             match self.chunk.labels.iter().find(|(n, _)| *n == label) {
                 Some((_, pc)) => self.patch(at, *pc),
                 None => {
-                    return Err(CompileError { span, message: format!("/goto: '{label}' not found") });
+                    return Err(CompileError {
+                        span,
+                        message: format!("/goto: '{label}' not found"),
+                    });
                 }
             }
         }
         // Place constant registers after the temporaries.
         let base = self.max;
-        let place = |r: Reg| if (CONST_BASE..NO_SLOT).contains(&r) { base + (r - CONST_BASE) } else { r };
+        let place = |r: Reg| {
+            if (CONST_BASE..NO_SLOT).contains(&r) {
+                base + (r - CONST_BASE)
+            } else {
+                r
+            }
+        };
         for op in &mut self.chunk.code {
             op.map_regs(place);
         }
@@ -153,7 +206,10 @@ impl Compiler {
     fn alloc(&mut self) -> Result<Reg, CompileError> {
         let r = self.top;
         if r >= 60_000 {
-            return Err(CompileError { span: Span::default(), message: "expression too large (register limit)".to_string() });
+            return Err(CompileError {
+                span: Span::default(),
+                message: "expression too large (register limit)".to_string(),
+            });
         }
         self.top += 1;
         self.max = self.max.max(self.top);
@@ -172,7 +228,12 @@ impl Compiler {
         let pc = self.chunk.code.len();
         if let Some(s) = span {
             let pc32 = u32::try_from(pc).unwrap_or(u32::MAX);
-            if self.chunk.positions.last().is_none_or(|(p, o)| *p != pc32 && *o != s.start) {
+            if self
+                .chunk
+                .positions
+                .last()
+                .is_none_or(|(p, o)| *p != pc32 && *o != s.start)
+            {
                 self.chunk.positions.push((pc32, s.start));
             }
         }
@@ -186,7 +247,10 @@ impl Compiler {
 
     fn patch(&mut self, at: usize, target: Pc) {
         match &mut self.chunk.code[at] {
-            Op::Jump { target: t } | Op::Loop { target: t } | Op::JumpCmp { target: t, .. } | Op::JumpTruth { target: t, .. } => *t = target,
+            Op::Jump { target: t }
+            | Op::Loop { target: t }
+            | Op::JumpCmp { target: t, .. }
+            | Op::JumpTruth { target: t, .. } => *t = target,
             Op::Arith { fail, .. } | Op::Neg { fail, .. } => *fail = target,
             _ => {}
         }
@@ -275,7 +339,12 @@ impl Compiler {
 
     fn reserved_top(&self) -> Reg {
         // Locals stay reserved.
-        self.chunk.locals.iter().map(|(_, r)| r + 1).max().unwrap_or(0)
+        self.chunk
+            .locals
+            .iter()
+            .map(|(_, r)| r + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), CompileError> {
@@ -292,7 +361,11 @@ impl Compiler {
                 self.chunk.labels.push((name.clone(), pc));
                 Ok(())
             }
-            Stmt::If { arms, otherwise, span } => {
+            Stmt::If {
+                arms,
+                otherwise,
+                span,
+            } => {
                 let mut end_patches = Vec::new();
                 self.depth += 1;
                 for (cond, body) in arms {
@@ -319,7 +392,10 @@ impl Compiler {
                 self.depth += 1;
                 let to_cond = self.emit(Op::Jump { target: 0 }, Some(*span));
                 let body_pc = self.pc();
-                self.loops.push(Loop { cond_pc_patches: Vec::new(), exit_patches: Vec::new() });
+                self.loops.push(Loop {
+                    cond_pc_patches: Vec::new(),
+                    exit_patches: Vec::new(),
+                });
                 self.block(body)?;
                 let cond_pc = self.pc();
                 self.patch(to_cond, cond_pc);
@@ -344,7 +420,12 @@ impl Compiler {
     }
 
     /// Emits a jump taken when `cond` evaluates to `when`; returns the jumps to patch.
-    fn cond_jump(&mut self, cond: &Condition, when: bool, span: Span) -> Result<Vec<usize>, CompileError> {
+    fn cond_jump(
+        &mut self,
+        cond: &Condition,
+        when: bool,
+        span: Span,
+    ) -> Result<Vec<usize>, CompileError> {
         match cond {
             Condition::And(a, b) => {
                 if when {
@@ -380,9 +461,23 @@ impl Compiler {
             Condition::Not(inner) => self.cond_jump(inner, !when, span),
             Condition::Truth { value, negate } => {
                 let r = self.words(value)?;
-                Ok(vec![self.emit(Op::JumpTruth { src: r, when: when ^ negate, target: 0 }, Some(span))])
+                let record = self.opts.record_v1v2;
+                Ok(vec![self.emit(
+                    Op::JumpTruth {
+                        src: r,
+                        when: when ^ negate,
+                        record,
+                        target: 0,
+                    },
+                    Some(span),
+                )])
             }
-            Condition::Cmp { left, op, right, negate } => {
+            Condition::Cmp {
+                left,
+                op,
+                right,
+                negate,
+            } => {
                 let a = self.words(left)?;
                 let b = self.words(right)?;
                 let cmp = match op {
@@ -408,7 +503,17 @@ impl Compiler {
                     CmpOp::Host(n) => Cmp::Host(self.name(n)),
                 };
                 let record = self.opts.record_v1v2;
-                Ok(vec![self.emit(Op::JumpCmp { cmp, a, b, when: when ^ negate, record, target: 0 }, Some(span))])
+                Ok(vec![self.emit(
+                    Op::JumpCmp {
+                        cmp,
+                        a,
+                        b,
+                        when: when ^ negate,
+                        record,
+                        target: 0,
+                    },
+                    Some(span),
+                )])
             }
         }
     }
@@ -421,7 +526,15 @@ impl Compiler {
                 if c.args.words.first().and_then(Word::literal).as_deref() == Some("=") {
                     let rest = &c.args.words[1..];
                     let val = self.value_with_math(rest)?;
-                    self.store(&Word { parts: vec![Part::Var(v.clone())], span: c.name.span }, val, VarScope::Assign, c.span)?;
+                    self.store(
+                        &Word {
+                            parts: vec![Part::Var(v.clone())],
+                            span: c.name.span,
+                        },
+                        val,
+                        VarScope::Assign,
+                        c.span,
+                    )?;
                     return Ok(());
                 }
             }
@@ -429,7 +542,15 @@ impl Compiler {
         let Some(name) = c.literal_name.clone() else {
             let n = self.word(&c.name)?;
             let (start, count) = self.arg_words(&c.args.words)?;
-            self.emit(Op::RunCommandDyn { name: n, start, n: count, silent: c.silent }, span);
+            self.emit(
+                Op::RunCommandDyn {
+                    name: n,
+                    start,
+                    n: count,
+                    silent: c.silent,
+                },
+                span,
+            );
             return Ok(());
         };
         let words = &c.args.words;
@@ -442,8 +563,18 @@ impl Compiler {
                 return Ok(());
             }
             "return" | "returnex" => {
-                let src = if words.is_empty() { NO_SLOT } else { self.words(&c.args)? };
-                self.emit(Op::Return { src, exact: name == "returnex" }, span);
+                let src = if words.is_empty() {
+                    NO_SLOT
+                } else {
+                    self.words(&c.args)?
+                };
+                self.emit(
+                    Op::Return {
+                        src,
+                        exact: name == "returnex",
+                    },
+                    span,
+                );
                 return Ok(());
             }
             "halt" => {
@@ -456,7 +587,10 @@ impl Compiler {
             }
             "break" | "continue" => {
                 if self.loops.is_empty() {
-                    return Err(CompileError { span: c.span, message: format!("/{name} outside a while loop") });
+                    return Err(CompileError {
+                        span: c.span,
+                        message: format!("/{name} outside a while loop"),
+                    });
                 }
                 let at = self.emit(Op::Jump { target: 0 }, span);
                 let l = self.loops.last_mut().expect("loop");
@@ -468,9 +602,14 @@ impl Compiler {
                 return Ok(());
             }
             "goto" => {
-                if let Some(label) = words.first().and_then(Word::literal).filter(|_| words.len() == 1) {
+                if let Some(label) = words
+                    .first()
+                    .and_then(Word::literal)
+                    .filter(|_| words.len() == 1)
+                {
                     let at = self.emit(Op::Jump { target: 0 }, span);
-                    self.label_patches.push((at, label.to_ascii_lowercase(), c.span));
+                    self.label_patches
+                        .push((at, label.to_ascii_lowercase(), c.span));
                 } else {
                     let r = self.words(&c.args)?;
                     self.emit(Op::GotoDyn { src: r }, span);
@@ -479,7 +618,14 @@ impl Compiler {
             }
             "echo" => {
                 let (start, count) = self.arg_words(words)?;
-                self.emit(Op::Echo { start, n: count, silent: c.silent }, span);
+                self.emit(
+                    Op::Echo {
+                        start,
+                        n: count,
+                        silent: c.silent,
+                    },
+                    span,
+                );
                 return Ok(());
             }
             "tokenize" => {
@@ -487,7 +633,10 @@ impl Compiler {
                     Some(w) => self.word(w)?,
                     None => self.load_str("32")?,
                 };
-                let rest = Words { words: words.iter().skip(1).cloned().collect(), span: c.args.span };
+                let rest = Words {
+                    words: words.iter().skip(1).cloned().collect(),
+                    span: c.args.span,
+                };
                 let src = self.words(&rest)?;
                 self.emit(Op::Tokenize { delim: d, src }, span);
                 return Ok(());
@@ -508,12 +657,32 @@ impl Compiler {
                 self.arg_words(words)?
             };
             let which = self.name(&name);
-            self.emit(Op::IntrinsicCmd { which, start, n: count, silent: c.silent }, span);
+            self.emit(
+                Op::IntrinsicCmd {
+                    which,
+                    start,
+                    n: count,
+                    silent: c.silent,
+                },
+                span,
+            );
             return Ok(());
         }
         let (start, count) = self.arg_words(words)?;
-        let link = self.command_link(&if c.builtin_only { format!("!{name}") } else { name });
-        self.emit(Op::RunCommand { link, start, n: count, silent: c.silent }, span);
+        let link = self.command_link(&if c.builtin_only {
+            format!("!{name}")
+        } else {
+            name
+        });
+        self.emit(
+            Op::RunCommand {
+                link,
+                start,
+                n: count,
+                silent: c.silent,
+            },
+            span,
+        );
         Ok(())
     }
 
@@ -521,7 +690,10 @@ impl Compiler {
     fn arg_words(&mut self, words: &[Word]) -> Result<(Reg, u8), CompileError> {
         if words.len() > 250 {
             // Very long lines: join the tail into one value.
-            let r = self.words(&Words { words: words.to_vec(), span: Span::default() })?;
+            let r = self.words(&Words {
+                words: words.to_vec(),
+                span: Span::default(),
+            })?;
             return Ok((r, 1));
         }
         let start = self.alloc_n(words.len())?;
@@ -558,37 +730,73 @@ impl Compiler {
         if rest.is_empty() {
             return self.load_str("");
         }
-        self.words(&Words { words: rest.to_vec(), span: Span::default() })
+        self.words(&Words {
+            words: rest.to_vec(),
+            span: Span::default(),
+        })
     }
 
     /// Stores `val` into the variable named by `name` (a `%name` word, possibly built with
     /// `$+`).
-    fn store(&mut self, name: &Word, val: Reg, scope: VarScope, span: Span) -> Result<(), CompileError> {
+    fn store(
+        &mut self,
+        name: &Word,
+        val: Reg,
+        scope: VarScope,
+        span: Span,
+    ) -> Result<(), CompileError> {
         let name = var_name_word(name);
         match name.literal() {
             Some(n) => {
                 let n = n.trim_start_matches('%').to_string();
                 let key = n.to_ascii_lowercase();
                 let slot = match scope {
-                    VarScope::Local | VarScope::Assign => self.locals.get(&key).copied().unwrap_or(NO_SLOT),
+                    VarScope::Local | VarScope::Assign => {
+                        self.locals.get(&key).copied().unwrap_or(NO_SLOT)
+                    }
                     VarScope::Global => NO_SLOT,
                 };
                 if scope == VarScope::Local && slot != NO_SLOT && self.depth == 0 {
                     self.declared.insert(key.clone());
                 }
                 // A known-declared local is written directly.
-                if slot != NO_SLOT && scope == VarScope::Assign && self.declared.contains(&key) && !self.has_goto {
+                if slot != NO_SLOT
+                    && scope == VarScope::Assign
+                    && self.declared.contains(&key)
+                    && !self.has_goto
+                {
                     if val != slot {
-                        self.emit(Op::Move { dst: slot, src: val }, Some(span));
+                        self.emit(
+                            Op::Move {
+                                dst: slot,
+                                src: val,
+                            },
+                            Some(span),
+                        );
                     }
                     return Ok(());
                 }
                 let nid = self.name(&n);
-                self.emit(Op::StoreVar { name: nid, slot, src: val, scope }, Some(span));
+                self.emit(
+                    Op::StoreVar {
+                        name: nid,
+                        slot,
+                        src: val,
+                        scope,
+                    },
+                    Some(span),
+                );
             }
             None => {
                 let r = self.word(&name)?;
-                self.emit(Op::StoreVarDyn { name_reg: r, src: val, scope }, Some(span));
+                self.emit(
+                    Op::StoreVarDyn {
+                        name_reg: r,
+                        src: val,
+                        scope,
+                    },
+                    Some(span),
+                );
             }
         }
         Ok(())
@@ -601,7 +809,11 @@ impl Compiler {
         let mut force_global = false;
         let mut no_math = false;
         let mut timed = false;
-        while let Some(sw) = words.first().and_then(Word::literal).filter(|w| w.starts_with('-') && w.len() > 1) {
+        while let Some(sw) = words
+            .first()
+            .and_then(Word::literal)
+            .filter(|w| w.starts_with('-') && w.len() > 1)
+        {
             let letters = &sw[1..];
             if letters.contains('g') {
                 force_global = true;
@@ -618,9 +830,13 @@ impl Compiler {
             words = &words[1..];
         }
         let _ = timed;
-        let scope = if is_var && !force_global {
-            VarScope::Local
-        } else if !is_var && c.args.words.first().and_then(Word::literal).is_some_and(|w| w.starts_with('-') && w.contains('l')) {
+        let set_local = !is_var
+            && c.args
+                .words
+                .first()
+                .and_then(Word::literal)
+                .is_some_and(|w| w.starts_with('-') && w.contains('l'));
+        let scope = if (is_var && !force_global) || set_local {
             VarScope::Local
         } else {
             VarScope::Global
@@ -629,7 +845,8 @@ impl Compiler {
         let mut groups: Vec<Vec<Word>> = vec![Vec::new()];
         for w in words {
             let mut w = w.clone();
-            let ends_comma = is_var && matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,"));
+            let ends_comma = is_var
+                && matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,"));
             if ends_comma {
                 if let Some(Part::Lit(t)) = w.parts.last_mut() {
                     t.pop();
@@ -646,13 +863,22 @@ impl Compiler {
             }
         }
         for g in groups {
-            let Some((name, rest)) = g.split_first() else { continue };
-            let rest = if rest.first().and_then(Word::literal).as_deref() == Some("=") { &rest[1..] } else { rest };
+            let Some((name, rest)) = g.split_first() else {
+                continue;
+            };
+            let rest = if rest.first().and_then(Word::literal).as_deref() == Some("=") {
+                &rest[1..]
+            } else {
+                rest
+            };
             let val = if no_math {
                 if rest.is_empty() {
                     self.load_str("")?
                 } else {
-                    self.words(&Words { words: rest.to_vec(), span: Span::default() })?
+                    self.words(&Words {
+                        words: rest.to_vec(),
+                        span: Span::default(),
+                    })?
                 }
             } else {
                 self.value_with_math(rest)?
@@ -665,33 +891,85 @@ impl Compiler {
     // inc [-switches] %var [value]
     fn inc_command(&mut self, c: &Command, neg: bool) -> Result<(), CompileError> {
         let mut words: &[Word] = &c.args.words;
-        while words.first().and_then(Word::literal).is_some_and(|w| w.starts_with('-') && w.len() > 1) {
+        while words
+            .first()
+            .and_then(Word::literal)
+            .is_some_and(|w| w.starts_with('-') && w.len() > 1)
+        {
             words = &words[1..];
         }
         let Some((name, rest)) = words.split_first() else {
-            return Err(CompileError { span: c.span, message: format!("/{}: insufficient parameters", if neg { "dec" } else { "inc" }) });
+            return Err(CompileError {
+                span: c.span,
+                message: format!(
+                    "/{}: insufficient parameters",
+                    if neg { "dec" } else { "inc" }
+                ),
+            });
         };
         let name = var_name_word(name);
         if let Some(n) = name.literal() {
             let n = n.trim_start_matches('%').to_string();
             let key = n.to_ascii_lowercase();
             let slot = self.locals.get(&key).copied().unwrap_or(NO_SLOT);
-            if rest.is_empty() && !neg && slot != NO_SLOT && self.declared.contains(&key) && !self.has_goto {
+            if rest.is_empty()
+                && !neg
+                && slot != NO_SLOT
+                && self.declared.contains(&key)
+                && !self.has_goto
+            {
                 self.emit(Op::IncReg { reg: slot }, Some(c.span));
                 return Ok(());
             }
-            let by = if rest.is_empty() { self.const_reg("1")? } else { self.words(&Words { words: rest.to_vec(), span: Span::default() })? };
+            let by = if rest.is_empty() {
+                self.const_reg("1")?
+            } else {
+                self.words(&Words {
+                    words: rest.to_vec(),
+                    span: Span::default(),
+                })?
+            };
             let nid = self.name(&n);
-            self.emit(Op::IncVar { name: nid, slot, by, neg }, Some(c.span));
+            self.emit(
+                Op::IncVar {
+                    name: nid,
+                    slot,
+                    by,
+                    neg,
+                },
+                Some(c.span),
+            );
         } else {
             // Dynamic name: read, add, store.
             let nr = self.word(&name)?;
             let cur = self.alloc()?;
             self.emit(Op::LoadVarDyn { dst: cur, src: nr }, Some(c.span));
-            let by = if rest.is_empty() { self.const_reg("1")? } else { self.words(&Words { words: rest.to_vec(), span: Span::default() })? };
+            let by = if rest.is_empty() {
+                self.const_reg("1")?
+            } else {
+                self.words(&Words {
+                    words: rest.to_vec(),
+                    span: Span::default(),
+                })?
+            };
             let dst = self.alloc()?;
-            self.emit(Op::MathOrText { dst, a: cur, op: if neg { ArithOp::Sub } else { ArithOp::Add }, b: by }, None);
-            self.emit(Op::StoreVarDyn { name_reg: nr, src: dst, scope: VarScope::Assign }, None);
+            self.emit(
+                Op::MathOrText {
+                    dst,
+                    a: cur,
+                    op: if neg { ArithOp::Sub } else { ArithOp::Add },
+                    b: by,
+                },
+                None,
+            );
+            self.emit(
+                Op::StoreVarDyn {
+                    name_reg: nr,
+                    src: dst,
+                    scope: VarScope::Assign,
+                },
+                None,
+            );
         }
         Ok(())
     }
@@ -715,7 +993,14 @@ impl Compiler {
                     self.top = save;
                 }
                 let dst = self.alloc()?;
-                self.emit(Op::JoinWords { dst, start, n: u16::try_from(n).unwrap_or(u16::MAX) }, None);
+                self.emit(
+                    Op::JoinWords {
+                        dst,
+                        start,
+                        n: u16::try_from(n).unwrap_or(u16::MAX),
+                    },
+                    None,
+                );
                 Ok(dst)
             }
         }
@@ -737,7 +1022,14 @@ impl Compiler {
                     self.top = save;
                 }
                 let dst = self.alloc()?;
-                self.emit(Op::Concat { dst, start, n: u16::try_from(n).unwrap_or(u16::MAX) }, None);
+                self.emit(
+                    Op::Concat {
+                        dst,
+                        start,
+                        n: u16::try_from(n).unwrap_or(u16::MAX),
+                    },
+                    None,
+                );
                 Ok(dst)
             }
         }
@@ -752,8 +1044,22 @@ impl Compiler {
                 let from16 = u16::try_from(*from).unwrap_or(u16::MAX);
                 match to {
                     None => self.emit(Op::LoadParam { dst, n: from16 }, None),
-                    Some(None) => self.emit(Op::LoadParamRange { dst, from: from16, to: 0 }, None),
-                    Some(Some(m)) => self.emit(Op::LoadParamRange { dst, from: from16, to: u16::try_from(*m).unwrap_or(u16::MAX).max(1) }, None),
+                    Some(None) => self.emit(
+                        Op::LoadParamRange {
+                            dst,
+                            from: from16,
+                            to: 0,
+                        },
+                        None,
+                    ),
+                    Some(Some(m)) => self.emit(
+                        Op::LoadParamRange {
+                            dst,
+                            from: from16,
+                            to: u16::try_from(*m).unwrap_or(u16::MAX).max(1),
+                        },
+                        None,
+                    ),
                 };
                 if *halt {
                     self.emit(Op::HaltIfNull { src: dst }, None);
@@ -764,7 +1070,16 @@ impl Compiler {
             Part::Chan => {
                 let dst = self.alloc()?;
                 let link = self.ident_link("chan");
-                self.emit(Op::CallIdent { dst, link, start: dst, n: 0, prop: NO_NAME }, None);
+                self.emit(
+                    Op::CallIdent {
+                        dst,
+                        link,
+                        start: dst,
+                        n: 0,
+                        prop: NO_NAME,
+                    },
+                    None,
+                );
                 Ok(dst)
             }
             Part::ChanPrefixed(inner) => {
@@ -797,7 +1112,14 @@ impl Compiler {
                     self.top = save;
                 }
                 let joined = self.alloc()?;
-                self.emit(Op::Concat { dst: joined, start, n: u16::try_from(pieces.len()).unwrap_or(u16::MAX) }, None);
+                self.emit(
+                    Op::Concat {
+                        dst: joined,
+                        start,
+                        n: u16::try_from(pieces.len()).unwrap_or(u16::MAX),
+                    },
+                    None,
+                );
                 let dst = self.alloc()?;
                 self.emit(Op::EvalText { dst, src: joined }, None);
                 Ok(dst)
@@ -813,7 +1135,14 @@ impl Compiler {
             }
             let dst = self.alloc()?;
             let nid = self.name(name);
-            self.emit(Op::LoadLocalChecked { dst, slot, name: nid }, None);
+            self.emit(
+                Op::LoadLocalChecked {
+                    dst,
+                    slot,
+                    name: nid,
+                },
+                None,
+            );
             return Ok(dst);
         }
         let dst = self.alloc()?;
@@ -826,7 +1155,9 @@ impl Compiler {
         let args = call.args.as_deref().unwrap_or(&[]);
         let r = match (call.name.as_str(), call.mode) {
             (_, IdentMode::CustomOnly) => self.call_link(call, args)?,
-            ("calc", m) if m != IdentMode::CustomOnly && args.len() == 1 => self.calc(&args[0], call)?,
+            ("calc", m) if m != IdentMode::CustomOnly && args.len() == 1 => {
+                self.calc(&args[0], call)?
+            }
             ("iif", _) if call.condition.is_some() => {
                 let dst = self.alloc()?;
                 let cond = call.condition.as_deref().expect("condition");
@@ -858,8 +1189,21 @@ impl Compiler {
                     Some(w) => w,
                     None => return self.load_str(""),
                 };
-                let times_lit = if call.name == "evalnext" { Some("2".to_string()) } else { args.get(1).map_or(Some("1".to_string()), |w| if w.words.len() == 1 { w.words[0].literal() } else { None }) };
-                match times_lit.as_deref().map(|t| t.trim().parse::<i64>().unwrap_or(0)) {
+                let times_lit = if call.name == "evalnext" {
+                    Some("2".to_string())
+                } else {
+                    args.get(1).map_or(Some("1".to_string()), |w| {
+                        if w.words.len() == 1 {
+                            w.words[0].literal()
+                        } else {
+                            None
+                        }
+                    })
+                };
+                match times_lit
+                    .as_deref()
+                    .map(|t| t.trim().parse::<i64>().unwrap_or(0))
+                {
                     Some(0) => self.load_str(call.raw_args.first().map_or("", String::as_str))?,
                     Some(n) => {
                         let mut r = self.words(first)?;
@@ -882,7 +1226,14 @@ impl Compiler {
             ("+", _) if call.args.is_some() => {
                 let (start, n) = self.arg_list(args)?;
                 let dst = self.alloc()?;
-                self.emit(Op::Concat { dst, start, n: u16::from(n) }, None);
+                self.emit(
+                    Op::Concat {
+                        dst,
+                        start,
+                        n: u16::from(n),
+                    },
+                    None,
+                );
                 dst
             }
             ("null", _) if args.is_empty() => self.load_str("")?,
@@ -902,9 +1253,16 @@ impl Compiler {
                     for (i, w) in args.iter().enumerate() {
                         let save = self.top;
                         let dst = start + u16::try_from(i).unwrap_or(0);
-                        let is_sub = (n == "regsubex" && (i == 2 && args.len() <= 4 && !(args.len() == 4 && is_regex_literal(&call.raw_args, 2))) || (i == 3 && args.len() >= 4 && is_regex_literal(&call.raw_args, 2)))
-                            || (n == "regsub" && ((args.len() == 4 && i == 3) || (args.len() == 5 && i == 4) || (args.len() == 4 && i == 2) || (args.len() == 5 && i == 3)));
-                        let r = if is_sub || (n == "regsub" && i + 1 == args.len()) {
+                        // Which argument is the substitution text: ([name,]text,re,subtext[,%var]).
+                        let sub_at = match args.len() {
+                            3 => 2,
+                            4 if call.raw_args.get(3).is_some_and(|r| r.starts_with('%')) => 2,
+                            _ => 3,
+                        };
+                        let is_sub = n == "regsubex" && i == sub_at;
+                        let r = if is_sub
+                            || (n == "regsub" && i + 1 == args.len() && args.len() >= 4)
+                        {
                             self.load_str(call.raw_args.get(i).map_or("", String::as_str))?
                         } else {
                             self.words(w)?
@@ -921,7 +1279,16 @@ impl Compiler {
                 let dst = self.alloc()?;
                 let which = self.name(n);
                 let prop = call.prop.as_deref().map_or(NO_NAME, |p| self.name(p));
-                self.emit(Op::Intrinsic { dst, which, start, n: cnt, prop }, Some(call.span));
+                self.emit(
+                    Op::Intrinsic {
+                        dst,
+                        which,
+                        start,
+                        n: cnt,
+                        prop,
+                    },
+                    Some(call.span),
+                );
                 dst
             }
             _ => self.call_link(call, args)?,
@@ -961,10 +1328,23 @@ impl Compiler {
             IdentMode::CustomOnly => format!("/{}", call.name),
             _ => call.name.clone(),
         };
-        let key = if call.args.is_some() { key } else { format!("{key}#") };
+        let key = if call.args.is_some() {
+            key
+        } else {
+            format!("{key}#")
+        };
         let link = self.ident_link(&key);
         let prop = call.prop.as_deref().map_or(NO_NAME, |p| self.name(p));
-        self.emit(Op::CallIdent { dst, link, start, n, prop }, Some(call.span));
+        self.emit(
+            Op::CallIdent {
+                dst,
+                link,
+                start,
+                n,
+                prop,
+            },
+            Some(call.span),
+        );
         Ok(dst)
     }
 
@@ -984,11 +1364,9 @@ impl Compiler {
                 match p {
                     Part::Lit(t) => wp.push(CalcPiece::Lit(t.clone())),
                     other => {
-                        let save_top = self.top;
+                        // The value stays in its register for the fallback: `top` is not reset.
                         let r = self.part(other)?;
-                        // Keep the value alive: move it into a fresh register at the current top.
-                        let keep = if r >= save_top { r } else { r };
-                        wp.push(CalcPiece::Reg(keep));
+                        wp.push(CalcPiece::Reg(r));
                     }
                 }
             }
@@ -1002,6 +1380,15 @@ impl Compiler {
                 let mut p = CalcParser { toks: &toks, i: 0 };
                 match p.expr() {
                     Some(tree) if p.i == toks.len() => {
+                        // A bare operand still needs the numeric guard: `$calc($null)` is 0.
+                        let tree = match tree {
+                            CalcNode::Reg(_) => CalcNode::Bin(
+                                ArithOp::Add,
+                                Box::new(tree),
+                                Box::new(CalcNode::Num("0".to_string())),
+                            ),
+                            t => t,
+                        };
                         let r = self.calc_tree(&tree, &mut fail_patches)?;
                         self.emit(Op::Move { dst, src: r }, None);
                         true
@@ -1011,7 +1398,11 @@ impl Compiler {
             }
             None => false,
         };
-        let end = if lowered { Some(self.emit(Op::Jump { target: 0 }, None)) } else { None };
+        let end = if lowered {
+            Some(self.emit(Op::Jump { target: 0 }, None))
+        } else {
+            None
+        };
         let fallback = self.pc();
         for f in fail_patches {
             self.patch(f, fallback);
@@ -1034,12 +1425,35 @@ impl Compiler {
                     }
                 }
             }
-            self.emit(Op::Concat { dst: dstw, start: pstart, n: u16::try_from(wp.len()).unwrap_or(0) }, None);
+            self.emit(
+                Op::Concat {
+                    dst: dstw,
+                    start: pstart,
+                    n: u16::try_from(wp.len()).unwrap_or(0),
+                },
+                None,
+            );
         }
         let text = self.alloc()?;
-        self.emit(Op::JoinWords { dst: text, start: wstart, n: u16::try_from(nwords).unwrap_or(0) }, None);
+        self.emit(
+            Op::JoinWords {
+                dst: text,
+                start: wstart,
+                n: u16::try_from(nwords).unwrap_or(0),
+            },
+            None,
+        );
         let link = self.ident_link("calc");
-        self.emit(Op::CallIdent { dst, link, start: text, n: 1, prop: NO_NAME }, Some(call.span));
+        self.emit(
+            Op::CallIdent {
+                dst,
+                link,
+                start: text,
+                n: 1,
+                prop: NO_NAME,
+            },
+            Some(call.span),
+        );
         if let Some(e) = end {
             let here = self.pc();
             self.patch(e, here);
@@ -1061,15 +1475,20 @@ impl Compiler {
                 let ra = self.calc_tree(a, fails)?;
                 let rb = self.calc_tree(b, fails)?;
                 let dst = self.alloc()?;
-                fails.push(self.emit(Op::Arith { op: *op, dst, a: ra, b: rb, fail: 0 }, None));
+                fails.push(self.emit(
+                    Op::Arith {
+                        op: *op,
+                        dst,
+                        a: ra,
+                        b: rb,
+                        fail: 0,
+                    },
+                    None,
+                ));
                 Ok(dst)
             }
         }
     }
-}
-
-fn is_regex_literal(raw: &[String], i: usize) -> bool {
-    raw.get(i).is_some_and(|s| s.starts_with('/'))
 }
 
 /// For variable commands: a word whose first part is `%name` is the variable's name text,
@@ -1079,7 +1498,10 @@ fn var_name_word(w: &Word) -> Word {
     if let Some(Part::Var(n)) = parts.first() {
         parts[0] = Part::Lit(format!("%{n}"));
     }
-    Word { parts, span: w.span }
+    Word {
+        parts,
+        span: w.span,
+    }
 }
 
 fn math_op(s: &str) -> Option<ArithOp> {
@@ -1094,11 +1516,18 @@ fn math_op(s: &str) -> Option<ArithOp> {
     })
 }
 
+/// True when the body uses `goto`/labels or `unset`: then whether a local is declared at a given
+/// point is only known at run time, and reads of locals are checked.
 fn contains_goto(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
-        Stmt::Command(c) => c.literal_name.as_deref() == Some("goto"),
+        Stmt::Command(c) => matches!(c.literal_name.as_deref(), Some("goto" | "unset")),
         Stmt::Label(..) => true,
-        Stmt::If { arms, otherwise, .. } => arms.iter().any(|(_, b)| contains_goto(b)) || otherwise.as_deref().is_some_and(contains_goto),
+        Stmt::If {
+            arms, otherwise, ..
+        } => {
+            arms.iter().any(|(_, b)| contains_goto(b))
+                || otherwise.as_deref().is_some_and(contains_goto)
+        }
         Stmt::While { body, .. } => contains_goto(body),
         Stmt::Block(b) => contains_goto(b),
     })
@@ -1110,7 +1539,12 @@ fn collect_locals(body: &[Stmt], out: &mut Vec<String>) {
         match s {
             Stmt::Command(c) => {
                 let is_var = c.literal_name.as_deref() == Some("var");
-                let is_set_l = c.literal_name.as_deref() == Some("set") && c.args.words.first().and_then(Word::literal).is_some_and(|w| w.starts_with('-') && w.contains('l'));
+                let is_set_l = c.literal_name.as_deref() == Some("set")
+                    && c.args
+                        .words
+                        .first()
+                        .and_then(Word::literal)
+                        .is_some_and(|w| w.starts_with('-') && w.contains('l'));
                 if is_var || is_set_l {
                     let mut expect_name = true;
                     for w in &c.args.words {
@@ -1134,13 +1568,17 @@ fn collect_locals(body: &[Stmt], out: &mut Vec<String>) {
                         if !is_var {
                             break;
                         }
-                        if matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,")) || matches!(w.parts.as_slice(), [Part::Var(n)] if n.ends_with(',')) {
+                        if matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,"))
+                            || matches!(w.parts.as_slice(), [Part::Var(n)] if n.ends_with(','))
+                        {
                             expect_name = true;
                         }
                     }
                 }
             }
-            Stmt::If { arms, otherwise, .. } => {
+            Stmt::If {
+                arms, otherwise, ..
+            } => {
                 for (_, b) in arms {
                     collect_locals(b, out);
                 }
@@ -1184,7 +1622,10 @@ fn calc_tokens(words: &[Vec<CalcPiece>]) -> Option<Vec<CalcTok>> {
         for piece in w {
             match piece {
                 CalcPiece::Reg(r) => {
-                    if matches!(toks.last(), Some(CalcTok::Num(_) | CalcTok::Reg(_) | CalcTok::Close)) {
+                    if matches!(
+                        toks.last(),
+                        Some(CalcTok::Num(_) | CalcTok::Reg(_) | CalcTok::Close)
+                    ) {
                         return None;
                     }
                     toks.push(CalcTok::Reg(*r));
@@ -1242,10 +1683,17 @@ fn calc_tokens(words: &[Vec<CalcPiece>]) -> Option<Vec<CalcTok>> {
                                 if text.matches('.').count() > 1 || text == "." {
                                     return None;
                                 }
-                                if matches!(toks.last(), Some(CalcTok::Num(_) | CalcTok::Reg(_) | CalcTok::Close)) {
+                                if matches!(
+                                    toks.last(),
+                                    Some(CalcTok::Num(_) | CalcTok::Reg(_) | CalcTok::Close)
+                                ) {
                                     return None;
                                 }
-                                toks.push(CalcTok::Num(if text.starts_with('.') { format!("0{text}") } else { text.to_string() }));
+                                toks.push(CalcTok::Num(if text.starts_with('.') {
+                                    format!("0{text}")
+                                } else {
+                                    text.to_string()
+                                }));
                             }
                             _ => return None,
                         }
@@ -1276,7 +1724,10 @@ impl CalcParser<'_> {
     // term = power (("*" | "/" | "%" | "//") power)*
     fn term(&mut self) -> Option<CalcNode> {
         let mut left = self.power()?;
-        while let Some(CalcTok::Op(op @ (ArithOp::Mul | ArithOp::Div | ArithOp::Mod | ArithOp::FloorDiv))) = self.toks.get(self.i) {
+        while let Some(CalcTok::Op(
+            op @ (ArithOp::Mul | ArithOp::Div | ArithOp::Mod | ArithOp::FloorDiv),
+        )) = self.toks.get(self.i)
+        {
             self.i += 1;
             let right = self.power()?;
             left = CalcNode::Bin(*op, Box::new(left), Box::new(right));

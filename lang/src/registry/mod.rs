@@ -129,7 +129,10 @@ impl Arity {
         Arity { min, max: u8::MAX }
     }
     /// Any number, including none.
-    pub const ANY: Arity = Arity { min: 0, max: u8::MAX };
+    pub const ANY: Arity = Arity {
+        min: 0,
+        max: u8::MAX,
+    };
 
     /// Whether `n` arguments are accepted.
     pub fn accepts(self, n: usize) -> bool {
@@ -188,7 +191,11 @@ impl CmdArgs<'_> {
 
     /// The argument text split on spaces, empty tokens dropped: what mIRC's command sees.
     pub fn tokens(&self) -> Vec<String> {
-        self.text().split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
+        self.text()
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }
 

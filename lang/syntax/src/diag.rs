@@ -37,11 +37,19 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error.
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, span, message: message.into() }
+        Diagnostic {
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+        }
     }
     /// A warning.
     pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, span, message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -63,12 +71,24 @@ pub struct Located {
 /// Places a diagnostic in the original file.
 pub fn locate(p: &Prepared, d: &Diagnostic) -> Located {
     let (line, col) = p.position(d.span.start as usize);
-    Located { severity: d.severity, line, col, message: d.message.clone(), excerpt: p.line_text(line).to_string() }
+    Located {
+        severity: d.severity,
+        line,
+        col,
+        message: d.message.clone(),
+        excerpt: p.line_text(line).to_string(),
+    }
 }
 
 /// Renders `file:line:col: severity: message` followed by the line and a caret.
 pub fn render(file: &str, l: &Located) -> String {
-    let mut out = format!("{file}:{}:{}: {}: {}\n", l.line, l.col, l.severity.as_str(), l.message);
+    let mut out = format!(
+        "{file}:{}:{}: {}: {}\n",
+        l.line,
+        l.col,
+        l.severity.as_str(),
+        l.message
+    );
     let excerpt = l.excerpt.replace('\t', " ");
     out.push_str(&format!("  {excerpt}\n"));
     let pad: String = " ".repeat(l.col.saturating_sub(1) as usize);

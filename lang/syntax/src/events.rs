@@ -102,5 +102,8 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
 
 /// The field layout and run status of event `name` (case-insensitive).
 pub fn event_shape(name: &str) -> Option<(&'static [FieldRole], bool)> {
-    EVENTS.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)).map(|(_, f, r)| (*f, *r))
+    EVENTS
+        .iter()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, f, r)| (*f, *r))
 }

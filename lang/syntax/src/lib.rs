@@ -14,7 +14,10 @@ pub mod events;
 mod lower;
 pub mod source;
 
-use ast::{Alias, Dialog, Event, EventKind, EventLevel, Field, Item, Located, Menu, MenuEntry, Span, Stmt, Words};
+use ast::{
+    Alias, Dialog, Event, EventKind, EventLevel, Field, Item, Located, Menu, MenuEntry, Span, Stmt,
+    Words,
+};
 use diag::Diagnostic;
 use events::FieldRole;
 use lower::Lx;
@@ -39,7 +42,9 @@ pub struct Parsed {
 impl Parsed {
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == diag::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == diag::Severity::Error)
     }
 }
 
@@ -61,7 +66,11 @@ pub fn parse_text(text: &str) -> Parsed {
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     split_and_parse(&prepared, &mut items, &mut diagnostics);
-    Parsed { prepared, items, diagnostics }
+    Parsed {
+        prepared,
+        items,
+        diagnostics,
+    }
 }
 
 /// Parses text that becomes code at run time (`$eval`, `[ ]`, a timer's command) as one line of
@@ -71,7 +80,11 @@ pub fn parse_words(text: &str) -> Result<Words, String> {
     let mut pairs = MslParser::parse(Rule::dyn_words, text).map_err(|e| pest_message(&e))?;
     let top = pairs.next().ok_or("empty")?;
     let mut lx = Lx::new(text, 0);
-    let toks = top.into_inner().filter(|p| p.as_rule() == Rule::dword).map(|p| lx.cword_pub(p)).collect();
+    let toks = top
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::dword)
+        .map(|p| lx.cword_pub(p))
+        .collect();
     Ok(lx.words_from(toks))
 }
 
@@ -130,7 +143,11 @@ fn item_keyword(line: &str) -> Option<&'static str> {
         "menu" => "menu",
         "dialog" => "dialog",
         _ if word.starts_with('#') && word.len() > 1 => {
-            let second = t.split_whitespace().nth(1).unwrap_or("").to_ascii_lowercase();
+            let second = t
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if matches!(second.as_str(), "on" | "off" | "end") {
                 "group"
             } else {
@@ -206,7 +223,10 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
         };
         let Some(kw) = kw else {
             if t == "}" {
-                diags.push(Diagnostic::error(Span::new(start_off, start_off + 1), "unexpected } at top level"));
+                diags.push(Diagnostic::error(
+                    Span::new(start_off, start_off + 1),
+                    "unexpected } at top level",
+                ));
             } else {
                 diags.push(Diagnostic::warning(
                     Span::new(start_off, start_off + t.len()),
@@ -227,7 +247,10 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
                 let state = words.next().unwrap_or("").to_ascii_lowercase();
                 if state == "end" {
                     if group.take().is_none() {
-                        diags.push(Diagnostic::warning(Span::new(start_off, start_off + t.len()), format!("#{name} end without a matching #{name} on|off")));
+                        diags.push(Diagnostic::warning(
+                            Span::new(start_off, start_off + t.len()),
+                            format!("#{name} end without a matching #{name} on|off"),
+                        ));
                     }
                 } else {
                     if let Some((open, sp)) = &group {
@@ -263,7 +286,13 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
             let lj = line(j);
             // A new top-level item at column 0 while braces are open: the previous item is
             // missing a `}`. Stop there so the next item still loads.
-            if p.kind == FileKind::Remote && !lj.starts_with([' ', '\t']) && matches!(item_keyword(lj), Some("alias" | "on" | "ctcp" | "raw" | "menu" | "dialog")) {
+            if p.kind == FileKind::Remote
+                && !lj.starts_with([' ', '\t'])
+                && matches!(
+                    item_keyword(lj),
+                    Some("alias" | "on" | "ctcp" | "raw" | "menu" | "dialog")
+                )
+            {
                 unbalanced = true;
                 break;
             }
@@ -274,10 +303,16 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
         let item_text = &text[start_off..end.max(start_off)];
         let head_span = Span::new(start_off, start_off + l.trim().len());
         if unbalanced {
-            diags.push(Diagnostic::error(head_span, format!("unbalanced braces in {}: missing }}", describe_head(kw, t))));
+            diags.push(Diagnostic::error(
+                head_span,
+                format!("unbalanced braces in {}: missing }}", describe_head(kw, t)),
+            ));
         } else {
             match parse_item(kw, item_text, start_off, diags) {
-                Ok(Some(item)) => items.push(Located { item, group: group.as_ref().map(|g| g.0.clone()) }),
+                Ok(Some(item)) => items.push(Located {
+                    item,
+                    group: group.as_ref().map(|g| g.0.clone()),
+                }),
                 Ok(None) => {}
                 Err(d) => diags.push(d),
             }
@@ -285,7 +320,10 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
         i = j.max(i + 1);
     }
     if let Some((name, sp)) = group {
-        diags.push(Diagnostic::warning(sp, format!("group #{name} has no #{name} end")));
+        diags.push(Diagnostic::warning(
+            sp,
+            format!("group #{name} has no #{name} end"),
+        ));
     }
 }
 
@@ -303,7 +341,16 @@ fn describe_head(kw: &str, line: &str) -> String {
             }
             format!("alias '{name}'")
         }
-        "on" | "ctcp" | "raw" => format!("{first} {}", words.next().unwrap_or("").split(':').take(2).collect::<Vec<_>>().join(":")),
+        "on" | "ctcp" | "raw" => format!(
+            "{first} {}",
+            words
+                .next()
+                .unwrap_or("")
+                .split(':')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(":")
+        ),
         "alias_file" => format!("alias '{}'", first.trim_start_matches('/')),
         other => format!("{other} '{}'", words.next().unwrap_or("")),
     }
@@ -317,7 +364,15 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn parse_simple(p: &Prepared, rule: Rule, l: &str, off: usize, items: &mut Vec<Located>, diags: &mut Vec<Diagnostic>, group: &Option<(String, Span)>) {
+fn parse_simple(
+    p: &Prepared,
+    rule: Rule,
+    l: &str,
+    off: usize,
+    items: &mut Vec<Located>,
+    diags: &mut Vec<Diagnostic>,
+    group: &Option<(String, Span)>,
+) {
     let _ = p;
     let t = l.trim();
     let lead = l.len() - l.trim_start().len();
@@ -335,13 +390,31 @@ fn parse_simple(p: &Prepared, rule: Rule, l: &str, off: usize, items: &mut Vec<L
                     _ => {}
                 }
             }
-            let item = if rule == Rule::user_entry { Item::User { levels: a, mask: b, info: c } } else { Item::Variable { name: a, value: b } };
-            items.push(Located { item, group: group.as_ref().map(|g| g.0.clone()) });
+            let item = if rule == Rule::user_entry {
+                Item::User {
+                    levels: a,
+                    mask: b,
+                    info: c,
+                }
+            } else {
+                Item::Variable { name: a, value: b }
+            };
+            items.push(Located {
+                item,
+                group: group.as_ref().map(|g| g.0.clone()),
+            });
         }
         Err(e) => {
             let at = off + lead + err_offset(&e);
-            let what = if rule == Rule::user_entry { "user entry" } else { "variable entry" };
-            diags.push(Diagnostic::error(Span::new(at, at + 1), format!("malformed {what}: {}", pest_message(&e))));
+            let what = if rule == Rule::user_entry {
+                "user entry"
+            } else {
+                "variable entry"
+            };
+            diags.push(Diagnostic::error(
+                Span::new(at, at + 1),
+                format!("malformed {what}: {}", pest_message(&e)),
+            ));
         }
     }
 }
@@ -354,17 +427,30 @@ fn err_offset(e: &pest::error::Error<Rule>) -> usize {
 }
 
 /// Parses one top-level item. `Ok(None)` means nothing to keep.
-fn parse_item(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Result<Option<Item>, Diagnostic> {
+fn parse_item(
+    kw: &str,
+    text: &str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Item>, Diagnostic> {
     let head_span = Span::new(base, base + text.find('\n').unwrap_or(text.len()));
     let fail = |e: pest::error::Error<Rule>, what: String| {
         let at = base + err_offset(&e);
-        Diagnostic::error(Span::new(at, at + 1), format!("{what}: {}", pest_message(&e)))
+        Diagnostic::error(
+            Span::new(at, at + 1),
+            format!("{what}: {}", pest_message(&e)),
+        )
     };
     match kw {
         "alias" | "alias_file" => {
-            let rule = if kw == "alias" { Rule::alias_item } else { Rule::alias_file_item };
+            let rule = if kw == "alias" {
+                Rule::alias_item
+            } else {
+                Rule::alias_file_item
+            };
             let what = describe_head(kw, text.lines().next().unwrap_or(""));
-            let mut pairs = MslParser::parse(rule, text).map_err(|e| fail(e, format!("cannot parse {what}")))?;
+            let mut pairs = MslParser::parse(rule, text)
+                .map_err(|e| fail(e, format!("cannot parse {what}")))?;
             let top = pairs.next().expect("rule");
             let mut lx = Lx::new(text, base);
             let mut name = String::new();
@@ -389,25 +475,44 @@ fn parse_item(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) ->
             if let Some(d) = lx.diags.into_iter().next() {
                 return Err(d);
             }
-            Ok(Some(Item::Alias(Alias { name, local, body, span })))
+            Ok(Some(Item::Alias(Alias {
+                name,
+                local,
+                body,
+                span,
+            })))
         }
         "on" | "ctcp" | "raw" => parse_event(kw, text, base, diags).map(|e| e.map(Item::Event)),
         "menu" => {
-            let mut pairs = MslParser::parse(Rule::menu_item, text).map_err(|e| fail(e, "cannot parse menu header".to_string()))?;
+            let mut pairs = MslParser::parse(Rule::menu_item, text)
+                .map_err(|e| fail(e, "cannot parse menu header".to_string()))?;
             let top = pairs.next().expect("rule");
             let head_len = top.as_str().len();
-            let targets = top.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default();
+            let targets = top
+                .into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default();
             let body_text = &text[head_len..];
             let body_text = body_text.rfind('}').map_or(body_text, |k| &body_text[..k]);
             let entries = parse_menu_lines(body_text, base + head_len, diags);
-            Ok(Some(Item::Menu(Menu { targets, entries, span: head_span })))
+            Ok(Some(Item::Menu(Menu {
+                targets,
+                entries,
+                span: head_span,
+            })))
         }
         "dialog" => {
-            let mut pairs = MslParser::parse(Rule::dialog_item, text).map_err(|e| fail(e, "cannot parse dialog header".to_string()))?;
+            let mut pairs = MslParser::parse(Rule::dialog_item, text)
+                .map_err(|e| fail(e, "cannot parse dialog header".to_string()))?;
             let top = pairs.next().expect("rule");
             let head_len = top.as_str().len();
             let local = top.as_str().contains(" -l ");
-            let name = top.into_inner().find(|q| q.as_rule() == Rule::dialog_name).map(|q| q.as_str().to_string()).unwrap_or_default();
+            let name = top
+                .into_inner()
+                .find(|q| q.as_rule() == Rule::dialog_name)
+                .map(|q| q.as_str().to_string())
+                .unwrap_or_default();
             let mut lines = Vec::new();
             let body_text = &text[head_len..];
             let body_text = body_text.rfind('}').map_or(body_text, |k| &body_text[..k]);
@@ -419,8 +524,16 @@ fn parse_item(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) ->
                 let (kw, rest) = t.split_once([' ', '\t']).unwrap_or((t, ""));
                 lines.push((kw.to_ascii_lowercase(), rest.trim().to_string()));
             }
-            diags.push(Diagnostic::warning(head_span, format!("dialog '{name}' is parsed but dialogs cannot be shown yet")));
-            Ok(Some(Item::Dialog(Dialog { name, local, lines, span: head_span })))
+            diags.push(Diagnostic::warning(
+                head_span,
+                format!("dialog '{name}' is parsed but dialogs cannot be shown yet"),
+            ));
+            Ok(Some(Item::Dialog(Dialog {
+                name,
+                local,
+                lines,
+                span: head_span,
+            })))
         }
         _ => Ok(None),
     }
@@ -442,7 +555,12 @@ fn lower_body(lx: &mut Lx<'_>, b: pest::iterators::Pair<'_, Rule>) -> Vec<Stmt> 
 
 /// Parses an `on`, `ctcp` or `raw` item: the head with pest, the fields by the event's shape,
 /// then the body.
-fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Result<Option<Event>, Diagnostic> {
+fn parse_event(
+    kw: &str,
+    text: &str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Event>, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("");
     let head_span = Span::new(base, base + first_line.len());
     let rule = match kw {
@@ -452,7 +570,10 @@ fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -
     };
     let mut pairs = MslParser::parse(rule, text).map_err(|e| {
         let at = base + err_offset(&e);
-        Diagnostic::error(Span::new(at, at + 1), format!("malformed {kw} header: {}", pest_message(&e)))
+        Diagnostic::error(
+            Span::new(at, at + 1),
+            format!("malformed {kw} header: {}", pest_message(&e)),
+        )
     })?;
     let top = pairs.next().expect("rule");
     let head_len = top.as_str().len();
@@ -473,20 +594,32 @@ fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         "on" => match events::event_shape(&name) {
             Some((roles, runs)) => {
                 if !runs {
-                    diags.push(Diagnostic::warning(head_span, format!("on {name} is parsed but this client cannot raise it yet")));
+                    diags.push(Diagnostic::warning(
+                        head_span,
+                        format!("on {name} is parsed but this client cannot raise it yet"),
+                    ));
                 }
                 (EventKind::On(name.clone()), roles.to_vec())
             }
             None => {
-                diags.push(Diagnostic::warning(head_span, format!("unknown event '{name}' (another client's event?) is never raised")));
+                diags.push(Diagnostic::warning(
+                    head_span,
+                    format!("unknown event '{name}' (another client's event?) is never raised"),
+                ));
                 (EventKind::On(name.clone()), vec![])
             }
         },
         "ctcp" => (EventKind::Ctcp, vec![FieldRole::Match, FieldRole::Target]),
-        _ => (EventKind::Raw(level_text.to_ascii_uppercase()), vec![FieldRole::Match]),
+        _ => (
+            EventKind::Raw(level_text.to_ascii_uppercase()),
+            vec![FieldRole::Match],
+        ),
     };
     if kw == "raw" {
-        level = EventLevel { level: "*".to_string(), ..EventLevel::default() };
+        level = EventLevel {
+            level: "*".to_string(),
+            ..EventLevel::default()
+        };
     }
     // Split the fields after the head by the event's shape.
     let mut rest_off = head_len;
@@ -496,7 +629,13 @@ fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         // ctcp's target may be omitted: only take it when it looks like a target.
         if kw == "ctcp" && *role == FieldRole::Target {
             let cand = rest.split(':').next().unwrap_or("");
-            let looks = !cand.contains(' ') && (cand == "*" || cand == "?" || cand.starts_with('#') || cand.starts_with('%') || cand.starts_with('=')) && rest.len() > cand.len();
+            let looks = !cand.contains(' ')
+                && (cand == "*"
+                    || cand == "?"
+                    || cand.starts_with('#')
+                    || cand.starts_with('%')
+                    || cand.starts_with('='))
+                && rest.len() > cand.len();
             if !looks {
                 break;
             }
@@ -505,11 +644,17 @@ fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         let Some(len) = field_len(rest, regex) else {
             return Err(Diagnostic::error(
                 Span::new(base + rest_off, base + rest_off + 1),
-                format!("malformed {kw} {name} header: expected {} more ':'-separated field(s)", roles.len() - k),
+                format!(
+                    "malformed {kw} {name} header: expected {} more ':'-separated field(s)",
+                    roles.len() - k
+                ),
             ));
         };
         let raw = &rest[..len];
-        let field = if raw.starts_with("$(") || (raw.starts_with('%') && !raw.contains(' ')) || (raw.starts_with('$') && !regex && raw.len() > 1) {
+        let field = if raw.starts_with("$(")
+            || (raw.starts_with('%') && !raw.contains(' '))
+            || (raw.starts_with('$') && !regex && raw.len() > 1)
+        {
             match parse_words(raw) {
                 Ok(mut w) => {
                     shift_words(&mut w, base + rest_off);
@@ -529,13 +674,24 @@ fn parse_event(kw: &str, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         Ok(mut pairs) => lower_body(&mut lx, pairs.next().expect("rule")),
         Err(e) => {
             let at = base + rest_off + err_offset(&e);
-            return Err(Diagnostic::error(Span::new(at, at + 1), format!("cannot parse body of {kw} {name}: {}", pest_message(&e))));
+            return Err(Diagnostic::error(
+                Span::new(at, at + 1),
+                format!("cannot parse body of {kw} {name}: {}", pest_message(&e)),
+            ));
         }
     };
     if let Some(d) = lx.diags.into_iter().next() {
         return Err(d);
     }
-    let mut ev = Event { kind, level, matchtext: None, target: None, extra: Vec::new(), body, span: head_span };
+    let mut ev = Event {
+        kind,
+        level,
+        matchtext: None,
+        target: None,
+        extra: Vec::new(),
+        body,
+        span: head_span,
+    };
     for (role, f) in fields {
         match role {
             FieldRole::Match => ev.matchtext = Some(f),
@@ -604,8 +760,7 @@ fn field_len(rest: &str, regex: bool) -> Option<usize> {
 fn parse_level(s: &str) -> EventLevel {
     let mut l = EventLevel::default();
     let mut rest = s;
-    loop {
-        let Some(c) = rest.chars().next() else { break };
+    while let Some(c) = rest.chars().next() {
         match c {
             '!' => l.not_me = true,
             '@' => l.need_op = true,
@@ -615,7 +770,10 @@ fn parse_level(s: &str) -> EventLevel {
             '+' => l.exact = true,
             '=' => l.equals = true,
             '<' | '>' => {
-                let n = rest.chars().take_while(|c| matches!(c, '<' | '>' | '=')).count();
+                let n = rest
+                    .chars()
+                    .take_while(|c| matches!(c, '<' | '>' | '='))
+                    .count();
                 l.compare = Some(rest[..n].to_string());
                 rest = &rest[n..];
                 continue;
@@ -624,7 +782,11 @@ fn parse_level(s: &str) -> EventLevel {
         }
         rest = &rest[c.len_utf8()..];
     }
-    l.level = if rest.is_empty() { "*".to_string() } else { rest.to_string() };
+    l.level = if rest.is_empty() {
+        "*".to_string()
+    } else {
+        rest.to_string()
+    };
     l
 }
 
@@ -651,7 +813,11 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
         let depth = u8::try_from(t.chars().take_while(|c| *c == '.').count()).unwrap_or(u8::MAX);
         let t = t.trim_start_matches('.');
         if t == "-" {
-            entries.push(MenuEntry { depth, label: "-".to_string(), body: Vec::new() });
+            entries.push(MenuEntry {
+                depth,
+                label: "-".to_string(),
+                body: Vec::new(),
+            });
             continue;
         }
         // The label ends at the first ':' outside parentheses.
@@ -669,7 +835,11 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
             }
         }
         let Some(k) = split else {
-            entries.push(MenuEntry { depth, label: t.to_string(), body: Vec::new() });
+            entries.push(MenuEntry {
+                depth,
+                label: t.to_string(),
+                body: Vec::new(),
+            });
             continue;
         };
         let label = t[..k].to_string();
@@ -693,7 +863,10 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
             }
             Err(e) => {
                 let at = base + off + lead + err_offset(&e);
-                diags.push(Diagnostic::error(Span::new(at, at + 1), format!("cannot parse menu item '{label}': {}", pest_message(&e))));
+                diags.push(Diagnostic::error(
+                    Span::new(at, at + 1),
+                    format!("cannot parse menu item '{label}': {}", pest_message(&e)),
+                ));
                 Vec::new()
             }
         };
@@ -702,7 +875,12 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
     entries
 }
 
-fn parse_popup_file(p: &Prepared, _starts: &[usize], items: &mut Vec<Located>, diags: &mut Vec<Diagnostic>) {
+fn parse_popup_file(
+    p: &Prepared,
+    _starts: &[usize],
+    items: &mut Vec<Located>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut bounds: Vec<(usize, String)> = p.popup_sections.clone();
     if bounds.is_empty() {
         bounds.push((0, "popup".to_string()));
@@ -719,7 +897,14 @@ fn parse_popup_file(p: &Prepared, _starts: &[usize], items: &mut Vec<Located>, d
             "qpopup" => "query",
             _ => "status",
         };
-        items.push(Located { item: Item::Menu(Menu { targets: targets.to_string(), entries, span: Span::new(*at, *at) }), group: None });
+        items.push(Located {
+            item: Item::Menu(Menu {
+                targets: targets.to_string(),
+                entries,
+                span: Span::new(*at, *at),
+            }),
+            group: None,
+        });
     }
 }
 

@@ -22,7 +22,11 @@ pub(crate) struct Lx<'s> {
 
 impl<'s> Lx<'s> {
     pub(crate) fn new(src: &'s str, base: usize) -> Lx<'s> {
-        Lx { src, base, diags: Vec::new() }
+        Lx {
+            src,
+            base,
+            diags: Vec::new(),
+        }
     }
 
     fn span(&self, p: &Pair<'_, Rule>) -> Span {
@@ -46,28 +50,51 @@ impl<'s> Lx<'s> {
             Rule::comment => {}
             Rule::label => {
                 let span = self.span(&s);
-                let name = s.into_inner().next().map(|n| n.as_str().to_ascii_lowercase()).unwrap_or_default();
+                let name = s
+                    .into_inner()
+                    .next()
+                    .map(|n| n.as_str().to_ascii_lowercase())
+                    .unwrap_or_default();
                 out.push(Stmt::Label(name, span));
             }
             Rule::if_stmt => {
                 let span = self.span(&s);
                 let (cond, body) = self.cond_branch(s);
-                out.push(Stmt::If { arms: vec![(cond, body)], otherwise: None, span });
+                out.push(Stmt::If {
+                    arms: vec![(cond, body)],
+                    otherwise: None,
+                    span,
+                });
             }
             Rule::elseif_stmt => {
                 let span = self.span(&s);
                 let (cond, body) = self.cond_branch(s);
                 match out.last_mut() {
-                    Some(Stmt::If { arms, otherwise: None, .. }) => arms.push((cond, body)),
-                    _ => self.diags.push(Diagnostic::error(span, "elseif without a preceding if")),
+                    Some(Stmt::If {
+                        arms,
+                        otherwise: None,
+                        ..
+                    }) => arms.push((cond, body)),
+                    _ => self
+                        .diags
+                        .push(Diagnostic::error(span, "elseif without a preceding if")),
                 }
             }
             Rule::else_stmt => {
                 let span = self.span(&s);
-                let body = s.into_inner().next().map(|b| self.branch(b)).unwrap_or_default();
+                let body = s
+                    .into_inner()
+                    .next()
+                    .map(|b| self.branch(b))
+                    .unwrap_or_default();
                 match out.last_mut() {
-                    Some(Stmt::If { otherwise: o @ None, .. }) => *o = Some(body),
-                    _ => self.diags.push(Diagnostic::error(span, "else without a preceding if")),
+                    Some(Stmt::If {
+                        otherwise: o @ None,
+                        ..
+                    }) => *o = Some(body),
+                    _ => self
+                        .diags
+                        .push(Diagnostic::error(span, "else without a preceding if")),
                 }
             }
             Rule::while_stmt => {
@@ -89,7 +116,13 @@ impl<'s> Lx<'s> {
     // if_stmt = { "if" ~ condition ~ branch } (also elseif_stmt, while_stmt)
     fn cond_branch(&mut self, s: Pair<'_, Rule>) -> (Condition, Vec<Stmt>) {
         let mut inner = s.into_inner();
-        let cond = inner.next().map(|c| self.condition(c)).unwrap_or(Condition::Truth { value: Words::default(), negate: false });
+        let cond = inner
+            .next()
+            .map(|c| self.condition(c))
+            .unwrap_or(Condition::Truth {
+                value: Words::default(),
+                negate: false,
+            });
         let body = inner.next().map(|b| self.branch(b)).unwrap_or_default();
         (cond, body)
     }
@@ -133,7 +166,10 @@ impl<'s> Lx<'s> {
                         let t = self.cword(p);
                         name = Some(match t {
                             Tok::Word(w) => w,
-                            other => Word { parts: vec![Part::Lit(other.text().to_string())], span },
+                            other => Word {
+                                parts: vec![Part::Lit(other.text().to_string())],
+                                span,
+                            },
                         });
                     } else {
                         if args_start.is_none() {
@@ -148,13 +184,25 @@ impl<'s> Lx<'s> {
         let mut name = name.unwrap_or_default();
         // `.echo` written as one word with the prefix: the grammar keeps prefixes apart, but a
         // literal name may still carry `!`/`.` from dynamic text.
-        let literal_name = name.literal().map(|n| n.trim_start_matches(['/', '.', '!']).to_ascii_lowercase());
+        let literal_name = name
+            .literal()
+            .map(|n| n.trim_start_matches(['/', '.', '!']).to_ascii_lowercase());
         if let Some(n) = &literal_name {
             name.parts = vec![Part::Lit(n.clone())];
         }
-        let raw_args = args_start.map_or(String::new(), |s| self.src[s..c_end(span, self.base)].to_string());
+        let raw_args = args_start.map_or(String::new(), |s| {
+            self.src[s..c_end(span, self.base)].to_string()
+        });
         let args = self.words_from(toks);
-        Command { name, literal_name, args, raw_args, silent, builtin_only, span }
+        Command {
+            name,
+            literal_name,
+            args,
+            raw_args,
+            silent,
+            builtin_only,
+            span,
+        }
     }
 
     // ------------------------------------------------------------------------ words
@@ -286,21 +334,31 @@ impl<'s> Lx<'s> {
                     call.args = Some(list);
                 }
                 Rule::prop => {
-                    call.prop = r.into_inner().next().map(|n| n.as_str().to_ascii_lowercase());
+                    call.prop = r
+                        .into_inner()
+                        .next()
+                        .map(|n| n.as_str().to_ascii_lowercase());
                 }
                 _ => {}
             }
         }
         if call.name == "iif" {
             if let Some(raw) = call.raw_args.first() {
-                let start = span.start as usize - self.base + call_args_offset(&self.src[span.start as usize - self.base..]);
+                let start = span.start as usize - self.base
+                    + call_args_offset(&self.src[span.start as usize - self.base..]);
                 match MslParser::parse(Rule::iif_condition, raw) {
                     Ok(mut pairs) => {
                         let mut sub = Lx::new(raw, self.base + start);
-                        let cond = pairs.next().and_then(|p| p.into_inner().next()).map(|c| sub.cond_expr(c));
+                        let cond = pairs
+                            .next()
+                            .and_then(|p| p.into_inner().next())
+                            .map(|c| sub.cond_expr(c));
                         call.condition = cond.map(Box::new);
                     }
-                    Err(e) => self.diags.push(Diagnostic::error(span, format!("bad condition in $iif: {}", crate::pest_message(&e)))),
+                    Err(e) => self.diags.push(Diagnostic::error(
+                        span,
+                        format!("bad condition in $iif: {}", crate::pest_message(&e)),
+                    )),
                 }
             }
         }
@@ -311,9 +369,15 @@ impl<'s> Lx<'s> {
     pub(crate) fn words_from(&mut self, toks: Vec<Tok>) -> Words {
         let tree = bracket_tree(toks);
         let span = Span::new(self.base, self.base);
-        let mut words = Words { words: self.flatten(tree), span };
+        let mut words = Words {
+            words: self.flatten(tree),
+            span,
+        };
         if let (Some(f), Some(l)) = (words.words.first(), words.words.last()) {
-            words.span = Span { start: f.span.start, end: l.span.end };
+            words.span = Span {
+                start: f.span.start,
+                end: l.span.end,
+            };
         }
         words
     }
@@ -358,7 +422,10 @@ impl<'s> Lx<'s> {
                         let (words, times) = self.bracket_words(inner);
                         Part::Bracket(Box::new(words), times)
                     };
-                    let w = Word { parts: vec![part], span };
+                    let w = Word {
+                        parts: vec![part],
+                        span,
+                    };
                     if leading_join || join_next {
                         if leading_join {
                             out.push(w);
@@ -380,14 +447,29 @@ impl<'s> Lx<'s> {
         // `[ [ x ] ]` with no bare space evaluates one more time.
         if inner.len() == 1 {
             if let Some(Node::Group(_, _)) = inner.first() {
-                let Some(Node::Group(g, _)) = inner.into_iter().next() else { unreachable!() };
+                let Some(Node::Group(g, _)) = inner.into_iter().next() else {
+                    unreachable!()
+                };
                 let (w, t) = self.bracket_words(g);
-                let t = if w.words.len() == 1 { t.saturating_add(1) } else { t };
+                let t = if w.words.len() == 1 {
+                    t.saturating_add(1)
+                } else {
+                    t
+                };
                 return (w, t);
             }
         }
         let words = self.flatten(inner);
-        (Words { span: words.first().map_or(Span::default(), |f| Span { start: f.span.start, end: words.last().map_or(f.span.end, |l| l.span.end) }), words }, 1)
+        (
+            Words {
+                span: words.first().map_or(Span::default(), |f| Span {
+                    start: f.span.start,
+                    end: words.last().map_or(f.span.end, |l| l.span.end),
+                }),
+                words,
+            },
+            1,
+        )
     }
 
     fn dyn_pieces(&mut self, inner: Vec<Node>, first_evaluated: bool, pieces: &mut Vec<DynPiece>) {
@@ -405,7 +487,10 @@ impl<'s> Lx<'s> {
                 }
                 Node::Group(g, span) => {
                     let (words, times) = self.bracket_words(g);
-                    pieces.push(DynPiece::Eval(Word { parts: vec![Part::Bracket(Box::new(words), times)], span }));
+                    pieces.push(DynPiece::Eval(Word {
+                        parts: vec![Part::Bracket(Box::new(words), times)],
+                        span,
+                    }));
                     first = false;
                 }
             }
@@ -446,7 +531,10 @@ impl<'s> Lx<'s> {
                 }
             }
         }
-        acc.unwrap_or(Condition::Truth { value: Words::default(), negate: false })
+        acc.unwrap_or(Condition::Truth {
+            value: Words::default(),
+            negate: false,
+        })
     }
 
     fn cond_piece(&mut self, p: Pair<'_, Rule>) -> Condition {
@@ -462,7 +550,10 @@ impl<'s> Lx<'s> {
                         _ => {}
                     }
                 }
-                let c = inner_cond.unwrap_or(Condition::Truth { value: Words::default(), negate: false });
+                let c = inner_cond.unwrap_or(Condition::Truth {
+                    value: Words::default(),
+                    negate: false,
+                });
                 if neg {
                     Condition::Not(Box::new(c))
                 } else {
@@ -471,7 +562,10 @@ impl<'s> Lx<'s> {
             }
             Rule::comparison => self.comparison(p),
             Rule::cond_expr => self.cond_expr(p),
-            _ => Condition::Truth { value: Words::default(), negate: false },
+            _ => Condition::Truth {
+                value: Words::default(),
+                negate: false,
+            },
         }
     }
 
@@ -498,14 +592,22 @@ impl<'s> Lx<'s> {
             }
         }
         match op {
-            None => Condition::Truth { value: left.unwrap_or_default(), negate: neg },
+            None => Condition::Truth {
+                value: left.unwrap_or_default(),
+                negate: neg,
+            },
             Some(o) => {
                 let (bang, name) = match o.strip_prefix('!') {
                     Some(rest) if rest != "=" && !rest.is_empty() => (true, rest.to_string()),
                     _ => (false, o.clone()),
                 };
                 let (op, neg_op) = cmp_op(&name);
-                let c = Condition::Cmp { left: left.unwrap_or_default(), op, right: right.unwrap_or_default(), negate: bang ^ neg_op };
+                let c = Condition::Cmp {
+                    left: left.unwrap_or_default(),
+                    op,
+                    right: right.unwrap_or_default(),
+                    negate: bang ^ neg_op,
+                };
                 if neg {
                     Condition::Not(Box::new(c))
                 } else {
@@ -591,10 +693,29 @@ fn cmp_op(name: &str) -> (CmpOp, bool) {
 
 fn host_op(name: &str) -> &'static str {
     const HOST_OPS: &[&str] = &[
-        "ison", "isop", "ishop", "isvoice", "isvo", "isreg", "isowner", "isadmin", "ischan", "isban", "isquiet", "isaop",
-        "isavoice", "isprotect", "isignore", "isnotify", "isurl",
+        "ison",
+        "isop",
+        "ishop",
+        "isvoice",
+        "isvo",
+        "isreg",
+        "isowner",
+        "isadmin",
+        "ischan",
+        "isban",
+        "isquiet",
+        "isaop",
+        "isavoice",
+        "isprotect",
+        "isignore",
+        "isnotify",
+        "isurl",
     ];
-    HOST_OPS.iter().find(|o| **o == name).copied().unwrap_or("ison")
+    HOST_OPS
+        .iter()
+        .find(|o| **o == name)
+        .copied()
+        .unwrap_or("ison")
 }
 
 /// A word-level token before `$+` joining and bracket grouping.
@@ -640,9 +761,10 @@ fn bracket_tree(toks: Vec<Tok>) -> Vec<Node> {
         match t {
             Tok::Word(w) => stack.last_mut().expect("stack").push(Node::Word(w)),
             Tok::Join => stack.last_mut().expect("stack").push(Node::Join),
-            Tok::Escaped(s) => {
-                stack.last_mut().expect("stack").push(Node::Word(Word { parts: vec![Part::Lit(s.to_string())], span: Span::default() }))
-            }
+            Tok::Escaped(s) => stack.last_mut().expect("stack").push(Node::Word(Word {
+                parts: vec![Part::Lit(s.to_string())],
+                span: Span::default(),
+            })),
             Tok::Open => stack.push(Vec::new()),
             Tok::Close => {
                 if stack.len() > 1 {
@@ -650,7 +772,10 @@ fn bracket_tree(toks: Vec<Tok>) -> Vec<Node> {
                     let span = group_span(&g);
                     stack.last_mut().expect("stack").push(Node::Group(g, span));
                 } else {
-                    stack[0].push(Node::Word(Word { parts: vec![Part::Lit("]".to_string())], span: Span::default() }));
+                    stack[0].push(Node::Word(Word {
+                        parts: vec![Part::Lit("]".to_string())],
+                        span: Span::default(),
+                    }));
                 }
             }
         }
@@ -659,7 +784,10 @@ fn bracket_tree(toks: Vec<Tok>) -> Vec<Node> {
     while stack.len() > 1 {
         let g = stack.pop().expect("stack");
         let top = stack.last_mut().expect("stack");
-        top.push(Node::Word(Word { parts: vec![Part::Lit("[".to_string())], span: Span::default() }));
+        top.push(Node::Word(Word {
+            parts: vec![Part::Lit("[".to_string())],
+            span: Span::default(),
+        }));
         top.extend(g);
     }
     stack.pop().unwrap_or_default()
@@ -675,7 +803,10 @@ fn group_span(g: &[Node]) -> Span {
         })
         .collect();
     match (spans.first(), spans.last()) {
-        (Some(f), Some(l)) => Span { start: f.start, end: l.end },
+        (Some(f), Some(l)) => Span {
+            start: f.start,
+            end: l.end,
+        },
         _ => Span::default(),
     }
 }

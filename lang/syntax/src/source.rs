@@ -45,9 +45,9 @@ pub fn decode(bytes: &[u8]) -> String {
 /// One Windows-1252 byte as a char.
 fn cp1252(b: u8) -> char {
     const HIGH: [u16; 32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
-        0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
-        0x0153, 0x9D, 0x017E, 0x0178,
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
     ];
     if (0x80..0xA0).contains(&b) {
         char::from_u32(u32::from(HIGH[usize::from(b - 0x80)])).unwrap_or('?')
@@ -91,16 +91,23 @@ impl Prepared {
         };
         let s = self.segments[i];
         let delta = offset - s.at;
-        let line_text = self.original_lines.get(s.line as usize - 1).map_or("", String::as_str);
+        let line_text = self
+            .original_lines
+            .get(s.line as usize - 1)
+            .map_or("", String::as_str);
         let byte_col = (s.col as usize + delta).min(line_text.len());
         // Columns count characters, as editors do.
-        let col = line_text.get(..byte_col).map_or(byte_col, |t| t.chars().count());
+        let col = line_text
+            .get(..byte_col)
+            .map_or(byte_col, |t| t.chars().count());
         (s.line, u32::try_from(col).unwrap_or(u32::MAX) + 1)
     }
 
     /// The original text of a 1-based line.
     pub fn line_text(&self, line: u32) -> &str {
-        self.original_lines.get(line.saturating_sub(1) as usize).map_or("", String::as_str)
+        self.original_lines
+            .get(line.saturating_sub(1) as usize)
+            .map_or("", String::as_str)
     }
 }
 
@@ -112,7 +119,11 @@ struct Builder {
 
 impl Builder {
     fn push_piece(&mut self, piece: &str, line: u32, col: usize) {
-        self.segments.push(Segment { at: self.text.len(), line, col: u32::try_from(col).unwrap_or(u32::MAX) });
+        self.segments.push(Segment {
+            at: self.text.len(),
+            line,
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        });
         self.text.push_str(piece);
     }
     fn end_line(&mut self) {
@@ -123,18 +134,27 @@ impl Builder {
 /// Reads decoded text: detects its kind, unwraps INI `nN=` lines, joins `$&` continuations and
 /// blanks out `/* … */` comment blocks.
 pub fn prepare(text: &str) -> Prepared {
-    let original_lines: Vec<String> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect();
+    let original_lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect();
     // Logical lines: (text, original line number, byte column where the text starts).
     let mut logical: Vec<(String, u32, usize)> = Vec::new();
     let mut kind = None;
     let mut popup_marks: Vec<(usize, String)> = Vec::new();
-    let first = original_lines.iter().map(|l| l.trim()).find(|l| !l.is_empty() && !l.starts_with(';'));
+    let first = original_lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && !l.starts_with(';'));
     let is_ini = first.is_some_and(|l| l.starts_with('[') && l.ends_with(']'));
     if is_ini {
         // Gather numbered lines per section, sorted by N (gaps tolerated).
         let mut section = String::new();
         let mut numbered: Vec<(u64, String, u32, usize)> = Vec::new();
-        let flush = |section: &str, numbered: &mut Vec<(u64, String, u32, usize)>, logical: &mut Vec<(String, u32, usize)>, popup_marks: &mut Vec<(usize, String)>| {
+        let flush = |section: &str,
+                     numbered: &mut Vec<(u64, String, u32, usize)>,
+                     logical: &mut Vec<(String, u32, usize)>,
+                     popup_marks: &mut Vec<(usize, String)>| {
             numbered.sort_by_key(|e| e.0);
             if is_popup_section(section) {
                 popup_marks.push((logical.len(), section.to_string()));
@@ -148,7 +168,11 @@ pub fn prepare(text: &str) -> Prepared {
             let t = raw.trim_start();
             if t.starts_with('[') && t.trim_end().ends_with(']') {
                 flush(&section, &mut numbered, &mut logical, &mut popup_marks);
-                section = t.trim().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+                section = t
+                    .trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_ascii_lowercase();
                 if kind.is_none() {
                     kind = Some(match section.as_str() {
                         "aliases" => FileKind::Aliases,
@@ -161,14 +185,21 @@ pub fn prepare(text: &str) -> Prepared {
                 continue;
             }
             let indent = raw.len() - t.len();
-            let numbered_line = t.strip_prefix('n').or_else(|| t.strip_prefix('N')).and_then(|rest| {
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                if digits > 0 && rest.as_bytes().get(digits) == Some(&b'=') {
-                    Some((rest[..digits].parse::<u64>().unwrap_or(0), &rest[digits + 1..], indent + 1 + digits + 1))
-                } else {
-                    None
-                }
-            });
+            let numbered_line = t
+                .strip_prefix('n')
+                .or_else(|| t.strip_prefix('N'))
+                .and_then(|rest| {
+                    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                    if digits > 0 && rest.as_bytes().get(digits) == Some(&b'=') {
+                        Some((
+                            rest[..digits].parse::<u64>().unwrap_or(0),
+                            &rest[digits + 1..],
+                            indent + 1 + digits + 1,
+                        ))
+                    } else {
+                        None
+                    }
+                });
             match numbered_line {
                 Some((n, body, col)) => numbered.push((n, body.to_string(), line_no, col)),
                 None => {
@@ -187,7 +218,10 @@ pub fn prepare(text: &str) -> Prepared {
     }
     let kind = kind.unwrap_or_else(|| detect_plain_kind(&logical));
 
-    let mut b = Builder { text: String::with_capacity(text.len() + 16), segments: Vec::new() };
+    let mut b = Builder {
+        text: String::with_capacity(text.len() + 16),
+        segments: Vec::new(),
+    };
     let mut popup_sections = Vec::new();
     let mut in_comment = false;
     let mut i = 0;
@@ -221,7 +255,10 @@ pub fn prepare(text: &str) -> Prepared {
         let mut line_no = *no;
         loop {
             let t = piece.trim_end();
-            if let Some(head) = t.strip_suffix("$&").filter(|h| h.is_empty() || h.ends_with([' ', '\t'])) {
+            if let Some(head) = t
+                .strip_suffix("$&")
+                .filter(|h| h.is_empty() || h.ends_with([' ', '\t']))
+            {
                 b.push_piece(head, line_no, start_col);
                 i += 1;
                 match logical.get(i) {
@@ -234,14 +271,24 @@ pub fn prepare(text: &str) -> Prepared {
                     None => break,
                 }
             } else {
-                b.push_piece(piece.strip_suffix('\r').unwrap_or(piece), line_no, start_col);
+                b.push_piece(
+                    piece.strip_suffix('\r').unwrap_or(piece),
+                    line_no,
+                    start_col,
+                );
                 i += 1;
                 break;
             }
         }
         b.end_line();
     }
-    Prepared { text: b.text, kind, original_lines, segments: b.segments, popup_sections }
+    Prepared {
+        text: b.text,
+        kind,
+        original_lines,
+        segments: b.segments,
+        popup_sections,
+    }
 }
 
 fn is_popup_section(s: &str) -> bool {
@@ -261,8 +308,19 @@ fn detect_plain_kind(lines: &[(String, u32, usize)]) -> FileKind {
         if l.starts_with([' ', '\t']) {
             continue;
         }
-        let word = t.split([' ', '\t']).next().unwrap_or("").to_ascii_lowercase();
-        if matches!(word.as_str(), "alias" | "on" | "ctcp" | "raw" | "menu" | "dialog") || (word.starts_with('#') && t.split_whitespace().nth(1).is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "on" | "off" | "end"))) {
+        let word = t
+            .split([' ', '\t'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            word.as_str(),
+            "alias" | "on" | "ctcp" | "raw" | "menu" | "dialog"
+        ) || (word.starts_with('#')
+            && t.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "on" | "off" | "end")))
+        {
             remote += 1;
         } else {
             other += 1;
@@ -310,7 +368,10 @@ mod tests {
 
     #[test]
     fn alias_files_are_detected() {
-        assert_eq!(prepare("/op mode # +o $1\nj join #$1\n").kind, FileKind::Aliases);
+        assert_eq!(
+            prepare("/op mode # +o $1\nj join #$1\n").kind,
+            FileKind::Aliases
+        );
         assert_eq!(prepare("; hi\nalias x echo\n").kind, FileKind::Remote);
     }
 }

@@ -22,7 +22,9 @@ fn aliases_in_every_form() {
     let p = parse_text(src);
     assert!(errors(src).is_empty(), "{:?}", errors(src));
     assert_eq!(p.items.len(), 3);
-    let Item::Alias(a) = &p.items[2].item else { panic!() };
+    let Item::Alias(a) = &p.items[2].item else {
+        panic!()
+    };
     assert_eq!(a.name, "big");
     assert!(matches!(a.body[1], Stmt::If { ref arms, otherwise: Some(_), .. } if arms.len() == 2));
 }
@@ -40,7 +42,10 @@ fn broken_items_are_located_and_others_load() {
     let src = "alias good echo ok\nalias broken {\n  echo missing brace\nalias after echo still here\non *:TEXT\n";
     let e = errors(src);
     assert_eq!(e.len(), 2, "{e:?}");
-    assert!(e[0].starts_with("2:1: unbalanced braces in alias 'broken'"), "{e:?}");
+    assert!(
+        e[0].starts_with("2:1: unbalanced braces in alias 'broken'"),
+        "{e:?}"
+    );
     assert!(e[1].starts_with("5:"), "{e:?}");
     let p = parse_text(src);
     assert_eq!(p.items.len(), 2);
@@ -59,5 +64,8 @@ fn ini_groups_menus_dialogs() {
 fn words_and_sigils() {
     let w = crate::parse_words("a $+ b $1's #$1 %x.y $!me [ %a ] $calc((%x * 2) % 3)").unwrap();
     assert_eq!(w.words.len(), 7, "{w:#?}");
-    assert!(matches!(w.words[0].parts[..], [Part::Lit(_), Part::Lit(_)] | [Part::Lit(_)]));
+    assert!(matches!(
+        w.words[0].parts[..],
+        [Part::Lit(_), Part::Lit(_)] | [Part::Lit(_)]
+    ));
 }

@@ -17,14 +17,38 @@ use std::io::Write;
 
 /// The file family table.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "write", run: write },
-    CommandSpec { name: "writeini", run: writeini },
-    CommandSpec { name: "remini", run: remini },
-    CommandSpec { name: "remove", run: remove },
-    CommandSpec { name: "mkdir", run: mkdir },
-    CommandSpec { name: "rmdir", run: rmdir },
-    CommandSpec { name: "copy", run: copy },
-    CommandSpec { name: "rename", run: rename },
+    CommandSpec {
+        name: "write",
+        run: write,
+    },
+    CommandSpec {
+        name: "writeini",
+        run: writeini,
+    },
+    CommandSpec {
+        name: "remini",
+        run: remini,
+    },
+    CommandSpec {
+        name: "remove",
+        run: remove,
+    },
+    CommandSpec {
+        name: "mkdir",
+        run: mkdir,
+    },
+    CommandSpec {
+        name: "rmdir",
+        run: rmdir,
+    },
+    CommandSpec {
+        name: "copy",
+        run: copy,
+    },
+    CommandSpec {
+        name: "rename",
+        run: rename,
+    },
 ];
 
 /// Reads every leading switch word (`-c`, `-l5`, `-s"some text"`), merging them;
@@ -73,7 +97,8 @@ fn write(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let text = t.rest();
     let text = text.as_str();
     let path = resolve(cx.st, &file)?;
-    let targeted = sw.has('l') || sw.text('s').is_some() || sw.text('w').is_some() || sw.text('r').is_some();
+    let targeted =
+        sw.has('l') || sw.text('s').is_some() || sw.text('w').is_some() || sw.text('r').is_some();
     if !targeted && !sw.has('d') && !sw.has('a') && !sw.has('c') {
         // The common case: append one line without reading the file.
         cx.st.check_len(text.len())?;
@@ -88,7 +113,11 @@ fn write(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
             .write_all(format!("{text}{eol}").as_bytes())
             .map_err(|e| cmd_err(format!("/write: unable to write '{file}' ({})", e.kind())));
     }
-    let old = if sw.has('c') || !path.exists() { String::new() } else { read_text(&path, "write")? };
+    let old = if sw.has('c') || !path.exists() {
+        String::new()
+    } else {
+        read_text(&path, "write")?
+    };
     cx.charge(old.len() / 16 + 1)?;
     let unterminated = !old.is_empty() && !old.ends_with('\n');
     let mut lines: Vec<String> = split_lines(&old).into_iter().map(str::to_string).collect();
@@ -96,7 +125,8 @@ fn write(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
         usize::try_from(n.max(1) - 1).ok()
     } else if let Some(s) = sw.text('s') {
         lines.iter().position(|l| {
-            l.get(..s.len()).is_some_and(|h| h.eq_ignore_ascii_case(s)) && matches!(l.as_bytes().get(s.len()), None | Some(b' '))
+            l.get(..s.len()).is_some_and(|h| h.eq_ignore_ascii_case(s))
+                && matches!(l.as_bytes().get(s.len()), None | Some(b' '))
         })
     } else if let Some(m) = sw.text('w') {
         lines.iter().position(|l| wildmatch(m, l, false))
@@ -184,7 +214,11 @@ fn writeini(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
         return Err(insufficient("writeini"));
     }
     let path = resolve(cx.st, &file)?;
-    let mut doc = if path.exists() { IniDoc::parse(&read_text(&path, "writeini")?) } else { IniDoc::default() };
+    let mut doc = if path.exists() {
+        IniDoc::parse(&read_text(&path, "writeini")?)
+    } else {
+        IniDoc::default()
+    };
     doc.set(&section, &item, &value.as_str());
     let out = doc.render();
     cx.charge(out.len() / 16 + 1)?;
@@ -230,12 +264,15 @@ fn remove(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let file = t.next_path().ok_or_else(|| insufficient("remove"))?;
     let path = resolve(cx.st, &file)?;
     if path.is_dir() {
-        return Err(cmd_err(format!("/remove: '{file}' is a folder (use /rmdir)")));
+        return Err(cmd_err(format!(
+            "/remove: '{file}' is a folder (use /rmdir)"
+        )));
     }
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(cmd_err(format!("/remove: unable to remove '{file}' ({})", e.kind())))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(cmd_err(format!(
+            "/remove: unable to remove '{file}' ({})",
+            e.kind()
+        ))),
         _ => Ok(()),
     }
 }
@@ -249,7 +286,8 @@ fn mkdir(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let mut t = Toks::new(args.words);
     let dir = t.next_path().ok_or_else(|| insufficient("mkdir"))?;
     let path = resolve(cx.st, &dir)?;
-    std::fs::create_dir_all(&path).map_err(|e| cmd_err(format!("/mkdir: unable to create '{dir}' ({})", e.kind())))
+    std::fs::create_dir_all(&path)
+        .map_err(|e| cmd_err(format!("/mkdir: unable to create '{dir}' ({})", e.kind())))
 }
 
 /// `/rmdir dir`: removes an empty folder.
@@ -264,7 +302,8 @@ fn rmdir(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     if path == *cx.st.files_root.as_ref().expect("resolved under a root") {
         return Err(cmd_err("/rmdir: cannot remove the files folder itself"));
     }
-    std::fs::remove_dir(&path).map_err(|e| cmd_err(format!("/rmdir: unable to remove '{dir}' ({})", e.kind())))
+    std::fs::remove_dir(&path)
+        .map_err(|e| cmd_err(format!("/rmdir: unable to remove '{dir}' ({})", e.kind())))
 }
 
 /// `/copy [-ao] from to`: copies a file (into `to` when it is a folder); `-o` overwrites,
@@ -285,7 +324,12 @@ fn copy(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
             to.push(name);
         }
     }
-    let bytes = std::fs::read(&from).map_err(|e| cmd_err(format!("/copy: unable to open '{from_name}' ({})", e.kind())))?;
+    let bytes = std::fs::read(&from).map_err(|e| {
+        cmd_err(format!(
+            "/copy: unable to open '{from_name}' ({})",
+            e.kind()
+        ))
+    })?;
     cx.charge(bytes.len() / 64 + 1)?;
     if sw.has('a') {
         let mut f = std::fs::OpenOptions::new()
@@ -293,10 +337,14 @@ fn copy(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
             .append(true)
             .open(&to)
             .map_err(|e| cmd_err(format!("/copy: unable to open '{to_name}' ({})", e.kind())))?;
-        return f.write_all(&bytes).map_err(|e| cmd_err(format!("/copy: unable to write '{to_name}' ({})", e.kind())));
+        return f
+            .write_all(&bytes)
+            .map_err(|e| cmd_err(format!("/copy: unable to write '{to_name}' ({})", e.kind())));
     }
     if to.exists() && !sw.has('o') {
-        return Err(cmd_err(format!("/copy: '{to_name}' already exists (use -o to overwrite)")));
+        return Err(cmd_err(format!(
+            "/copy: '{to_name}' already exists (use -o to overwrite)"
+        )));
     }
     write_atomic(&to, &bytes, "copy")
 }
@@ -319,7 +367,12 @@ fn rename(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     if to.exists() && !(sw.has('f') || sw.has('o')) {
         return Err(cmd_err(format!("/rename: '{to_name}' already exists")));
     }
-    std::fs::rename(&from, &to).map_err(|e| cmd_err(format!("/rename: unable to rename '{from_name}' ({})", e.kind())))
+    std::fs::rename(&from, &to).map_err(|e| {
+        cmd_err(format!(
+            "/rename: unable to rename '{from_name}' ({})",
+            e.kind()
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -335,10 +388,14 @@ mod tests {
 
     impl Scratch {
         fn new(tag: &str) -> Scratch {
-            let dir = std::env::temp_dir().join(format!("rustirc-cmd-{tag}-{}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("rustirc-cmd-{tag}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
-            let mut st = State { files_root: Some(dir.clone()), ..State::default() };
+            let mut st = State {
+                files_root: Some(dir.clone()),
+                ..State::default()
+            };
             st.begin_run(0);
             Scratch(dir, st)
         }
@@ -346,7 +403,17 @@ mod tests {
         fn run(&mut self, f: crate::registry::CommandFn, line: &str) -> RunResult<()> {
             let words: Vec<Value> = line.split(' ').map(Value::text).collect();
             let mut host = RecordingHost::default();
-            f(&mut Cx { st: &mut self.1, host: &mut host }, &CmdArgs { name: "test", words: &words, silent: false })
+            f(
+                &mut Cx {
+                    st: &mut self.1,
+                    host: &mut host,
+                },
+                &CmdArgs {
+                    name: "test",
+                    words: &words,
+                    silent: false,
+                },
+            )
         }
 
         fn read(&self, name: &str) -> String {
@@ -404,7 +471,10 @@ mod tests {
         s.run(writeini, "s.ini main nick bob smith").unwrap();
         s.run(writeini, "s.ini main port 6667").unwrap();
         s.run(writeini, "s.ini MAIN NICK alice").unwrap();
-        assert_eq!(s.read("s.ini"), "[keep]\r\na=1\r\n[main]\r\nnick=alice\r\nport=6667\r\n");
+        assert_eq!(
+            s.read("s.ini"),
+            "[keep]\r\na=1\r\n[main]\r\nnick=alice\r\nport=6667\r\n"
+        );
         assert!(s.run(writeini, "s.ini main empty").is_err());
         s.run(remini, "s.ini main port").unwrap();
         assert_eq!(s.read("s.ini"), "[keep]\r\na=1\r\n[main]\r\nnick=alice\r\n");
@@ -436,7 +506,20 @@ mod tests {
         let mut none = State::default();
         let words = [Value::text("x")];
         let mut host = RecordingHost::default();
-        let err = mkdir(&mut Cx { st: &mut none, host: &mut host }, &CmdArgs { name: "mkdir", words: &words, silent: false });
-        assert!(err.unwrap_err().to_string().contains("file access is not allowed"));
+        let err = mkdir(
+            &mut Cx {
+                st: &mut none,
+                host: &mut host,
+            },
+            &CmdArgs {
+                name: "mkdir",
+                words: &words,
+                silent: false,
+            },
+        );
+        assert!(err
+            .unwrap_err()
+            .to_string()
+            .contains("file access is not allowed"));
     }
 }

@@ -16,14 +16,38 @@ use std::borrow::Cow;
 
 /// The hash family table.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "hmake", run: hmake },
-    CommandSpec { name: "hadd", run: hadd },
-    CommandSpec { name: "hinc", run: hinc },
-    CommandSpec { name: "hdec", run: hdec },
-    CommandSpec { name: "hdel", run: hdel },
-    CommandSpec { name: "hfree", run: hfree },
-    CommandSpec { name: "hsave", run: hsave },
-    CommandSpec { name: "hload", run: hload },
+    CommandSpec {
+        name: "hmake",
+        run: hmake,
+    },
+    CommandSpec {
+        name: "hadd",
+        run: hadd,
+    },
+    CommandSpec {
+        name: "hinc",
+        run: hinc,
+    },
+    CommandSpec {
+        name: "hdec",
+        run: hdec,
+    },
+    CommandSpec {
+        name: "hdel",
+        run: hdel,
+    },
+    CommandSpec {
+        name: "hfree",
+        run: hfree,
+    },
+    CommandSpec {
+        name: "hsave",
+        run: hsave,
+    },
+    CommandSpec {
+        name: "hload",
+        run: hload,
+    },
 ];
 
 /// The size `hmake` uses when none is given.
@@ -50,7 +74,11 @@ pub(crate) struct Toks<'a> {
 impl<'a> Toks<'a> {
     /// A reader over `words`.
     pub(crate) fn new(words: &'a [Value]) -> Toks<'a> {
-        Toks { words, wi: 0, off: 0 }
+        Toks {
+            words,
+            wi: 0,
+            off: 0,
+        }
     }
 
     /// Skips empty words and spaces; false when nothing is left.
@@ -196,7 +224,11 @@ impl Switches {
             let mut n: Option<i64> = None;
             while let Some(&(_, d)) = chars.peek() {
                 let Some(v) = d.to_digit(10) else { break };
-                n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(i64::from(v)));
+                n = Some(
+                    n.unwrap_or(0)
+                        .saturating_mul(10)
+                        .saturating_add(i64::from(v)),
+                );
                 chars.next();
             }
             if let Some(n) = n {
@@ -220,12 +252,19 @@ impl Switches {
 
     /// The number after letter `c`, if any.
     pub(crate) fn num(&self, c: char) -> Option<i64> {
-        self.nums.iter().rev().find(|(l, _)| *l == c).map(|(_, n)| *n)
+        self.nums
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == c)
+            .map(|(_, n)| *n)
     }
 
     /// The text after letter `c` (`s`, `w`, `r` of `/write`), if any.
     pub(crate) fn text(&self, c: char) -> Option<&str> {
-        self.texts.iter().find(|(l, _)| *l == c).map(|(_, t)| t.as_str())
+        self.texts
+            .iter()
+            .find(|(l, _)| *l == c)
+            .map(|(_, t)| t.as_str())
     }
 }
 
@@ -253,23 +292,43 @@ pub(crate) fn no_table(cmd: &str, name: &str) -> RunErrorKind {
 /// ```ignore
 /// create_table(st, "t", 100)?;
 /// ```
-pub(crate) fn create_table<'s>(st: &'s mut State, name: &str, size: usize) -> RunResult<&'s mut HashTable> {
+pub(crate) fn create_table<'s>(
+    st: &'s mut State,
+    name: &str,
+    size: usize,
+) -> RunResult<&'s mut HashTable> {
     let limit = st.limits.tables;
     if limit != 0 && st.hashes.tables.len() >= limit {
-        return Err(RunErrorKind::Limit { what: "too many hash tables", limit: limit as u64, place: String::new() });
+        return Err(RunErrorKind::Limit {
+            what: "too many hash tables",
+            limit: limit as u64,
+            place: String::new(),
+        });
     }
-    let table = HashTable { name: name.to_string(), size: size.clamp(1, MAX_SIZE), ..HashTable::default() };
+    let table = HashTable {
+        name: name.to_string(),
+        size: size.clamp(1, MAX_SIZE),
+        ..HashTable::default()
+    };
     let key = crate::state::fold(name).into_owned().into_boxed_str();
     Ok(st.hashes.tables.entry(key).or_insert(table))
 }
 
 /// Table `name`, created with `-m[N]`'s size when `create` is set, else a "no such table" error.
-fn table_for<'s>(st: &'s mut State, cmd: &str, name: &str, sw: &Switches, create: bool) -> RunResult<&'s mut HashTable> {
+fn table_for<'s>(
+    st: &'s mut State,
+    cmd: &str,
+    name: &str,
+    sw: &Switches,
+    create: bool,
+) -> RunResult<&'s mut HashTable> {
     if st.hashes.get(name).is_none() {
         if !create {
             return Err(no_table(cmd, name));
         }
-        let size = sw.num('m').map_or(DEFAULT_SIZE, |n| usize::try_from(n).unwrap_or(DEFAULT_SIZE));
+        let size = sw
+            .num('m')
+            .map_or(DEFAULT_SIZE, |n| usize::try_from(n).unwrap_or(DEFAULT_SIZE));
         create_table(st, name, size)?;
     }
     Ok(st.hashes.get_mut(name).expect("table exists"))
@@ -284,7 +343,12 @@ pub(crate) fn purge_expired(t: &mut HashTable, now_ms: i64) {
     if t.expires.is_empty() {
         return;
     }
-    let dead: Vec<Box<str>> = t.expires.iter().filter(|(_, &d)| d <= now_ms).map(|(k, _)| k.clone()).collect();
+    let dead: Vec<Box<str>> = t
+        .expires
+        .iter()
+        .filter(|(_, &d)| d <= now_ms)
+        .map(|(k, _)| k.clone())
+        .collect();
     for k in dead {
         t.expires.remove(&k);
         t.items.swap_remove(&k);
@@ -304,9 +368,14 @@ pub(crate) fn set_item(t: &mut HashTable, limit: usize, item: &str, value: Value
         return Ok(());
     }
     if limit != 0 && t.items.len() >= limit {
-        return Err(RunErrorKind::Limit { what: "hash table too large", limit: limit as u64, place: String::new() });
+        return Err(RunErrorKind::Limit {
+            what: "hash table too large",
+            limit: limit as u64,
+            place: String::new(),
+        });
     }
-    t.items.insert(Box::from(key.as_ref()), (Box::from(item), value));
+    t.items
+        .insert(Box::from(key.as_ref()), (Box::from(item), value));
     Ok(())
 }
 
@@ -348,7 +417,9 @@ fn hmake(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let sw = t.switches();
     let name = t.next_tok().ok_or_else(|| insufficient("hmake"))?;
     let size = match t.next_tok() {
-        Some(n) => parse_plain_number(&n).map_or(DEFAULT_SIZE, |x| if x >= 1.0 { x as usize } else { 1 }),
+        Some(n) => {
+            parse_plain_number(&n).map_or(DEFAULT_SIZE, |x| if x >= 1.0 { x as usize } else { 1 })
+        }
         None => DEFAULT_SIZE,
     };
     if cx.st.hashes.get(&name).is_some() {
@@ -384,7 +455,9 @@ fn hadd(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     }
     set_item(table, limit, &item, value)?;
     note_expiry(table, &item, deadline, sw.has('k'));
-    show(cx, &sw, || format!("* Added item '{item}' to hash table '{name}'"));
+    show(cx, &sw, || {
+        format!("* Added item '{item}' to hash table '{name}'")
+    });
     Ok(())
 }
 
@@ -406,7 +479,8 @@ fn expiry(cx: &mut Cx, sw: &Switches) -> Option<i64> {
 fn note_expiry(t: &mut HashTable, item: &str, deadline: Option<i64>, keep: bool) {
     match deadline {
         Some(d) => {
-            t.expires.insert(crate::state::fold(item).into_owned().into_boxed_str(), d);
+            t.expires
+                .insert(crate::state::fold(item).into_owned().into_boxed_str(), d);
         }
         None if !keep && !t.expires.is_empty() => {
             t.expires.remove(crate::state::fold(item).as_ref());
@@ -451,9 +525,16 @@ fn step(cx: &mut Cx, args: &CmdArgs<'_>, cmd: &str, sign: f64) -> RunResult<()> 
         purge_expired(table, now);
     }
     let mut buf = [0u8; 64];
-    let old = table.items.get(fold_key(&item, &mut buf).as_ref()).map_or(0.0, |(_, v)| v.to_f64_lenient());
+    let old = table
+        .items
+        .get(fold_key(&item, &mut buf).as_ref())
+        .map_or(0.0, |(_, v)| v.to_f64_lenient());
     let sum = old + sign * by;
-    let rounded = if sum.fract() == 0.0 { sum } else { parse_plain_number(&format_num(sum)).unwrap_or(sum) };
+    let rounded = if sum.fract() == 0.0 {
+        sum
+    } else {
+        parse_plain_number(&format_num(sum)).unwrap_or(sum)
+    };
     set_item(table, limit, &item, Value::num(rounded))?;
     note_expiry(table, &item, deadline, sw.has('k'));
     Ok(())
@@ -469,17 +550,25 @@ fn hdel(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let sw = t.switches();
     let name = t.next_tok().ok_or_else(|| insufficient("hdel"))?;
     let item = t.next_tok().ok_or_else(|| insufficient("hdel"))?;
-    let table = cx.st.hashes.get_mut(&name).ok_or_else(|| no_table("hdel", &name))?;
+    let table = cx
+        .st
+        .hashes
+        .get_mut(&name)
+        .ok_or_else(|| no_table("hdel", &name))?;
     if sw.has('w') {
         let before = table.items.len();
-        table.items.retain(|_, (written, _)| !wildmatch(&item, written, false));
+        table
+            .items
+            .retain(|_, (written, _)| !wildmatch(&item, written, false));
         if !table.expires.is_empty() {
             let items = &table.items;
             table.expires.retain(|k, _| items.contains_key(k));
         }
         let removed = before - table.items.len();
         cx.st.charge(before)?;
-        show(cx, &sw, || format!("* Deleted {removed} items matching '{item}' from hash table '{name}'"));
+        show(cx, &sw, || {
+            format!("* Deleted {removed} items matching '{item}' from hash table '{name}'")
+        });
     } else {
         let mut buf = [0u8; 64];
         let key = fold_key(&item, &mut buf);
@@ -487,7 +576,9 @@ fn hdel(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
         if !table.expires.is_empty() {
             table.expires.remove(key.as_ref());
         }
-        show(cx, &sw, || format!("* Deleted item '{item}' from hash table '{name}'"));
+        show(cx, &sw, || {
+            format!("* Deleted item '{item}' from hash table '{name}'")
+        });
     }
     Ok(())
 }
@@ -502,8 +593,17 @@ fn hfree(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let sw = t.switches();
     let name = t.next_tok().ok_or_else(|| insufficient("hfree"))?;
     if sw.has('w') {
-        cx.st.hashes.tables.retain(|_, table| !wildmatch(&name, &table.name, false));
-    } else if cx.st.hashes.tables.shift_remove(crate::state::fold(&name).as_ref()).is_none() {
+        cx.st
+            .hashes
+            .tables
+            .retain(|_, table| !wildmatch(&name, &table.name, false));
+    } else if cx
+        .st
+        .hashes
+        .tables
+        .shift_remove(crate::state::fold(&name).as_ref())
+        .is_none()
+    {
         return Err(no_table("hfree", &name));
     }
     show(cx, &sw, || format!("* Freed hash table '{name}'"));
@@ -525,13 +625,21 @@ fn hsave(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let section = t.next_path().unwrap_or_else(|| DEFAULT_SECTION.to_string());
     let path = resolve(cx.st, &file)?;
     let now = cx.host.now_ms();
-    let table = cx.st.hashes.get_mut(&name).ok_or_else(|| no_table("hsave", &name))?;
+    let table = cx
+        .st
+        .hashes
+        .get_mut(&name)
+        .ok_or_else(|| no_table("hsave", &name))?;
     purge_expired(table, now);
     let table = &*table;
     let keep = |k: &str| sw.has('u') || !table.expires.contains_key(k);
     let units = table.items.len();
     let out = if sw.has('i') {
-        let mut doc = if path.exists() { IniDoc::parse(&read_text(&path, "hsave")?) } else { IniDoc::default() };
+        let mut doc = if path.exists() {
+            IniDoc::parse(&read_text(&path, "hsave")?)
+        } else {
+            IniDoc::default()
+        };
         if !sw.has('a') {
             doc.remove_section(&section);
         }
@@ -542,7 +650,11 @@ fn hsave(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
         }
         doc.render()
     } else {
-        let mut out = if sw.has('a') && path.exists() { read_text(&path, "hsave")? } else { String::new() };
+        let mut out = if sw.has('a') && path.exists() {
+            read_text(&path, "hsave")?
+        } else {
+            String::new()
+        };
         if !out.is_empty() && !out.ends_with('\n') {
             out.push_str("\r\n");
         }
@@ -561,7 +673,9 @@ fn hsave(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     };
     cx.st.charge(units)?;
     write_atomic(&path, out.as_bytes(), "hsave")?;
-    show(cx, &sw, || format!("* Saved hash table '{name}' to '{file}'"));
+    show(cx, &sw, || {
+        format!("* Saved hash table '{name}' to '{file}'")
+    });
     Ok(())
 }
 
@@ -608,7 +722,9 @@ fn hload(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
             }
         }
     }
-    show(cx, &sw, || format!("* Loaded hash table '{name}' from '{file}'"));
+    show(cx, &sw, || {
+        format!("* Loaded hash table '{name}' from '{file}'")
+    });
     Ok(())
 }
 
@@ -622,8 +738,18 @@ mod tests {
             st.begin_run(0);
         }
         let mut host = RecordingHost::default();
-        let mut cx = Cx { st, host: &mut host };
-        f(&mut cx, &CmdArgs { name: "test", words, silent: false })
+        let mut cx = Cx {
+            st,
+            host: &mut host,
+        };
+        f(
+            &mut cx,
+            &CmdArgs {
+                name: "test",
+                words,
+                silent: false,
+            },
+        )
     }
 
     fn w(items: &[&str]) -> Vec<Value> {
@@ -632,12 +758,22 @@ mod tests {
 
     fn get(st: &State, table: &str, item: &str) -> Option<String> {
         let mut buf = [0u8; 64];
-        st.hashes.get(table)?.items.get(fold_key(item, &mut buf).as_ref()).map(|(_, v)| v.to_string())
+        st.hashes
+            .get(table)?
+            .items
+            .get(fold_key(item, &mut buf).as_ref())
+            .map(|(_, v)| v.to_string())
     }
 
     #[test]
     fn toks_split_words_and_rest() {
-        let words = vec![Value::text("-m5 t"), Value::Null, Value::text("Item"), Value::text("a b"), Value::int(3)];
+        let words = vec![
+            Value::text("-m5 t"),
+            Value::Null,
+            Value::text("Item"),
+            Value::text("a b"),
+            Value::int(3),
+        ];
         let mut t = Toks::new(&words);
         let sw = t.switches();
         assert!(sw.has('m') && sw.num('m') == Some(5) && !sw.has('s'));
@@ -659,7 +795,12 @@ mod tests {
         let mut st = State::default();
         run(&mut st, hmake, &w(&["t", "10"])).unwrap();
         assert!(run(&mut st, hmake, &w(&["t"])).is_err());
-        run(&mut st, hadd, &[Value::text("t"), Value::text("Key"), Value::int(5)]).unwrap();
+        run(
+            &mut st,
+            hadd,
+            &[Value::text("t"), Value::text("Key"), Value::int(5)],
+        )
+        .unwrap();
         assert_eq!(get(&st, "T", "kEY").as_deref(), Some("5"));
         run(&mut st, hinc, &w(&["t", "key", "2.5"])).unwrap();
         assert_eq!(get(&st, "t", "key").as_deref(), Some("7.5"));
@@ -688,20 +829,49 @@ mod tests {
         run(&mut st, hadd, &w(&["t", "b", "1"])).unwrap();
         run(&mut st, hadd, &w(&["t", "b", "2"])).unwrap();
         let err = run(&mut st, hadd, &w(&["t", "c", "1"])).unwrap_err();
-        assert!(err.to_string().contains("hash table too large (limit is 2)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("hash table too large (limit is 2)"),
+            "{err}"
+        );
         assert!(run(&mut st, hmake, &w(&["u"])).is_err());
     }
 
     #[test]
     fn expiring_items_vanish() {
         let mut st = State::default();
-        let mut host = RecordingHost { fixed_now_ms: Some(1_000), ..RecordingHost::default() };
+        let mut host = RecordingHost {
+            fixed_now_ms: Some(1_000),
+            ..RecordingHost::default()
+        };
         let words = w(&["-mu2", "t", "a", "1"]);
-        hadd(&mut Cx { st: &mut st, host: &mut host }, &CmdArgs { name: "hadd", words: &words, silent: false }).unwrap();
+        hadd(
+            &mut Cx {
+                st: &mut st,
+                host: &mut host,
+            },
+            &CmdArgs {
+                name: "hadd",
+                words: &words,
+                silent: false,
+            },
+        )
+        .unwrap();
         assert_eq!(st.hashes.get("t").unwrap().expires.len(), 1);
         host.fixed_now_ms = Some(3_500);
         let words = w(&["t", "b", "1"]);
-        hadd(&mut Cx { st: &mut st, host: &mut host }, &CmdArgs { name: "hadd", words: &words, silent: false }).unwrap();
+        hadd(
+            &mut Cx {
+                st: &mut st,
+                host: &mut host,
+            },
+            &CmdArgs {
+                name: "hadd",
+                words: &words,
+                silent: false,
+            },
+        )
+        .unwrap();
         assert_eq!(get(&st, "t", "a"), None);
         assert_eq!(get(&st, "t", "b").as_deref(), Some("1"));
     }
@@ -710,11 +880,17 @@ mod tests {
     fn save_and_load_formats() {
         let dir = std::env::temp_dir().join(format!("rustirc-hash-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut st = State { files_root: Some(dir.clone()), ..State::default() };
+        let mut st = State {
+            files_root: Some(dir.clone()),
+            ..State::default()
+        };
         run(&mut st, hadd, &w(&["-m", "t", "Alice", "hello world"])).unwrap();
         run(&mut st, hadd, &w(&["t", "bob", "2"])).unwrap();
         run(&mut st, hsave, &w(&["t", "t.dat"])).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.join("t.dat")).unwrap(), "Alice\r\nhello world\r\nbob\r\n2\r\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("t.dat")).unwrap(),
+            "Alice\r\nhello world\r\nbob\r\n2\r\n"
+        );
         run(&mut st, hload, &w(&["-m", "u", "t.dat"])).unwrap();
         assert_eq!(get(&st, "u", "alice").as_deref(), Some("hello world"));
         run(&mut st, hsave, &w(&["-n", "t", "n.dat"])).unwrap();
@@ -723,7 +899,11 @@ mod tests {
         std::fs::write(dir.join("h.ini"), "[other]\r\nx=1\r\n").unwrap();
         run(&mut st, hsave, &w(&["-i", "t", "h.ini", "sec"])).unwrap();
         let ini = std::fs::read_to_string(dir.join("h.ini")).unwrap();
-        assert!(ini.starts_with("[other]\r\nx=1\r\n") && ini.contains("[sec]\r\nAlice=hello world\r\nbob=2\r\n"), "{ini}");
+        assert!(
+            ini.starts_with("[other]\r\nx=1\r\n")
+                && ini.contains("[sec]\r\nAlice=hello world\r\nbob=2\r\n"),
+            "{ini}"
+        );
         run(&mut st, hload, &w(&["-mi", "w", "h.ini", "sec"])).unwrap();
         assert_eq!(get(&st, "w", "bob").as_deref(), Some("2"));
         assert!(run(&mut st, hload, &w(&["w", "missing.dat"])).is_err());

@@ -22,17 +22,61 @@ use std::time::SystemTime;
 
 /// The file family table.
 pub const IDENTS: &[IdentSpec] = &[
-    IdentSpec { name: "read", arity: Arity::range(1, 4), run: read },
-    IdentSpec { name: "readn", arity: Arity::exact(0), run: readn },
-    IdentSpec { name: "readini", arity: Arity::range(3, 4), run: readini },
-    IdentSpec { name: "ini", arity: Arity::range(2, 3), run: ini },
-    IdentSpec { name: "lines", arity: Arity::exact(1), run: lines },
-    IdentSpec { name: "isfile", arity: Arity::exact(1), run: isfile },
-    IdentSpec { name: "isdir", arity: Arity::exact(1), run: isdir },
-    IdentSpec { name: "exists", arity: Arity::exact(1), run: exists },
-    IdentSpec { name: "file", arity: Arity::exact(1), run: file },
-    IdentSpec { name: "findfile", arity: Arity::range(3, 4), run: findfile },
-    IdentSpec { name: "finddir", arity: Arity::range(3, 4), run: finddir },
+    IdentSpec {
+        name: "read",
+        arity: Arity::range(1, 4),
+        run: read,
+    },
+    IdentSpec {
+        name: "readn",
+        arity: Arity::exact(0),
+        run: readn,
+    },
+    IdentSpec {
+        name: "readini",
+        arity: Arity::range(3, 4),
+        run: readini,
+    },
+    IdentSpec {
+        name: "ini",
+        arity: Arity::range(2, 3),
+        run: ini,
+    },
+    IdentSpec {
+        name: "lines",
+        arity: Arity::exact(1),
+        run: lines,
+    },
+    IdentSpec {
+        name: "isfile",
+        arity: Arity::exact(1),
+        run: isfile,
+    },
+    IdentSpec {
+        name: "isdir",
+        arity: Arity::exact(1),
+        run: isdir,
+    },
+    IdentSpec {
+        name: "exists",
+        arity: Arity::exact(1),
+        run: exists,
+    },
+    IdentSpec {
+        name: "file",
+        arity: Arity::exact(1),
+        run: file,
+    },
+    IdentSpec {
+        name: "findfile",
+        arity: Arity::range(3, 4),
+        run: findfile,
+    },
+    IdentSpec {
+        name: "finddir",
+        arity: Arity::range(3, 4),
+        run: finddir,
+    },
 ];
 
 /// Most directory entries `$findfile`/`$finddir` look at in one call.
@@ -44,7 +88,10 @@ const MAX_WALK: usize = 100_000;
 /// let p = resolve(st, "logs\\today.log")?; // <root>/logs/today.log
 /// ```
 pub(crate) fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
-    let root = st.files_root.as_ref().ok_or_else(|| cmd_err("file access is not allowed (no files folder is set)"))?;
+    let root = st
+        .files_root
+        .as_ref()
+        .ok_or_else(|| cmd_err("file access is not allowed (no files folder is set)"))?;
     let norm = path.trim().trim_matches('"').replace('\\', "/");
     let root_text = root.to_string_lossy().replace('\\', "/");
     let root_text = root_text.trim_end_matches('/');
@@ -77,16 +124,24 @@ pub(crate) fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
 
 /// The error for a path that leaves the files folder.
 fn outside(path: &str) -> crate::error::RunErrorKind {
-    cmd_err(format!("file access is not allowed: '{path}' is outside the files folder"))
+    cmd_err(format!(
+        "file access is not allowed: '{path}' is outside the files folder"
+    ))
 }
 
 /// Refuses a path whose nearest existing ancestor leads outside `root` through a symlink.
 fn check_links(root: &Path, path: &Path, shown: &str) -> RunResult<()> {
-    let Ok(root) = root.canonicalize() else { return Ok(()) };
+    let Ok(root) = root.canonicalize() else {
+        return Ok(());
+    };
     let mut probe = Some(path);
     while let Some(p) = probe {
         if let Ok(real) = p.canonicalize() {
-            return if real.starts_with(&root) { Ok(()) } else { Err(outside(shown)) };
+            return if real.starts_with(&root) {
+                Ok(())
+            } else {
+                Err(outside(shown))
+            };
         }
         probe = p.parent();
     }
@@ -104,7 +159,11 @@ pub(crate) fn read_text(path: &Path, who: &str) -> RunResult<String> {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         }),
-        Err(e) => Err(cmd_err(format!("/{who}: unable to open '{}' ({})", shown(path), e.kind()))),
+        Err(e) => Err(cmd_err(format!(
+            "/{who}: unable to open '{}' ({})",
+            shown(path),
+            e.kind()
+        ))),
     }
 }
 
@@ -114,9 +173,18 @@ pub(crate) fn read_text(path: &Path, who: &str) -> RunResult<String> {
 /// write_atomic(&path, b"[s]\r\nk=v\r\n", "writeini")?;
 /// ```
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], who: &str) -> RunResult<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
-    let fail = |e: std::io::Error| cmd_err(format!("/{who}: unable to write '{}' ({})", shown(path), e.kind()));
+    let fail = |e: std::io::Error| {
+        cmd_err(format!(
+            "/{who}: unable to write '{}' ({})",
+            shown(path),
+            e.kind()
+        ))
+    };
     std::fs::write(&tmp, bytes).map_err(fail)?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -127,7 +195,11 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], who: &str) -> RunResult<()
 /// The last two components of a path, for error messages.
 fn shown(path: &Path) -> String {
     let n = path.components().count();
-    path.components().skip(n.saturating_sub(2)).collect::<PathBuf>().to_string_lossy().into_owned()
+    path.components()
+        .skip(n.saturating_sub(2))
+        .collect::<PathBuf>()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Splits file text into lines, accepting `\r\n` and `\n`.
@@ -136,7 +208,9 @@ fn shown(path: &Path) -> String {
 /// assert_eq!(split_lines("a\r\nb\n"), vec!["a", "b"]);
 /// ```
 pub(crate) fn split_lines(text: &str) -> Vec<&str> {
-    text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+    text.lines()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
 }
 
 /// An INI file kept as its lines, so edits leave every other line, section and order intact.
@@ -149,13 +223,16 @@ pub(crate) struct IniDoc {
 impl IniDoc {
     /// Parses INI text.
     pub(crate) fn parse(text: &str) -> IniDoc {
-        IniDoc { lines: split_lines(text).into_iter().map(str::to_string).collect() }
+        IniDoc {
+            lines: split_lines(text).into_iter().map(str::to_string).collect(),
+        }
     }
 
     /// The section name if `line` is a `[header]`.
     fn header(line: &str) -> Option<&str> {
         let t = line.trim();
-        t.strip_prefix('[').and_then(|r| r.find(']').map(|e| r[..e].trim()))
+        t.strip_prefix('[')
+            .and_then(|r| r.find(']').map(|e| r[..e].trim()))
     }
 
     /// The item name and value if `line` is `item=value`.
@@ -170,8 +247,14 @@ impl IniDoc {
 
     /// Line range of `section`'s body: (header line, one past its last line).
     fn range(&self, section: &str) -> Option<(usize, usize)> {
-        let start = self.lines.iter().position(|l| Self::header(l).is_some_and(|h| h.eq_ignore_ascii_case(section)))?;
-        let end = self.lines[start + 1..].iter().position(|l| Self::header(l).is_some()).map_or(self.lines.len(), |e| start + 1 + e);
+        let start = self
+            .lines
+            .iter()
+            .position(|l| Self::header(l).is_some_and(|h| h.eq_ignore_ascii_case(section)))?;
+        let end = self.lines[start + 1..]
+            .iter()
+            .position(|l| Self::header(l).is_some())
+            .map_or(self.lines.len(), |e| start + 1 + e);
         Some((start, end))
     }
 
@@ -182,14 +265,24 @@ impl IniDoc {
 
     /// Every `(item, value)` of `section`, in file order.
     pub(crate) fn items(&self, section: &str) -> Vec<(String, String)> {
-        let Some((s, e)) = self.range(section) else { return Vec::new() };
-        self.lines[s + 1..e].iter().filter_map(|l| Self::entry(l)).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        let Some((s, e)) = self.range(section) else {
+            return Vec::new();
+        };
+        self.lines[s + 1..e]
+            .iter()
+            .filter_map(|l| Self::entry(l))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     /// The value of `item` in `section`.
     pub(crate) fn get(&self, section: &str, item: &str) -> Option<&str> {
         let (s, e) = self.range(section)?;
-        self.lines[s + 1..e].iter().filter_map(|l| Self::entry(l)).find(|(k, _)| k.eq_ignore_ascii_case(item)).map(|(_, v)| v)
+        self.lines[s + 1..e]
+            .iter()
+            .filter_map(|l| Self::entry(l))
+            .find(|(k, _)| k.eq_ignore_ascii_case(item))
+            .map(|(_, v)| v)
     }
 
     /// Sets `item` in `section`, replacing it in place or adding it after the section's last
@@ -217,8 +310,12 @@ impl IniDoc {
 
     /// Removes `item` from `section`; true when it was there.
     pub(crate) fn remove_item(&mut self, section: &str, item: &str) -> bool {
-        let Some((s, e)) = self.range(section) else { return false };
-        let found = self.lines[s + 1..e].iter().position(|l| Self::entry(l).is_some_and(|(k, _)| k.eq_ignore_ascii_case(item)));
+        let Some((s, e)) = self.range(section) else {
+            return false;
+        };
+        let found = self.lines[s + 1..e]
+            .iter()
+            .position(|l| Self::entry(l).is_some_and(|(k, _)| k.eq_ignore_ascii_case(item)));
         match found {
             Some(i) => {
                 self.lines.remove(s + 1 + i);
@@ -276,7 +373,11 @@ fn read_args(vals: &[Value]) -> ReadArgs {
         i += 1;
     }
     let n = vals.get(i).map(Value::to_i64_lenient);
-    ReadArgs { switches, matchtext, n }
+    ReadArgs {
+        switches,
+        matchtext,
+        n,
+    }
 }
 
 /// Whether the VM should evaluate the line a `$read` call returns (mIRC evaluates unless the
@@ -301,10 +402,16 @@ fn read(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let path = resolve(cx.st, &args.text(0))?;
     let ra = read_args(args.vals);
     cx.st.readn = 0;
-    let Ok(text) = read_text(&path, "read") else { return Ok(Value::Null) };
+    let Ok(text) = read_text(&path, "read") else {
+        return Ok(Value::Null);
+    };
     cx.charge(text.len() / 16 + 1)?;
     let mut lines = split_lines(&text);
-    if !ra.switches.contains('t') && lines.first().is_some_and(|l| parse_plain_int(l.trim()).is_some()) {
+    if !ra.switches.contains('t')
+        && lines
+            .first()
+            .is_some_and(|l| parse_plain_int(l.trim()).is_some())
+    {
         lines.remove(0);
     }
     if let Some(m) = &ra.matchtext {
@@ -382,10 +489,14 @@ fn readn(cx: &mut Cx, _args: &Args<'_>) -> RunResult<Value> {
 fn readini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let path = resolve(cx.st, &args.text(0))?;
     let first = if args.len() == 4 { 2 } else { 1 };
-    let Ok(text) = read_text(&path, "readini") else { return Ok(Value::Null) };
+    let Ok(text) = read_text(&path, "readini") else {
+        return Ok(Value::Null);
+    };
     cx.charge(text.len() / 16 + 1)?;
     let doc = IniDoc::parse(&text);
-    Ok(doc.get(&args.text(first), &args.text(first + 1)).map_or(Value::Null, Value::text))
+    Ok(doc
+        .get(&args.text(first), &args.text(first + 1))
+        .map_or(Value::Null, Value::text))
 }
 
 /// `$ini(file,section|N[,item|N])`: the N-th section or item name, or the position of a named
@@ -396,7 +507,9 @@ fn readini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// ```
 fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let path = resolve(cx.st, &args.text(0))?;
-    let Ok(text) = read_text(&path, "ini") else { return Ok(Value::Null) };
+    let Ok(text) = read_text(&path, "ini") else {
+        return Ok(Value::Null);
+    };
     cx.charge(text.len() / 16 + 1)?;
     let doc = IniDoc::parse(&text);
     let sections = doc.sections();
@@ -406,7 +519,10 @@ fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
             return Ok(if n == 0 {
                 Value::int(sections.len() as i64)
             } else {
-                usize::try_from(n - 1).ok().and_then(|i| sections.get(i)).map_or(Value::Null, Value::text)
+                usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| sections.get(i))
+                    .map_or(Value::Null, Value::text)
             });
         }
         Some(n) => match usize::try_from(n - 1).ok().and_then(|i| sections.get(i)) {
@@ -428,10 +544,18 @@ fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let items = doc.items(&section);
     Ok(match index(&args.vals[2]) {
         Some(0) => Value::int(items.len() as i64),
-        Some(n) => usize::try_from(n - 1).ok().and_then(|i| items.get(i)).map_or(Value::Null, |(k, _)| Value::text(k)),
+        Some(n) => usize::try_from(n - 1)
+            .ok()
+            .and_then(|i| items.get(i))
+            .map_or(Value::Null, |(k, _)| Value::text(k)),
         None => {
             let name = args.text(2);
-            Value::int(items.iter().position(|(k, _)| k.eq_ignore_ascii_case(&name)).map_or(0, |p| p as i64 + 1))
+            Value::int(
+                items
+                    .iter()
+                    .position(|(k, _)| k.eq_ignore_ascii_case(&name))
+                    .map_or(0, |p| p as i64 + 1),
+            )
         }
     })
 }
@@ -443,7 +567,9 @@ fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// ```
 fn lines(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let path = resolve(cx.st, &args.text(0))?;
-    let Ok(text) = read_text(&path, "lines") else { return Ok(Value::Int(0)) };
+    let Ok(text) = read_text(&path, "lines") else {
+        return Ok(Value::Int(0));
+    };
     cx.charge(text.len() / 64 + 1)?;
     Ok(Value::int(text.lines().count() as i64))
 }
@@ -486,9 +612,13 @@ fn exists(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 fn file(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let given = args.text(0).replace('\\', "/");
     let path = resolve(cx.st, &given)?;
-    let Ok(meta) = std::fs::metadata(&path) else { return Ok(Value::Null) };
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Ok(Value::Null);
+    };
     let secs = |t: std::io::Result<SystemTime>| {
-        t.ok().and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()).map_or(Value::Int(0), |d| Value::int(d.as_secs() as i64))
+        t.ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(Value::Int(0), |d| Value::int(d.as_secs() as i64))
     };
     let base = given.rsplit('/').next().unwrap_or("");
     Ok(match args.prop().as_str() {
@@ -496,7 +626,10 @@ fn file(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
         "ctime" => secs(meta.created().or_else(|_| meta.modified())),
         "atime" => secs(meta.accessed()),
         "name" => Value::text(base.rsplit_once('.').map_or(base, |(stem, _)| stem)),
-        "ext" => Value::text(base.rsplit_once('.').map_or(String::new(), |(_, e)| format!(".{e}"))),
+        "ext" => Value::text(
+            base.rsplit_once('.')
+                .map_or(String::new(), |(_, e)| format!(".{e}")),
+        ),
         "path" => Value::text(&given[..given.len() - base.len()]),
         "attr" => Value::text(if meta.is_dir() { "d" } else { "a" }),
         "longfn" | "shortfn" => Value::text(&given),
@@ -536,12 +669,18 @@ fn find(cx: &mut Cx, args: &Args<'_>, dirs: bool) -> RunResult<Value> {
     let mut seen = 0;
     let mut stack = vec![(start, String::new(), 1i64)];
     while let Some((dir, rel, level)) = stack.pop() {
-        let Ok(read) = std::fs::read_dir(&dir) else { continue };
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut entries: Vec<(String, PathBuf, bool)> = read
             .filter_map(Result::ok)
             .map(|e| {
                 let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                (e.file_name().to_string_lossy().into_owned(), e.path(), is_dir)
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path(),
+                    is_dir,
+                )
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -552,11 +691,19 @@ fn find(cx: &mut Cx, args: &Args<'_>, dirs: bool) -> RunResult<Value> {
         }
         let mut subdirs = Vec::new();
         for (name, path, is_dir) in entries {
-            let sub = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            let sub = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
             if is_dir == dirs && wildmatch(&mask, &name, false) {
                 count += 1;
                 if count == n {
-                    return Ok(Value::from_string(if shown.is_empty() { sub } else { format!("{shown}/{sub}") }));
+                    return Ok(Value::from_string(if shown.is_empty() {
+                        sub
+                    } else {
+                        format!("{shown}/{sub}")
+                    }));
                 }
             }
             if is_dir && (depth <= 0 || level < depth) {
@@ -565,7 +712,11 @@ fn find(cx: &mut Cx, args: &Args<'_>, dirs: bool) -> RunResult<Value> {
         }
         stack.extend(subdirs.into_iter().rev());
     }
-    Ok(if n == 0 { Value::int(count) } else { Value::Null })
+    Ok(if n == 0 {
+        Value::int(count)
+    } else {
+        Value::Null
+    })
 }
 
 #[cfg(test)]
@@ -591,16 +742,35 @@ mod tests {
         }
     }
 
-    fn call(st: &mut State, f: crate::registry::IdentFn, vals: &[&str], prop: Option<&str>) -> RunResult<String> {
+    fn call(
+        st: &mut State,
+        f: crate::registry::IdentFn,
+        vals: &[&str],
+        prop: Option<&str>,
+    ) -> RunResult<String> {
         let mut host = RecordingHost::default();
         let vals: Vec<Value> = vals.iter().copied().map(Value::text).collect();
-        let mut cx = Cx { st, host: &mut host };
-        f(&mut cx, &Args { name: "test", vals: &vals, prop }).map(|v| v.to_string())
+        let mut cx = Cx {
+            st,
+            host: &mut host,
+        };
+        f(
+            &mut cx,
+            &Args {
+                name: "test",
+                vals: &vals,
+                prop,
+            },
+        )
+        .map(|v| v.to_string())
     }
 
     fn setup(tag: &str) -> (Scratch, State) {
         let dir = Scratch::new(tag);
-        let mut st = State { files_root: Some(dir.0.clone()), ..State::default() };
+        let mut st = State {
+            files_root: Some(dir.0.clone()),
+            ..State::default()
+        };
         st.begin_run(0);
         (dir, st)
     }
@@ -609,7 +779,10 @@ mod tests {
     fn paths_stay_inside_the_root() {
         let (dir, st) = setup("paths");
         let root = dir.0.clone();
-        assert_eq!(resolve(&st, "a\\b.txt").unwrap(), root.join("a").join("b.txt"));
+        assert_eq!(
+            resolve(&st, "a\\b.txt").unwrap(),
+            root.join("a").join("b.txt")
+        );
         assert_eq!(resolve(&st, "a/../b.txt").unwrap(), root.join("b.txt"));
         let inside = format!("{}\\data.ini", root.display());
         assert_eq!(resolve(&st, &inside).unwrap(), root.join("data.ini"));
@@ -617,28 +790,63 @@ mod tests {
         assert!(resolve(&st, "/etc/passwd").is_err());
         assert!(resolve(&st, "C:\\windows\\x").is_err());
         let none = State::default();
-        assert!(resolve(&none, "x").unwrap_err().to_string().contains("file access is not allowed"));
+        assert!(resolve(&none, "x")
+            .unwrap_err()
+            .to_string()
+            .contains("file access is not allowed"));
     }
 
     #[test]
     fn read_forms() {
         let (dir, mut st) = setup("read");
-        std::fs::write(dir.0.join("q.txt"), "3\r\nhello world\r\nfoo bar\r\nbaz $me\r\n").unwrap();
-        assert_eq!(call(&mut st, read, &["q.txt", "n", "2"], None).unwrap(), "foo bar");
+        std::fs::write(
+            dir.0.join("q.txt"),
+            "3\r\nhello world\r\nfoo bar\r\nbaz $me\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "n", "2"], None).unwrap(),
+            "foo bar"
+        );
         assert_eq!(st.readn, 2);
-        assert_eq!(call(&mut st, read, &["q.txt", "1"], None).unwrap(), "hello world");
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "1"], None).unwrap(),
+            "hello world"
+        );
         assert_eq!(call(&mut st, read, &["q.txt", "0"], None).unwrap(), "3");
-        assert_eq!(call(&mut st, read, &["q.txt", "t", "1"], None).unwrap(), "3");
-        assert_eq!(call(&mut st, read, &["q.txt", "ns", "FOO"], None).unwrap(), "bar");
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "t", "1"], None).unwrap(),
+            "3"
+        );
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "ns", "FOO"], None).unwrap(),
+            "bar"
+        );
         assert_eq!(st.readn, 2);
-        assert_eq!(call(&mut st, read, &["q.txt", "nr", "/^baz/"], None).unwrap(), "baz $me");
-        assert_eq!(call(&mut st, read, &["q.txt", "ns", "hello", "2"], None).unwrap(), "");
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "nr", "/^baz/"], None).unwrap(),
+            "baz $me"
+        );
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "ns", "hello", "2"], None).unwrap(),
+            ""
+        );
         assert_eq!(st.readn, 0);
         assert!(!call(&mut st, read, &["q.txt"], None).unwrap().is_empty());
-        assert_eq!(call(&mut st, readn, &[], None).unwrap(), st.readn.to_string());
-        assert_eq!(call(&mut st, read, &["missing.txt", "1"], None).unwrap(), "");
+        assert_eq!(
+            call(&mut st, readn, &[], None).unwrap(),
+            st.readn.to_string()
+        );
+        assert_eq!(
+            call(&mut st, read, &["missing.txt", "1"], None).unwrap(),
+            ""
+        );
         assert!(read_wants_eval(&[Value::text("q.txt"), Value::int(2)]));
-        assert!(!read_wants_eval(&[Value::text("q.txt"), Value::text("nw"), Value::text("*a*")]));
+        assert!(!read_wants_eval(&[
+            Value::text("q.txt"),
+            Value::text("nw"),
+            Value::text("*a*")
+        ]));
         assert_eq!(call(&mut st, lines, &["q.txt"], None).unwrap(), "4");
     }
 
@@ -646,22 +854,47 @@ mod tests {
     fn read_wildcard() {
         let (dir, mut st) = setup("readw");
         std::fs::write(dir.0.join("q.txt"), "alpha\nbeta\n").unwrap();
-        assert_eq!(call(&mut st, read, &["q.txt", "nw", "B*"], None).unwrap(), "beta");
+        assert_eq!(
+            call(&mut st, read, &["q.txt", "nw", "B*"], None).unwrap(),
+            "beta"
+        );
     }
 
     #[test]
     fn ini_reading() {
         let (dir, mut st) = setup("ini");
-        std::fs::write(dir.0.join("s.ini"), "[main]\r\nnick=bob\r\nport=6667\r\n\r\n[Other]\r\nx=1\r\n").unwrap();
-        assert_eq!(call(&mut st, readini, &["s.ini", "MAIN", "Nick"], None).unwrap(), "bob");
-        assert_eq!(call(&mut st, readini, &["s.ini", "n", "other", "x"], None).unwrap(), "1");
-        assert_eq!(call(&mut st, readini, &["s.ini", "main", "none"], None).unwrap(), "");
+        std::fs::write(
+            dir.0.join("s.ini"),
+            "[main]\r\nnick=bob\r\nport=6667\r\n\r\n[Other]\r\nx=1\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            call(&mut st, readini, &["s.ini", "MAIN", "Nick"], None).unwrap(),
+            "bob"
+        );
+        assert_eq!(
+            call(&mut st, readini, &["s.ini", "n", "other", "x"], None).unwrap(),
+            "1"
+        );
+        assert_eq!(
+            call(&mut st, readini, &["s.ini", "main", "none"], None).unwrap(),
+            ""
+        );
         assert_eq!(call(&mut st, ini, &["s.ini", "0"], None).unwrap(), "2");
         assert_eq!(call(&mut st, ini, &["s.ini", "2"], None).unwrap(), "Other");
         assert_eq!(call(&mut st, ini, &["s.ini", "other"], None).unwrap(), "2");
-        assert_eq!(call(&mut st, ini, &["s.ini", "main", "0"], None).unwrap(), "2");
-        assert_eq!(call(&mut st, ini, &["s.ini", "main", "port"], None).unwrap(), "2");
-        assert_eq!(call(&mut st, ini, &["s.ini", "1", "1"], None).unwrap(), "nick");
+        assert_eq!(
+            call(&mut st, ini, &["s.ini", "main", "0"], None).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            call(&mut st, ini, &["s.ini", "main", "port"], None).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            call(&mut st, ini, &["s.ini", "1", "1"], None).unwrap(),
+            "nick"
+        );
         assert_eq!(call(&mut st, ini, &["s.ini", "nope"], None).unwrap(), "0");
     }
 
@@ -671,7 +904,10 @@ mod tests {
         doc.set("a", "z", "3");
         doc.set("A", "X", "9");
         doc.set("c", "k", "v");
-        assert_eq!(doc.render(), "; c\r\n[a]\r\nx=9\r\nz=3\r\n\r\n[b]\r\ny=2\r\n[c]\r\nk=v\r\n");
+        assert_eq!(
+            doc.render(),
+            "; c\r\n[a]\r\nx=9\r\nz=3\r\n\r\n[b]\r\ny=2\r\n[c]\r\nk=v\r\n"
+        );
         assert!(doc.remove_item("a", "z"));
         assert!(doc.remove_section("b"));
         assert_eq!(doc.render(), "; c\r\n[a]\r\nx=9\r\n\r\n[c]\r\nk=v\r\n");
@@ -686,19 +922,52 @@ mod tests {
         std::fs::write(dir.0.join("logs/old/b.log"), "").unwrap();
         std::fs::write(dir.0.join("logs/c.txt"), "").unwrap();
         assert_eq!(call(&mut st, file, &["logs\\a.log"], None).unwrap(), "5");
-        assert_eq!(call(&mut st, file, &["logs/a.log"], Some("name")).unwrap(), "a");
-        assert_eq!(call(&mut st, file, &["logs/a.log"], Some("ext")).unwrap(), ".log");
-        assert_eq!(call(&mut st, file, &["logs/a.log"], Some("path")).unwrap(), "logs/");
-        assert!(call(&mut st, file, &["logs/a.log"], Some("mtime")).unwrap().parse::<i64>().unwrap() > 0);
+        assert_eq!(
+            call(&mut st, file, &["logs/a.log"], Some("name")).unwrap(),
+            "a"
+        );
+        assert_eq!(
+            call(&mut st, file, &["logs/a.log"], Some("ext")).unwrap(),
+            ".log"
+        );
+        assert_eq!(
+            call(&mut st, file, &["logs/a.log"], Some("path")).unwrap(),
+            "logs/"
+        );
+        assert!(
+            call(&mut st, file, &["logs/a.log"], Some("mtime"))
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+                > 0
+        );
         assert_eq!(call(&mut st, file, &["nope"], None).unwrap(), "");
-        assert_eq!(call(&mut st, isfile, &["logs/a.log"], None).unwrap(), "$true");
+        assert_eq!(
+            call(&mut st, isfile, &["logs/a.log"], None).unwrap(),
+            "$true"
+        );
         assert_eq!(call(&mut st, isfile, &["logs"], None).unwrap(), "$false");
         assert_eq!(call(&mut st, isdir, &["logs"], None).unwrap(), "$true");
-        assert_eq!(call(&mut st, exists, &["logs/zzz"], None).unwrap(), "$false");
+        assert_eq!(
+            call(&mut st, exists, &["logs/zzz"], None).unwrap(),
+            "$false"
+        );
         assert!(call(&mut st, exists, &["../x"], None).is_err());
-        assert_eq!(call(&mut st, findfile, &["logs", "*.log", "0"], None).unwrap(), "2");
-        assert_eq!(call(&mut st, findfile, &["logs", "*.log", "2"], None).unwrap(), "logs/old/b.log");
-        assert_eq!(call(&mut st, findfile, &["logs", "*.log", "0", "1"], None).unwrap(), "1");
-        assert_eq!(call(&mut st, finddir, &["logs", "*", "1"], None).unwrap(), "logs/old");
+        assert_eq!(
+            call(&mut st, findfile, &["logs", "*.log", "0"], None).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            call(&mut st, findfile, &["logs", "*.log", "2"], None).unwrap(),
+            "logs/old/b.log"
+        );
+        assert_eq!(
+            call(&mut st, findfile, &["logs", "*.log", "0", "1"], None).unwrap(),
+            "1"
+        );
+        assert_eq!(
+            call(&mut st, finddir, &["logs", "*", "1"], None).unwrap(),
+            "logs/old"
+        );
     }
 }

@@ -15,9 +15,21 @@ use std::borrow::Cow;
 
 /// The hash family table.
 pub const IDENTS: &[IdentSpec] = &[
-    IdentSpec { name: "hget", arity: Arity::range(1, 3), run: hget },
-    IdentSpec { name: "hfind", arity: Arity::range(3, 5), run: hfind },
-    IdentSpec { name: "hmatch", arity: Arity::range(3, 5), run: hfind },
+    IdentSpec {
+        name: "hget",
+        arity: Arity::range(1, 3),
+        run: hget,
+    },
+    IdentSpec {
+        name: "hfind",
+        arity: Arity::range(3, 5),
+        run: hfind,
+    },
+    IdentSpec {
+        name: "hmatch",
+        arity: Arity::range(3, 5),
+        run: hfind,
+    },
 ];
 
 /// The text of `v` for use as a key; integers are formatted on the stack.
@@ -78,15 +90,24 @@ fn hget(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
             if n == 0 {
                 return Ok(Value::int(cx.st.hashes.tables.len() as i64));
             }
-            return Ok(cx.st.hashes.tables.get_index(n - 1).map_or(Value::Null, |(_, t)| Value::text(&t.name)));
+            return Ok(cx
+                .st
+                .hashes
+                .tables
+                .get_index(n - 1)
+                .map_or(Value::Null, |(_, t)| Value::text(&t.name)));
         }
-        let Some(t) = cx.st.hashes.get(&name) else { return Ok(Value::Null) };
+        let Some(t) = cx.st.hashes.get(&name) else {
+            return Ok(Value::Null);
+        };
         return Ok(match args.prop {
             Some(p) if p.eq_ignore_ascii_case("size") => Value::int(t.size as i64),
             _ => Value::text(&t.name),
         });
     }
-    let Some(t) = table(cx, &name) else { return Ok(Value::Null) };
+    let Some(t) = table(cx, &name) else {
+        return Ok(Value::Null);
+    };
     let by_pos = args.prop.and_then(|p| {
         if p.eq_ignore_ascii_case("item") {
             Some(true)
@@ -112,7 +133,9 @@ fn hget(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let item = key_text(&args.vals[1], &mut ibuf);
     let mut fbuf = [0u8; 64];
     let key = fold_key(&item, &mut fbuf);
-    Ok(t.items.get(key.as_ref()).map_or(Value::Null, |(_, v)| v.clone()))
+    Ok(t.items
+        .get(key.as_ref())
+        .map_or(Value::Null, |(_, v)| v.clone()))
 }
 
 /// How `$hfind` compares the search text with each item (or its data with `.data`).
@@ -140,7 +163,9 @@ enum Mode {
 fn hfind(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let name = args.text(0);
     let text = args.text(1);
-    let Ok(n) = usize::try_from(args.int(2)) else { return Ok(Value::Null) };
+    let Ok(n) = usize::try_from(args.int(2)) else {
+        return Ok(Value::Null);
+    };
     let mode = match args.text(3).chars().next() {
         Some('w') => Mode::Wild,
         Some('W') => Mode::ItemWild,
@@ -149,16 +174,22 @@ fn hfind(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
         _ => Mode::Exact,
     };
     let data = args.prop.is_some_and(|p| p.eq_ignore_ascii_case("data"));
-    let Some(t) = table(cx, &name) else { return Ok(Value::Null) };
+    let Some(t) = table(cx, &name) else {
+        return Ok(Value::Null);
+    };
     let units = t.items.len();
     let search_re = if mode == Mode::Regex {
-        Some(regex::compile(cx.st, &text).map_err(|e| crate::error::cmd_err(format!("$hfind: invalid regular expression: {e}")))?)
+        Some(regex::compile(cx.st, &text).map_err(|e| {
+            crate::error::cmd_err(format!("$hfind: invalid regular expression: {e}"))
+        })?)
     } else {
         None
     };
     cx.st.charge(units + 1)?;
     let mut item_patterns: Vec<(String, String)> = Vec::new();
-    let Some(t) = cx.st.hashes.get(&name) else { return Ok(Value::Null) };
+    let Some(t) = cx.st.hashes.get(&name) else {
+        return Ok(Value::Null);
+    };
     let mut count = 0;
     for (item, value) in t.items.values() {
         let value_text;
@@ -172,7 +203,9 @@ fn hfind(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
             Mode::Exact => candidate.eq_ignore_ascii_case(&text),
             Mode::Wild => wildmatch(&text, candidate, false),
             Mode::ItemWild => wildmatch(candidate, &text, false),
-            Mode::Regex => search_re.as_ref().is_some_and(|re| regex::compiled_is_match(re, candidate)),
+            Mode::Regex => search_re
+                .as_ref()
+                .is_some_and(|re| regex::compiled_is_match(re, candidate)),
             Mode::ItemRegex => {
                 item_patterns.push((candidate.to_string(), item.to_string()));
                 false
@@ -197,21 +230,42 @@ fn hfind(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
             }
         }
     }
-    Ok(if n == 0 { Value::int(count as i64) } else { Value::Null })
+    Ok(if n == 0 {
+        Value::int(count as i64)
+    } else {
+        Value::Null
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::host::RecordingHost;
-    use crate::registry::commands::hash::set_item;
     use crate::registry::commands::hash::create_table;
+    use crate::registry::commands::hash::set_item;
     use crate::state::State;
 
-    fn call(st: &mut State, f: crate::registry::IdentFn, vals: &[Value], prop: Option<&str>) -> String {
+    fn call(
+        st: &mut State,
+        f: crate::registry::IdentFn,
+        vals: &[Value],
+        prop: Option<&str>,
+    ) -> String {
         let mut host = RecordingHost::default();
-        let mut cx = Cx { st, host: &mut host };
-        f(&mut cx, &Args { name: "test", vals, prop }).unwrap().to_string()
+        let mut cx = Cx {
+            st,
+            host: &mut host,
+        };
+        f(
+            &mut cx,
+            &Args {
+                name: "test",
+                vals,
+                prop,
+            },
+        )
+        .unwrap()
+        .to_string()
     }
 
     fn t(s: &str) -> Value {
@@ -232,14 +286,32 @@ mod tests {
     #[test]
     fn hget_forms() {
         let mut st = sample();
-        assert_eq!(call(&mut st, hget, &[t("users"), t("ALICE")], None), "admin");
-        assert_eq!(call(&mut st, hget, &[t("users"), Value::int(7)], None), "70");
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), t("ALICE")], None),
+            "admin"
+        );
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), Value::int(7)], None),
+            "70"
+        );
         assert_eq!(call(&mut st, hget, &[t("users"), t("nobody")], None), "");
         assert_eq!(call(&mut st, hget, &[t("nope"), t("alice")], None), "");
-        assert_eq!(call(&mut st, hget, &[t("users"), Value::int(0)], Some("item")), "4");
-        assert_eq!(call(&mut st, hget, &[t("users"), t("2")], Some("item")), "bob");
-        assert_eq!(call(&mut st, hget, &[t("users"), Value::int(2)], Some("data")), "guest");
-        assert_eq!(call(&mut st, hget, &[t("users"), Value::int(9)], Some("data")), "");
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), Value::int(0)], Some("item")),
+            "4"
+        );
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), t("2")], Some("item")),
+            "bob"
+        );
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), Value::int(2)], Some("data")),
+            "guest"
+        );
+        assert_eq!(
+            call(&mut st, hget, &[t("users"), Value::int(9)], Some("data")),
+            ""
+        );
         assert_eq!(call(&mut st, hget, &[t("USERS")], None), "Users");
         assert_eq!(call(&mut st, hget, &[t("users")], Some("size")), "50");
         assert_eq!(call(&mut st, hget, &[Value::int(0)], None), "1");
@@ -250,20 +322,85 @@ mod tests {
     #[test]
     fn hfind_exact_and_regex() {
         let mut st = sample();
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("BOB"), Value::int(1)], None), "bob");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("guest"), Value::int(1), t("n")], Some("data")), "bob");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("/^[ab]/i"), Value::int(0), t("r")], None), "3");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("/^a/"), Value::int(1), t("r")], None), "a*");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("bobby"), Value::int(1), t("R")], None), "bob");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("zzz"), Value::int(0)], None), "0");
-        assert_eq!(call(&mut st, hfind, &[t("nope"), t("zzz"), Value::int(0)], None), "");
+        assert_eq!(
+            call(&mut st, hfind, &[t("users"), t("BOB"), Value::int(1)], None),
+            "bob"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("guest"), Value::int(1), t("n")],
+                Some("data")
+            ),
+            "bob"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("/^[ab]/i"), Value::int(0), t("r")],
+                None
+            ),
+            "3"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("/^a/"), Value::int(1), t("r")],
+                None
+            ),
+            "a*"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("bobby"), Value::int(1), t("R")],
+                None
+            ),
+            "bob"
+        );
+        assert_eq!(
+            call(&mut st, hfind, &[t("users"), t("zzz"), Value::int(0)], None),
+            "0"
+        );
+        assert_eq!(
+            call(&mut st, hfind, &[t("nope"), t("zzz"), Value::int(0)], None),
+            ""
+        );
     }
 
     #[test]
     fn hfind_wildcards() {
         let mut st = sample();
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("a*"), Value::int(0), t("w")], None), "2");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("axe"), Value::int(1), t("W")], None), "a*");
-        assert_eq!(call(&mut st, hfind, &[t("users"), t("g*"), Value::int(1), t("w")], Some("data")), "bob");
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("a*"), Value::int(0), t("w")],
+                None
+            ),
+            "2"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("axe"), Value::int(1), t("W")],
+                None
+            ),
+            "a*"
+        );
+        assert_eq!(
+            call(
+                &mut st,
+                hfind,
+                &[t("users"), t("g*"), Value::int(1), t("w")],
+                Some("data")
+            ),
+            "bob"
+        );
     }
 }

@@ -21,12 +21,36 @@ use std::rc::Rc;
 
 /// The regex family table.
 pub const IDENTS: &[IdentSpec] = &[
-    IdentSpec { name: "regex", arity: Arity::range(2, 3), run: regex },
-    IdentSpec { name: "regml", arity: Arity::range(1, 2), run: regml },
-    IdentSpec { name: "regbr", arity: Arity::range(1, 2), run: regml },
-    IdentSpec { name: "regmlex", arity: Arity::range(1, 3), run: regmlex },
-    IdentSpec { name: "regsub", arity: Arity::range(4, 5), run: regsub },
-    IdentSpec { name: "regerrstr", arity: Arity::exact(0), run: regerrstr },
+    IdentSpec {
+        name: "regex",
+        arity: Arity::range(2, 3),
+        run: regex,
+    },
+    IdentSpec {
+        name: "regml",
+        arity: Arity::range(1, 2),
+        run: regml,
+    },
+    IdentSpec {
+        name: "regbr",
+        arity: Arity::range(1, 2),
+        run: regml,
+    },
+    IdentSpec {
+        name: "regmlex",
+        arity: Arity::range(1, 3),
+        run: regmlex,
+    },
+    IdentSpec {
+        name: "regsub",
+        arity: Arity::range(4, 5),
+        run: regsub,
+    },
+    IdentSpec {
+        name: "regerrstr",
+        arity: Arity::exact(0),
+        run: regerrstr,
+    },
 ];
 
 /// The name results are kept under when a call gives none (`$regex(text,re)`).
@@ -94,7 +118,10 @@ fn regml(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     if n == 0 {
         return Ok(Value::int(res.groups.len() as i64));
     }
-    let Some(idx) = usize::try_from(n - 1).ok().filter(|&i| i < res.groups.len()) else {
+    let Some(idx) = usize::try_from(n - 1)
+        .ok()
+        .filter(|&i| i < res.groups.len())
+    else {
         return Ok(Value::Null);
     };
     let (text, pos, group) = &res.groups[idx];
@@ -191,12 +218,24 @@ fn regerrstr(cx: &mut Cx, _args: &Args<'_>) -> RunResult<Value> {
 /// ```ignore
 /// let (n, s) = regsub_apply(st, None, "abc", "/b/", "[\\0]")?; // (1, "a[b]c")
 /// ```
-pub fn regsub_apply(st: &mut State, name: Option<&str>, text: &str, re: &str, sub: &str) -> RunResult<(i64, String)> {
+pub fn regsub_apply(
+    st: &mut State,
+    name: Option<&str>,
+    text: &str,
+    re: &str,
+    sub: &str,
+) -> RunResult<(i64, String)> {
     st.charge(1 + text.len() / 8)?;
     let compiled = compile(st, re).map_err(|e| bad_regex(&e))?;
     let subject = subject_of(&compiled, text);
     let mut spans = Vec::new();
-    let count = collect(st, name.unwrap_or(DEFAULT_NAME), &compiled, &subject, Some(&mut spans))?;
+    let count = collect(
+        st,
+        name.unwrap_or(DEFAULT_NAME),
+        &compiled,
+        &subject,
+        Some(&mut spans),
+    )?;
     let mut out = String::with_capacity(subject.len());
     let mut last = 0;
     for m in &spans {
@@ -217,12 +256,23 @@ pub fn regsub_apply(st: &mut State, name: Option<&str>, text: &str, re: &str, su
 /// ```ignore
 /// let ms = regex_matches(st, None, "hello world", "/(\\w+)/g")?; // 2 matches
 /// ```
-pub fn regex_matches(st: &mut State, name: Option<&str>, text: &str, re: &str) -> RunResult<Vec<MatchInfo>> {
+pub fn regex_matches(
+    st: &mut State,
+    name: Option<&str>,
+    text: &str,
+    re: &str,
+) -> RunResult<Vec<MatchInfo>> {
     st.charge(1 + text.len() / 8)?;
     let compiled = compile(st, re).map_err(|e| bad_regex(&e))?;
     let subject = subject_of(&compiled, text);
     let mut spans = Vec::new();
-    collect(st, name.unwrap_or(DEFAULT_NAME), &compiled, &subject, Some(&mut spans))?;
+    collect(
+        st,
+        name.unwrap_or(DEFAULT_NAME),
+        &compiled,
+        &subject,
+        Some(&mut spans),
+    )?;
     let mut out = Vec::with_capacity(spans.len());
     let mut chars = CharCounter::default();
     for m in &spans {
@@ -235,7 +285,10 @@ pub fn regex_matches(st: &mut State, name: Option<&str>, text: &str, re: &str) -
             char_start,
             char_end,
             text: subject[s..e].to_string(),
-            groups: m[1..].iter().map(|g| g.map(|(a, b)| subject[a..b].to_string())).collect(),
+            groups: m[1..]
+                .iter()
+                .map(|g| g.map(|(a, b)| subject[a..b].to_string()))
+                .collect(),
         });
     }
     Ok(out)
@@ -351,7 +404,11 @@ pub fn strip_codes(text: &str) -> String {
 
 /// Counts up to `max` bytes from `at` that satisfy `ok`.
 fn digits(b: &[u8], at: usize, max: usize, ok: fn(&u8) -> bool) -> usize {
-    b[at.min(b.len())..].iter().take(max).take_while(|c| ok(c)).count()
+    b[at.min(b.len())..]
+        .iter()
+        .take(max)
+        .take_while(|c| ok(c))
+        .count()
 }
 
 /// Compiles `pattern` (cached by its full text). The error text is also kept for `$regerrstr`.
@@ -404,7 +461,12 @@ pub(crate) fn compile(st: &mut State, pattern: &str) -> Result<Rc<CompiledRegex>
             }
         },
     };
-    let compiled = Rc::new(CompiledRegex { re, global, strip, keep_unset });
+    let compiled = Rc::new(CompiledRegex {
+        re,
+        global,
+        strip,
+        keep_unset,
+    });
     if st.regex_cache.len() >= MAX_CACHED {
         st.regex_cache.clear();
     }
@@ -590,7 +652,9 @@ fn collect(
             }
         }
         Compiled::Fancy(r) => {
-            let err = |e: fancy_regex::Error| RunErrorKind::Command(format!("regular expression failed: {e}"));
+            let err = |e: fancy_regex::Error| {
+                RunErrorKind::Command(format!("regular expression failed: {e}"))
+            };
             let fill = |caps: &fancy_regex::Captures<'_>, buf: &mut Spans| {
                 buf.clear();
                 buf.extend(caps.iter().map(|g| g.map(|m| (m.start(), m.end()))));
@@ -670,11 +734,28 @@ mod tests {
     use super::*;
     use crate::host::RecordingHost;
 
-    fn call(st: &mut State, f: crate::registry::IdentFn, vals: &[&str], prop: Option<&str>) -> String {
+    fn call(
+        st: &mut State,
+        f: crate::registry::IdentFn,
+        vals: &[&str],
+        prop: Option<&str>,
+    ) -> String {
         let mut host = RecordingHost::default();
         let vals: Vec<Value> = vals.iter().copied().map(Value::text).collect();
-        let mut cx = Cx { st, host: &mut host };
-        f(&mut cx, &Args { name: "test", vals: &vals, prop }).unwrap().to_string()
+        let mut cx = Cx {
+            st,
+            host: &mut host,
+        };
+        f(
+            &mut cx,
+            &Args {
+                name: "test",
+                vals: &vals,
+                prop,
+            },
+        )
+        .unwrap()
+        .to_string()
     }
 
     fn fresh() -> State {
@@ -690,15 +771,24 @@ mod tests {
         assert_eq!(call(&mut st, regex, &["ABC", "/abc/i"], None), "1");
         assert_eq!(call(&mut st, regex, &["ABC", "/abc/"], None), "0");
         assert_eq!(call(&mut st, regex, &["a1b2c3", "/\\d/g"], None), "3");
-        assert_eq!(call(&mut st, regex, &["foo", "abbadabba", "/(a|b)/g"], None), "8");
+        assert_eq!(
+            call(&mut st, regex, &["foo", "abbadabba", "/(a|b)/g"], None),
+            "8"
+        );
         assert_eq!(call(&mut st, regml, &["foo", "0"], None), "8");
-        assert_eq!(call(&mut st, regex, &["foo", "abbadabba", "/ (?:a|b)/g"], None), "0");
+        assert_eq!(
+            call(&mut st, regex, &["foo", "abbadabba", "/ (?:a|b)/g"], None),
+            "0"
+        );
     }
 
     #[test]
     fn conformance_regml() {
         let mut st = fresh();
-        assert_eq!(call(&mut st, regex, &["name", "test", "/([es])/g"], None), "2");
+        assert_eq!(
+            call(&mut st, regex, &["name", "test", "/([es])/g"], None),
+            "2"
+        );
         assert_eq!(call(&mut st, regml, &["name", "0"], None), "2");
         assert_eq!(call(&mut st, regml, &["name", "1"], None), "e");
         assert_eq!(call(&mut st, regml, &["name", "2"], None), "s");
@@ -712,7 +802,10 @@ mod tests {
     #[test]
     fn regmlex_and_match_prop() {
         let mut st = fresh();
-        assert_eq!(call(&mut st, regex, &["r", "a1 b2", "/(\\w)(\\d)/g"], None), "2");
+        assert_eq!(
+            call(&mut st, regex, &["r", "a1 b2", "/(\\w)(\\d)/g"], None),
+            "2"
+        );
         assert_eq!(call(&mut st, regmlex, &["r", "2", "2"], None), "2");
         assert_eq!(call(&mut st, regmlex, &["r", "2"], None), "b");
         assert_eq!(call(&mut st, regmlex, &["r", "0", "0"], None), "2");
@@ -734,7 +827,10 @@ mod tests {
     #[test]
     fn strip_flag_and_bare_patterns() {
         let mut st = fresh();
-        assert_eq!(call(&mut st, regex, &["\x02bo\x02ld", "/bold/S"], None), "1");
+        assert_eq!(
+            call(&mut st, regex, &["\x02bo\x02ld", "/bold/S"], None),
+            "1"
+        );
         assert_eq!(call(&mut st, regex, &["\x02bo\x02ld", "/bold/"], None), "0");
         assert_eq!(call(&mut st, regex, &["a/b", "a/b"], None), "1");
         assert_eq!(strip_codes("\x034,5red\x0f \x1fu"), "red u");
