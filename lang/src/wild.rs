@@ -95,7 +95,7 @@ impl Subject for Chars<'_> {
     }
 }
 
-/// A source of pattern tokens: a compiled list, or raw ASCII pattern bytes read on the fly.
+/// A source of pattern tokens (the compiled list).
 trait Pattern {
     /// Token `i`.
     fn tok(&self, i: usize) -> Tok;
@@ -105,21 +105,6 @@ impl Pattern for [Tok] {
     #[inline]
     fn tok(&self, i: usize) -> Tok {
         self[i]
-    }
-}
-
-/// An ASCII pattern interpreted byte by byte, so one-off matches need no allocation.
-struct RawAscii<'a>(&'a [u8]);
-
-impl Pattern for RawAscii<'_> {
-    #[inline]
-    fn tok(&self, i: usize) -> Tok {
-        match self.0[i] {
-            b'*' => Tok::Star,
-            b'?' => Tok::One,
-            b'&' if is_word_amp(self.0, i) => Tok::Word,
-            b => Tok::Lit(char::from(b)),
-        }
     }
 }
 
@@ -220,6 +205,8 @@ pub struct Wildcard {
     ascii: bool,
     /// Index of the last `*` when only literals and `?` follow it (suffix fast path).
     tail_star: Option<usize>,
+    /// The pattern bytes when it is all ASCII, for the specialised byte matcher.
+    raw: Option<Box<[u8]>>,
 }
 
 impl Wildcard {
@@ -260,12 +247,15 @@ impl Wildcard {
             cs: case_sensitive,
             ascii,
             tail_star,
+            raw: pattern.is_ascii().then(|| pattern.as_bytes().into()),
         }
     }
 
     /// Whether the pattern matches all of `text`: `Wildcard::new("h*o", false).matches("HELLO")`.
     pub fn matches(&self, text: &str) -> bool {
-        if self.ascii && text.is_ascii() {
+        if let (Some(raw), true) = (&self.raw, text.is_ascii()) {
+            ascii_match(raw, text.as_bytes(), self.cs)
+        } else if self.ascii && text.is_ascii() {
             self.match_subject(&Bytes(text.as_bytes()))
         } else {
             self.match_subject(&Chars(text))
@@ -298,23 +288,112 @@ impl Wildcard {
 /// Whether wildcard `pattern` matches all of `text`: `wildmatch("*.txt", "a.TXT", false)`.
 pub fn wildmatch(pattern: &str, text: &str, case_sensitive: bool) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
-        // No allocation: read the pattern bytes directly.
-        let p = pattern.as_bytes();
-        if !p.contains(&b'*') {
-            // Fixed length: every token consumes exactly one byte except a word `&`.
-            if !p.contains(&b'&') && p.len() != text.len() {
-                return false;
-            }
-        }
-        return run(
-            &RawAscii(p),
-            p.len(),
-            &Bytes(text.as_bytes()),
-            text.len(),
-            case_sensitive,
-        );
+        return ascii_match(pattern.as_bytes(), text.as_bytes(), case_sensitive);
     }
     Wildcard::new(pattern, case_sensitive).matches(text)
+}
+
+/// Byte equality, folding ASCII case unless `cs`.
+#[inline(always)]
+fn beq(a: u8, b: u8, cs: bool) -> bool {
+    a == b || (!cs && a.eq_ignore_ascii_case(&b))
+}
+
+/// The matcher specialised for an ASCII pattern and ASCII text, reading the pattern bytes
+/// directly (no allocation). A fixed tail after the last `*` is checked from the end first,
+/// and after a star the next literal is found with `memchr`.
+fn ascii_match(p: &[u8], t: &[u8], cs: bool) -> bool {
+    let (p, t) = match p.iter().rposition(|&c| c == b'*') {
+        Some(star) if !p[star + 1..].contains(&b'&') => {
+            let tail = &p[star + 1..];
+            if tail.len() > t.len() {
+                return false;
+            }
+            let cut = t.len() - tail.len();
+            if !tail
+                .iter()
+                .zip(&t[cut..])
+                .all(|(&pc, &tc)| pc == b'?' || beq(pc, tc, cs))
+            {
+                return false;
+            }
+            (&p[..=star], &t[..cut])
+        }
+        Some(_) => (p, t),
+        None => {
+            // Without a star every token consumes one byte, except a word `&`.
+            if p.len() != t.len() && !p.contains(&b'&') {
+                return false;
+            }
+            (p, t)
+        }
+    };
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if pi < p.len() {
+            match p[pi] {
+                b'*' => {
+                    while pi < p.len() && p[pi] == b'*' {
+                        pi += 1;
+                    }
+                    if pi == p.len() {
+                        return true;
+                    }
+                    star = Some((pi, ti));
+                    continue;
+                }
+                b'?' => {
+                    if ti < t.len() {
+                        pi += 1;
+                        ti += 1;
+                        continue;
+                    }
+                }
+                b'&' if is_word_amp(p, pi) => {
+                    let start = ti;
+                    while ti < t.len() && t[ti] != b' ' {
+                        ti += 1;
+                    }
+                    if ti > start {
+                        pi += 1;
+                        continue;
+                    }
+                }
+                c => {
+                    if ti < t.len() && beq(c, t[ti], cs) {
+                        pi += 1;
+                        ti += 1;
+                        continue;
+                    }
+                }
+            }
+        } else if ti == t.len() {
+            return true;
+        }
+        // Mismatch: let the last star swallow more, jumping to the next place its literal fits.
+        let Some((sp, st)) = star else { return false };
+        if st >= t.len() {
+            return false;
+        }
+        let mut nt = st + 1;
+        let c = p[sp];
+        if c != b'?' && !(c == b'&' && is_word_amp(p, sp)) {
+            let (lo, up) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+            let found = if cs {
+                memchr::memchr(c, &t[nt..])
+            } else {
+                memchr::memchr2(lo, up, &t[nt..])
+            };
+            match found {
+                Some(i) => nt += i,
+                None => return false,
+            }
+        }
+        star = Some((sp, nt));
+        pi = sp;
+        ti = nt;
+    }
 }
 
 #[cfg(test)]

@@ -296,10 +296,19 @@ fn num(a: &Args<'_>, i: usize) -> f64 {
     opt_num(a, i).unwrap_or(0.0)
 }
 
-/// A finite result as a number, anything else as `$null`.
+/// A number cut to what mIRC shows (six decimals): identifiers hand their printed text to the
+/// next computation, so `$calc($sqrt(7) * $sqrt(7))` is 6.999998, not 7.
+pub(crate) fn shown(x: f64) -> f64 {
+    if x.fract() == 0.0 {
+        return x;
+    }
+    format_num(x).parse().unwrap_or(0.0)
+}
+
+/// A finite result as a number (cut to six decimals), anything else as `$null`.
 fn out(x: f64) -> Value {
     if x.is_finite() {
-        Value::num(if x == 0.0 { 0.0 } else { x })
+        Value::num(if x == 0.0 { 0.0 } else { shown(x) })
     } else {
         Value::Null
     }
@@ -328,7 +337,7 @@ fn calc(_cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
             .collect::<Vec<_>>()
             .join(",")
     };
-    Ok(Value::num(calc_text(&text)))
+    Ok(Value::num(shown(calc_text(&text))))
 }
 
 /// `$int(N)`: integer part toward zero; `$int(-1.5)` → `-1`.

@@ -944,7 +944,7 @@ pub(crate) mod tests {
             st: &mut st,
             host: &mut host,
         };
-        let vals: Vec<Value> = args.iter().map(|s| Value::text(s)).collect();
+        let vals: Vec<Value> = args.iter().map(Value::text).collect();
         f(
             &mut cx,
             &Args {

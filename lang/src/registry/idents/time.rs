@@ -11,21 +11,81 @@ use crate::value::{parse_plain_number, Value};
 
 /// The time family table.
 pub const IDENTS: &[IdentSpec] = &[
-    IdentSpec { name: "gmt", arity: Arity::range(0, 2), run: gmt },
-    IdentSpec { name: "asctime", arity: Arity::range(0, 2), run: asctime },
-    IdentSpec { name: "fulldate", arity: Arity::exact(0), run: fulldate },
-    IdentSpec { name: "time", arity: Arity::range(0, 1), run: time },
-    IdentSpec { name: "date", arity: Arity::range(0, 2), run: date },
-    IdentSpec { name: "adate", arity: Arity::exact(0), run: adate },
-    IdentSpec { name: "day", arity: Arity::exact(0), run: day },
-    IdentSpec { name: "ctime", arity: Arity::range(0, 1), run: ctime },
-    IdentSpec { name: "duration", arity: Arity::range(1, 2), run: duration },
-    IdentSpec { name: "ticks", arity: Arity::exact(0), run: ticks },
-    IdentSpec { name: "ticksqpc", arity: Arity::exact(0), run: ticks },
-    IdentSpec { name: "timezone", arity: Arity::exact(0), run: zero },
-    IdentSpec { name: "daylight", arity: Arity::exact(0), run: zero },
-    IdentSpec { name: "timestamp", arity: Arity::exact(0), run: timestamp },
-    IdentSpec { name: "timestampfmt", arity: Arity::exact(0), run: timestampfmt },
+    IdentSpec {
+        name: "gmt",
+        arity: Arity::range(0, 2),
+        run: gmt,
+    },
+    IdentSpec {
+        name: "asctime",
+        arity: Arity::range(0, 2),
+        run: asctime,
+    },
+    IdentSpec {
+        name: "fulldate",
+        arity: Arity::exact(0),
+        run: fulldate,
+    },
+    IdentSpec {
+        name: "time",
+        arity: Arity::range(0, 1),
+        run: time,
+    },
+    IdentSpec {
+        name: "date",
+        arity: Arity::range(0, 2),
+        run: date,
+    },
+    IdentSpec {
+        name: "adate",
+        arity: Arity::exact(0),
+        run: adate,
+    },
+    IdentSpec {
+        name: "day",
+        arity: Arity::exact(0),
+        run: day,
+    },
+    IdentSpec {
+        name: "ctime",
+        arity: Arity::range(0, 1),
+        run: ctime,
+    },
+    IdentSpec {
+        name: "duration",
+        arity: Arity::range(1, 2),
+        run: duration,
+    },
+    IdentSpec {
+        name: "ticks",
+        arity: Arity::exact(0),
+        run: ticks,
+    },
+    IdentSpec {
+        name: "ticksqpc",
+        arity: Arity::exact(0),
+        run: ticks,
+    },
+    IdentSpec {
+        name: "timezone",
+        arity: Arity::exact(0),
+        run: zero,
+    },
+    IdentSpec {
+        name: "daylight",
+        arity: Arity::exact(0),
+        run: zero,
+    },
+    IdentSpec {
+        name: "timestamp",
+        arity: Arity::exact(0),
+        run: timestamp,
+    },
+    IdentSpec {
+        name: "timestampfmt",
+        arity: Arity::exact(0),
+        run: timestampfmt,
+    },
 ];
 
 /// mIRC's default `$asctime` / `$gmt` format.
@@ -33,9 +93,27 @@ const DEFAULT_FMT: &str = "ddd mmm dd HH:nn:ss yyyy";
 /// mIRC's default timestamp format.
 const STAMP_FMT: &str = "[HH:nn]";
 
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -88,7 +166,15 @@ impl Tm {
         let days = t.div_euclid(86_400);
         let secs = t.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
-        Tm { year, month, day, hour: secs / 3600, min: secs / 60 % 60, sec: secs % 60, wday: (days + 4).rem_euclid(7) }
+        Tm {
+            year,
+            month,
+            day,
+            hour: secs / 3600,
+            min: secs / 60 % 60,
+            sec: secs % 60,
+            wday: (days + 4).rem_euclid(7),
+        }
     }
 }
 
@@ -191,7 +277,14 @@ fn ctime_arg(a: &Args<'_>, i: usize) -> Option<i64> {
 /// Shared body of `$gmt` / `$asctime` with arguments: `(N)`, `(N, fmt)` or `(fmt)`.
 fn format_args(cx: &mut Cx, a: &Args<'_>, default: &str) -> Value {
     let (t, fmt) = match ctime_arg(a, 0) {
-        Some(t) => (t, if a.has(1) { a.text(1).into_owned() } else { default.to_string() }),
+        Some(t) => (
+            t,
+            if a.has(1) {
+                a.text(1).into_owned()
+            } else {
+                default.to_string()
+            },
+        ),
         None => (now(cx), a.text(0).into_owned()),
     };
     Value::from_string(format_time(t, &fmt))
@@ -228,7 +321,11 @@ fn fulldate(cx: &mut Cx, _a: &Args<'_>) -> RunResult<Value> {
 /// `$time` / `$time(fmt)`: the current time, `HH:nn:ss` by default.
 fn time(cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
     let t = now(cx);
-    let fmt = if a.has(0) { a.text(0).into_owned() } else { "HH:nn:ss".to_string() };
+    let fmt = if a.has(0) {
+        a.text(0).into_owned()
+    } else {
+        "HH:nn:ss".to_string()
+    };
     Ok(Value::from_string(format_time(t, &fmt)))
 }
 
@@ -268,12 +365,18 @@ fn month_of(w: &str) -> Option<i64> {
     if w.len() < 3 {
         return None;
     }
-    MONTHS.iter().position(|m| m.len() >= w.len() && m[..w.len()].eq_ignore_ascii_case(w)).map(|i| i as i64 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.len() >= w.len() && m[..w.len()].eq_ignore_ascii_case(w))
+        .map(|i| i as i64 + 1)
 }
 
 /// Whether `w` is a weekday name or abbreviation.
 fn is_weekday(w: &str) -> bool {
-    w.len() >= 3 && DAYS.iter().any(|d| d.len() >= w.len() && d[..w.len()].eq_ignore_ascii_case(w))
+    w.len() >= 3
+        && DAYS
+            .iter()
+            .any(|d| d.len() >= w.len() && d[..w.len()].eq_ignore_ascii_case(w))
 }
 
 /// A two-digit year completed: `< 70` → 20xx, else 19xx.
@@ -297,7 +400,9 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
     let mut pm: Option<bool> = None;
     let mut any = false;
     let nums = |s: &str, sep: char| -> Option<Vec<(i64, usize)>> {
-        s.split(sep).map(|p| p.parse::<i64>().ok().map(|n| (n, p.len()))).collect()
+        s.split(sep)
+            .map(|p| p.parse::<i64>().ok().map(|n| (n, p.len())))
+            .collect()
     };
     let mut take_time = |s: &str, pm: &mut Option<bool>| -> bool {
         let lower = s.to_ascii_lowercase();
@@ -309,7 +414,9 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
             (lower.clone(), None)
         };
         let core = core.trim_end_matches('z');
-        let Some(parts) = nums(core, ':') else { return false };
+        let Some(parts) = nums(core, ':') else {
+            return false;
+        };
         if parts.len() < 2 || parts.len() > 3 {
             return false;
         }
@@ -335,13 +442,19 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
                 if !take_time(w, &mut pm) {
                     return None;
                 }
-            } else if w.contains('/') || (w.contains('-') && w.len() > 2 && !w.starts_with(['+', '-'])) {
+            } else if w.contains('/')
+                || (w.contains('-') && w.len() > 2 && !w.starts_with(['+', '-']))
+            {
                 let sep = if w.contains('/') { '/' } else { '-' };
                 let parts: Vec<&str> = w.split(sep).collect();
                 if parts.len() != 3 {
                     return None;
                 }
-                let p: Vec<(i64, usize)> = match parts.iter().map(|p| p.parse::<i64>().ok().map(|n| (n, p.len()))).collect() {
+                let p: Vec<(i64, usize)> = match parts
+                    .iter()
+                    .map(|p| p.parse::<i64>().ok().map(|n| (n, p.len())))
+                    .collect()
+                {
                     Some(v) => v,
                     None => {
                         // `13-Feb-2009`.
@@ -368,8 +481,14 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
             } else if let Some(m) = month_of(&lw) {
                 mo = Some(m);
                 any = true;
-            } else if is_weekday(&lw) || matches!(lw.as_str(), "gmt" | "utc" | "z") || w.starts_with('+') {
-            } else if let Some(n) = lw.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<i64>().ok() {
+            } else if is_weekday(&lw)
+                || matches!(lw.as_str(), "gmt" | "utc" | "z")
+                || w.starts_with('+')
+            {
+            } else if let Ok(n) = lw
+                .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .parse::<i64>()
+            {
                 // `13th`, `2009`, `13`.
                 let digits = lw.chars().take_while(char::is_ascii_digit).count();
                 if digits >= 3 || n > 31 || d.is_some() {
@@ -402,8 +521,13 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
 fn duration_text(mut n: i64, drop_secs: bool) -> String {
     let neg = n < 0;
     n = n.abs();
-    let units: [(i64, &str, &str); 5] =
-        [(604_800, "wk", "wks"), (86_400, "day", "days"), (3600, "hr", "hrs"), (60, "min", "mins"), (1, "sec", "secs")];
+    let units: [(i64, &str, &str); 5] = [
+        (604_800, "wk", "wks"),
+        (86_400, "day", "days"),
+        (3600, "hr", "hrs"),
+        (60, "min", "mins"),
+        (1, "sec", "secs"),
+    ];
     let mut parts = Vec::new();
     for (size, one, many) in units {
         if drop_secs && size == 1 {
@@ -416,7 +540,11 @@ fn duration_text(mut n: i64, drop_secs: bool) -> String {
         }
     }
     if parts.is_empty() {
-        parts.push(if drop_secs { "0mins".to_string() } else { "0secs".to_string() });
+        parts.push(if drop_secs {
+            "0mins".to_string()
+        } else {
+            "0secs".to_string()
+        });
     }
     let s = parts.join(" ");
     if neg {
@@ -430,7 +558,10 @@ fn duration_text(mut n: i64, drop_secs: bool) -> String {
 fn duration_secs(text: &str) -> Option<i64> {
     let t = text.trim();
     if t.contains(':') && !t.contains(|c: char| c.is_ascii_alphabetic()) {
-        let parts: Vec<i64> = t.split(':').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+        let parts: Vec<i64> = t
+            .split(':')
+            .map(|p| p.trim().parse().ok())
+            .collect::<Option<_>>()?;
         return Some(parts.iter().fold(0, |acc, p| acc * 60 + p));
     }
     let b = t.as_bytes();
@@ -481,7 +612,12 @@ fn duration(_cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
             if mode == 3 {
                 let m = n.abs();
                 let sign = if n < 0 { "-" } else { "" };
-                return Ok(Value::from_string(format!("{sign}{}:{:02}:{:02}", m / 3600, m / 60 % 60, m % 60)));
+                return Ok(Value::from_string(format!(
+                    "{sign}{}:{:02}:{:02}",
+                    m / 3600,
+                    m / 60 % 60,
+                    m % 60
+                )));
             }
             Ok(Value::from_string(duration_text(n, mode == 2)))
         }
@@ -545,8 +681,16 @@ mod tests {
             ("gmt", &["1234567890", "doo"], "13th"),
             ("gmt", &["1234567890", "yy"], "09"),
             ("gmt", &["46800", "h TT"], "1 PM"),
-            ("gmt", &["1000000000", "yyyy-mm-dd HH:nn:ss"], "2001-09-09 01:46:40"),
-            ("gmt", &["1234567890", "mmmm d, yyyy hh:nntt"], "February 13, 2009 11:31pm"),
+            (
+                "gmt",
+                &["1000000000", "yyyy-mm-dd HH:nn:ss"],
+                "2001-09-09 01:46:40",
+            ),
+            (
+                "gmt",
+                &["1234567890", "mmmm d, yyyy hh:nntt"],
+                "February 13, 2009 11:31pm",
+            ),
             ("gmt", &[], "1234567890"),
             ("ctime", &[], "1234567890"),
             ("asctime", &[], "Fri Feb 13 23:31:30 2009"),

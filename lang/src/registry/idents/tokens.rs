@@ -455,7 +455,7 @@ fn istokcs(cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
 }
 
 /// Returns the N-th token satisfying `pred` (N=0: the count).
-fn nth_where<'l>(list: &'l str, d: Delim, n: i64, mut pred: impl FnMut(&str) -> bool) -> Value {
+fn nth_where(list: &str, d: Delim, n: i64, mut pred: impl FnMut(&str) -> bool) -> Value {
     if n < 0 {
         return Value::Null;
     }
@@ -619,7 +619,7 @@ fn puttok(cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
     };
     let put = toks(&list, d)
         .enumerate()
-        .map(|(i, t)| if i + 1 >= s && i + 1 <= e { &*tok } else { t });
+        .map(|(i, t)| if (s..=e).contains(&(i + 1)) { &*tok } else { t });
     let out = join(put, d.as_str());
     cx.st.check_len(out.len())?;
     Ok(Value::from_string(out))
@@ -724,6 +724,9 @@ fn prefix_rank(t: &str) -> usize {
         .unwrap_or(ORDER.len())
 }
 
+/// A token comparison for sorting.
+type TokCmp = dyn Fn(&&str, &&str) -> Ordering;
+
 /// Shared body of `$sorttok` / `$sorttokcs`.
 fn sorttok_impl(cx: &mut Cx, a: &Args<'_>, cs: bool) -> RunResult<Value> {
     let list = a.text(0);
@@ -738,7 +741,7 @@ fn sorttok_impl(cx: &mut Cx, a: &Args<'_>, cs: bool) -> RunResult<Value> {
             .saturating_mul(usize::BITS as usize - v.len().leading_zeros() as usize + 1),
     )?;
     let rev = opts.contains('r');
-    let cmp: Box<dyn Fn(&&str, &&str) -> Ordering> = if opts.contains('n') {
+    let cmp: Box<TokCmp> = if opts.contains('n') {
         Box::new(|x, y| {
             num_key(x)
                 .partial_cmp(&num_key(y))
