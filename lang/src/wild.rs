@@ -454,6 +454,57 @@ mod tests {
         assert!(both("*x", "☃x", false));
     }
 
+    /// A slow recursive reference matcher over characters.
+    fn reference(p: &[char], t: &[char], full: &[char], off: usize, cs: bool) -> bool {
+        let Some(&c) = p.first() else {
+            return t.is_empty();
+        };
+        let word = c == '&'
+            && (off == 0 || full[off - 1] == ' ')
+            && (off + 1 == full.len() || full[off + 1] == ' ');
+        if c == '*' {
+            return (0..=t.len()).any(|k| reference(&p[1..], &t[k..], full, off + 1, cs));
+        }
+        if word {
+            let run = t.iter().take_while(|&&x| x != ' ').count();
+            return run > 0 && reference(&p[1..], &t[run..], full, off + 1, cs);
+        }
+        match t.first() {
+            Some(&x) if c == '?' || char_eq(c, x, cs) => {
+                reference(&p[1..], &t[1..], full, off + 1, cs)
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn matches_reference() {
+        let alphabet = ['a', 'B', 'b', '*', '?', '&', ' ', 'é'];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let p: String = (0..rnd(7)).map(|_| alphabet[rnd(alphabet.len())]).collect();
+            let t: String = (0..rnd(8))
+                .map(|_| alphabet[rnd(alphabet.len())])
+                .filter(|c| !"*?&".contains(*c))
+                .collect();
+            let cs = rnd(2) == 0;
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            let want = reference(&pc, &tc, &pc, 0, cs);
+            assert_eq!(wildmatch(&p, &t, cs), want, "{p:?} vs {t:?} cs={cs}");
+            let mut w = Wildcard::new(&p, cs);
+            assert_eq!(w.matches(&t), want, "compiled {p:?} vs {t:?} cs={cs}");
+            w.raw = None;
+            assert_eq!(w.matches(&t), want, "generic {p:?} vs {t:?} cs={cs}");
+        }
+    }
+
     #[test]
     fn no_blowup() {
         let text = "a".repeat(5000);

@@ -425,18 +425,20 @@ fn islower(_cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
 // Replace, remove, search.
 
 /// Replaces every non-overlapping `from` with `to`, scanning left to right.
-fn replace_all(s: &str, from: &str, to: &str, cs: bool) -> String {
+/// Returns `None` (and allocates nothing) when `from` does not occur.
+fn replace_all(s: &str, from: &str, to: &str, cs: bool) -> Option<String> {
+    let first = find(s, from, 0, cs)?;
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    let mut at = 0;
-    while let Some((b, e)) = find(s, from, at, cs) {
+    let mut next = Some(first);
+    while let Some((b, e)) = next {
         out.push_str(&s[last..b]);
         out.push_str(to);
         last = e;
-        at = e;
+        next = find(s, from, e, cs);
     }
     out.push_str(&s[last..]);
-    out
+    Some(out)
 }
 
 /// Checks that a result of `len` bytes is allowed.
@@ -446,19 +448,22 @@ fn check(cx: &Cx, len: usize) -> RunResult<()> {
 
 /// Shared body of `$replace` / `$replacecs`: each pair applied in turn to the whole text.
 fn replace_seq(cx: &mut Cx, a: &Args<'_>, cs: bool) -> RunResult<Value> {
-    let mut s = a.text(0).into_owned();
+    let mut s: Option<String> = None;
+    let first = a.text(0);
     let mut i = 1;
     while i < a.len() {
         let from = a.text(i);
         let to = a.text(i + 1);
-        charge_len(cx, s.len())?;
-        if !from.is_empty() && find(&s, &from, 0, cs).is_some() {
-            s = replace_all(&s, &from, &to, cs);
-            check(cx, s.len())?;
+        let cur = s.as_deref().unwrap_or(&first);
+        charge_len(cx, cur.len())?;
+        if let Some(new) = replace_all(cur, &from, &to, cs) {
+            check(cx, new.len())?;
+            s = Some(new);
         }
         i += 2;
     }
-    Ok(Value::from_string(s))
+    // Unchanged text is returned as given, without a copy.
+    Ok(s.map_or_else(|| a.val(0), Value::from_string))
 }
 
 /// `$replace(text, a, b [, c, d…])`: case-insensitive; each pair applied in order to the already
@@ -540,15 +545,17 @@ fn replacexcs(cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
 
 /// Shared body of `$remove` / `$removecs`.
 fn remove_seq(cx: &mut Cx, a: &Args<'_>, cs: bool) -> RunResult<Value> {
-    let mut s = a.text(0).into_owned();
+    let mut s: Option<String> = None;
+    let first = a.text(0);
     for i in 1..a.len() {
         let sub = a.text(i);
-        charge_len(cx, s.len())?;
-        if !sub.is_empty() && find(&s, &sub, 0, cs).is_some() {
-            s = replace_all(&s, &sub, "", cs);
+        let cur = s.as_deref().unwrap_or(&first);
+        charge_len(cx, cur.len())?;
+        if let Some(new) = replace_all(cur, &sub, "", cs) {
+            s = Some(new);
         }
     }
-    Ok(Value::from_string(s))
+    Ok(s.map_or_else(|| a.val(0), Value::from_string))
 }
 
 /// `$remove(text, s1 [, s2…])`: every occurrence removed, case-insensitive, one substring after
