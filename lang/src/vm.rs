@@ -33,6 +33,8 @@ pub enum Target {
 pub struct Linked {
     /// The code.
     pub chunk: Rc<Chunk>,
+    /// The chunk's instructions, shared so the run loop holds them in a local.
+    pub code: Rc<[Op]>,
     /// Constants as values.
     pub consts: Vec<Value>,
     /// The script file it came from (for local aliases and error positions).
@@ -47,12 +49,15 @@ pub struct Linked {
 #[derive(Clone, Copy, Debug)]
 enum Ret {
     /// Into an absolute register of the caller.
-    Reg(usize),
+    Reg(u32),
     /// Into `$result` (a command-style call).
     Result,
     /// The end of the run (or of a nested evaluation).
     Top,
 }
+
+/// Locals whose names were built at run time, in declaration order.
+type DynLocals = Vec<(Box<str>, Value)>;
 
 struct Frame {
     chunk: usize,
@@ -63,7 +68,8 @@ struct Frame {
     params: Vec<Value>,
     parms_text: Option<Rc<str>>,
     declared: u64,
-    dyn_locals: Vec<(Box<str>, Value)>,
+    /// Locals declared under names only known at run time (boxed: rare, keeps frames small).
+    dyn_locals: Option<Box<DynLocals>>,
     ret: Ret,
     is_id: bool,
     prop: Option<Rc<str>>,
@@ -118,6 +124,8 @@ pub struct Vm {
     frames: Vec<Frame>,
     halt_default: bool,
     nested: usize,
+    /// Emptied parameter vectors of finished frames, reused by the next calls.
+    param_pool: Vec<Vec<Value>>,
 }
 
 const NO_REG: u16 = u16::MAX;
@@ -137,6 +145,7 @@ impl Vm {
             frames: Vec::with_capacity(64),
             halt_default: false,
             nested: 0,
+            param_pool: Vec::new(),
         }
     }
 
@@ -146,6 +155,7 @@ impl Vm {
         let n_i = chunk.ident_links.len();
         let n_c = chunk.command_links.len();
         self.chunks.push(Linked {
+            code: Rc::from(chunk.code.as_slice()),
             chunk: Rc::new(chunk),
             consts,
             script,
@@ -354,7 +364,7 @@ impl Vm {
             params,
             parms_text: parms,
             declared: 0,
-            dyn_locals: Vec::new(),
+            dyn_locals: None,
             ret,
             is_id,
             prop,
@@ -392,9 +402,21 @@ impl Vm {
         }
     }
 
-    /// Spends one fuel unit; checks the wall clock every [`WATCHDOG_EVERY`] units.
-    #[inline]
+    /// Spends one fuel unit. The common case is one test and one decrement; when the fuel
+    /// reaches a multiple of [`WATCHDOG_EVERY`] (or zero) the slow path checks the budget
+    /// and the wall clock.
+    #[inline(always)]
     fn tick(&mut self, host: &mut dyn Host) -> RunResult<()> {
+        if self.st.fuel & (WATCHDOG_EVERY - 1) == 0 {
+            return self.tick_slow(host);
+        }
+        self.st.fuel -= 1;
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn tick_slow(&mut self, host: &mut dyn Host) -> RunResult<()> {
         if self.st.fuel == 0 {
             return Err(RunErrorKind::Limit {
                 what: "too many instructions",
@@ -403,20 +425,16 @@ impl Vm {
             });
         }
         self.st.fuel -= 1;
-        self.st.since_watchdog += 1;
-        if self.st.since_watchdog >= WATCHDOG_EVERY {
-            self.st.since_watchdog = 0;
-            if self.st.limits.wall_ms != 0 {
-                let now = host.now_ms();
-                if now - self.st.run_started_ms
-                    > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX)
-                {
-                    return Err(RunErrorKind::Limit {
-                        what: "run took too long",
-                        limit: self.st.limits.wall_ms,
-                        place: String::new(),
-                    });
-                }
+        if self.st.limits.wall_ms != 0 {
+            let now = host.now_ms();
+            if now - self.st.run_started_ms
+                > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX)
+            {
+                return Err(RunErrorKind::Limit {
+                    what: "run took too long",
+                    limit: self.st.limits.wall_ms,
+                    place: String::new(),
+                });
             }
         }
         Ok(())
@@ -428,7 +446,7 @@ impl Vm {
     fn run(&mut self, host: &mut dyn Host, stop: usize) -> Result<Option<Outcome>, RunError> {
         let mut fi = self.frames.len() - 1;
         let mut chunk_idx = self.frames[fi].chunk;
-        let mut chunk = self.chunks[chunk_idx].chunk.clone();
+        let mut code = self.chunks[chunk_idx].code.clone();
         let mut pc = self.frames[fi].pc;
         let mut base = self.frames[fi].base;
         macro_rules! r {
@@ -446,15 +464,17 @@ impl Vm {
             () => {{
                 fi = self.frames.len() - 1;
                 chunk_idx = self.frames[fi].chunk;
-                chunk = self.chunks[chunk_idx].chunk.clone();
+                code = self.chunks[chunk_idx].code.clone();
                 pc = self.frames[fi].pc;
                 base = self.frames[fi].base;
             }};
         }
         loop {
-            let op = chunk.code[pc];
+            let at = pc;
             pc += 1;
-            match op {
+            // Matching the place (not a copy of the whole instruction) lets each arm load only
+            // its own operands.
+            match code[at] {
                 Op::LoadK { dst, k } => r!(dst) = self.chunks[chunk_idx].consts[k as usize].clone(),
                 Op::Move { dst, src } => r!(dst) = r!(src).clone(),
                 Op::LoadLocalChecked { dst, slot, name } => {
@@ -465,12 +485,12 @@ impl Vm {
                     {
                         r!(slot).clone()
                     } else {
-                        self.read_var(&chunk.names[name as usize])
+                        self.read_var(&self.chunks[chunk_idx].chunk.names[name as usize])
                     };
                     r!(dst) = v;
                 }
                 Op::LoadVar { dst, name } => {
-                    let v = self.read_var(&chunk.names[name as usize]);
+                    let v = self.read_var(&self.chunks[chunk_idx].chunk.names[name as usize]);
                     r!(dst) = v;
                 }
                 Op::LoadVarDyn { dst, src } => {
@@ -503,7 +523,7 @@ impl Vm {
                             _ => {}
                         }
                     }
-                    let n = chunk.names[name as usize].clone();
+                    let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
                     self.write_var(&n, v, scope);
                 }
                 Op::StoreVarDyn {
@@ -526,16 +546,30 @@ impl Vm {
                     };
                     r!(dst) = v;
                 }
-                Op::IncReg { reg } => {
-                    let slot = &mut r!(reg);
-                    match slot {
-                        Value::Int(i) if *i < crate::value::MAX_EXACT => *i += 1,
-                        other => {
-                            if let Some(n) = num_of(other) {
-                                *other = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1))
-                                    .unwrap_or(n);
-                            }
+                Op::IncReg { reg } => inc_in_place(&mut r!(reg)),
+                Op::IncLoop {
+                    reg,
+                    cmp,
+                    a,
+                    b,
+                    record,
+                    target,
+                } => {
+                    inc_in_place(&mut r!(reg));
+                    let res = match (&r!(a), &r!(b)) {
+                        (Value::Int(x), Value::Int(y)) => int_cmp(cmp, *x, *y),
+                        _ => None,
+                    };
+                    let res = res.unwrap_or_else(|| compare(cmp, &r!(a), &r!(b)));
+                    if record {
+                        self.st.v1 = r!(a).clone();
+                        self.st.v2 = r!(b).clone();
+                    }
+                    if res {
+                        if let Err(e) = self.tick(host) {
+                            fail!(e);
                         }
+                        pc = target as usize;
                     }
                 }
                 Op::IncVar {
@@ -571,7 +605,7 @@ impl Vm {
                             r!(slot) = arith(op, &c, &by_n).unwrap_or(c);
                         }
                     } else {
-                        let n = chunk.names[name as usize].clone();
+                        let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
                         let cur = self.read_var(&n);
                         let curn = if cur.is_null() {
                             Some(Value::Int(0))
@@ -740,23 +774,15 @@ impl Vm {
                     record,
                     target,
                 } => {
-                    let res = if let (Value::Int(x), Value::Int(y)) = (&r!(a), &r!(b)) {
-                        match cmp {
-                            rustirc_bytecode::Cmp::Lt => Some(x < y),
-                            rustirc_bytecode::Cmp::Le => Some(x <= y),
-                            rustirc_bytecode::Cmp::Gt => Some(x > y),
-                            rustirc_bytecode::Cmp::Ge => Some(x >= y),
-                            rustirc_bytecode::Cmp::Eq => Some(x == y),
-                            _ => None,
-                        }
-                    } else {
-                        None
+                    let res = match (&r!(a), &r!(b)) {
+                        (Value::Int(x), Value::Int(y)) => int_cmp(cmp, *x, *y),
+                        _ => None,
                     };
                     let res = match res {
                         Some(r) => r,
                         None => match cmp {
                             rustirc_bytecode::Cmp::Host(nid) => {
-                                let name = chunk.names[nid as usize].clone();
+                                let name = self.chunks[chunk_idx].chunk.names[nid as usize].clone();
                                 let args = [r!(a).clone(), r!(b).clone()];
                                 match host.identifier(&format!("op:{name}"), &args, None) {
                                     Some(Ok(v)) => v.truthy(),
@@ -814,12 +840,18 @@ impl Vm {
                 }
                 Op::GotoDyn { src } => {
                     let label = r!(src).as_str().to_ascii_lowercase();
-                    match chunk.labels.iter().find(|(n, _)| *n == label) {
-                        Some((_, target)) => {
+                    let found = self.chunks[chunk_idx]
+                        .chunk
+                        .labels
+                        .iter()
+                        .find(|(n, _)| *n == label)
+                        .map(|(_, t)| *t);
+                    match found {
+                        Some(target) => {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            pc = *target as usize;
+                            pc = target as usize;
                         }
                         None => fail!(RunErrorKind::LabelNotFound(label)),
                     }
@@ -837,19 +869,22 @@ impl Vm {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            let params: Vec<Value> =
-                                (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                            let mut params = self.param_pool.pop().unwrap_or_default();
+                            let s = base + start as usize;
+                            params.extend_from_slice(&self.regs[s..s + n as usize]);
                             let prop = if prop == u32::MAX {
                                 None
                             } else {
-                                Some(Rc::from(chunk.names[prop as usize].as_str()))
+                                Some(Rc::from(
+                                    self.chunks[chunk_idx].chunk.names[prop as usize].as_str(),
+                                ))
                             };
                             self.frames[fi].pc = pc;
                             let silent = self.frames[fi].silent;
                             self.push_frame(
                                 callee,
                                 params,
-                                Ret::Reg(base + dst as usize),
+                                Ret::Reg(u32::try_from(base + dst as usize).unwrap_or(u32::MAX)),
                                 true,
                                 prop,
                                 silent,
@@ -862,7 +897,7 @@ impl Vm {
                             let prop_s = if prop == u32::MAX {
                                 None
                             } else {
-                                Some(chunk.names[prop as usize].as_str())
+                                Some(self.chunks[chunk_idx].chunk.names[prop as usize].as_str())
                             };
                             let s = base + start as usize;
                             let result = {
@@ -887,15 +922,17 @@ impl Vm {
                             }
                         }
                         Target::Host | Target::Command(_) => {
-                            let name = chunk.ident_links[link as usize]
+                            let name = self.chunks[chunk_idx].chunk.ident_links[link as usize]
                                 .trim_start_matches(['~', '/'])
                                 .trim_end_matches('#')
                                 .to_string();
-                            let builtin_only = chunk.ident_links[link as usize].starts_with('~');
+                            let builtin_only = self.chunks[chunk_idx].chunk.ident_links
+                                [link as usize]
+                                .starts_with('~');
                             let prop_s = if prop == u32::MAX {
                                 None
                             } else {
-                                Some(chunk.names[prop as usize].as_str())
+                                Some(self.chunks[chunk_idx].chunk.names[prop as usize].as_str())
                             };
                             let s = base + start as usize;
                             let res = host.identifier(&name, &self.regs[s..s + n as usize], prop_s);
@@ -920,7 +957,7 @@ impl Vm {
                     silent,
                 } => {
                     let target = self.chunks[chunk_idx].commands[link as usize];
-                    let name = chunk.command_links[link as usize]
+                    let name = self.chunks[chunk_idx].chunk.command_links[link as usize]
                         .trim_start_matches('!')
                         .to_string();
                     self.frames[fi].pc = pc;
@@ -991,13 +1028,13 @@ impl Vm {
                     n,
                     prop,
                 } => {
-                    let name = chunk.names[which as usize].clone();
+                    let name = self.chunks[chunk_idx].chunk.names[which as usize].clone();
                     let args: Vec<Value> =
                         (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let prop_s = if prop == u32::MAX {
                         None
                     } else {
-                        Some(chunk.names[prop as usize].clone())
+                        Some(self.chunks[chunk_idx].chunk.names[prop as usize].clone())
                     };
                     self.frames[fi].pc = pc;
                     let v = match self.intrinsic(&name, &args, prop_s.as_deref(), host) {
@@ -1014,7 +1051,7 @@ impl Vm {
                     n,
                     silent,
                 } => {
-                    let name = chunk.names[which as usize].clone();
+                    let name = self.chunks[chunk_idx].chunk.names[which as usize].clone();
                     let words: Vec<Value> =
                         (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let text = join_values(&words).as_str().into_owned();
@@ -1035,10 +1072,12 @@ impl Vm {
                     if !exact {
                         v = collapse_spaces(v);
                     }
-                    let frame = self.frames.pop().expect("frame");
+                    let mut frame = self.frames.pop().expect("frame");
                     self.regs.truncate(frame.base);
+                    frame.params.clear();
+                    self.param_pool.push(std::mem::take(&mut frame.params));
                     match frame.ret {
-                        Ret::Reg(abs) => self.regs[abs] = v,
+                        Ret::Reg(abs) => self.regs[abs as usize] = v,
                         Ret::Result => self.st.result = v,
                         Ret::Top => {
                             if self.frames.len() <= stop {
@@ -1111,11 +1150,8 @@ impl Vm {
             Target::Alias(callee) => {
                 let text = join_values(&self.regs[abs..abs + n]);
                 let parms: Rc<str> = Rc::from(text.as_str().as_ref());
-                let params: Vec<Value> = parms
-                    .split(' ')
-                    .filter(|t| !t.is_empty())
-                    .map(Value::text)
-                    .collect();
+                let mut params = self.param_pool.pop().unwrap_or_default();
+                params.extend(parms.split(' ').filter(|t| !t.is_empty()).map(Value::text));
                 let fi = self.frames.len() - 1;
                 let silent = silent || self.frames[fi].silent;
                 self.tick(host)?;
@@ -1241,7 +1277,7 @@ impl Vm {
                     return self.regs[owner.base + *slot as usize].clone();
                 }
             }
-            for (n, v) in &owner.dyn_locals {
+            for (n, v) in owner.dyn_locals.iter().flat_map(|d| d.iter()) {
                 if n.eq_ignore_ascii_case(name) {
                     return v.clone();
                 }
@@ -1281,13 +1317,17 @@ impl Vm {
                 if let Some(e) = self.frames[owner]
                     .dyn_locals
                     .iter_mut()
+                    .flat_map(|d| d.iter_mut())
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 {
                     e.1 = v;
                     return;
                 }
                 if scope == VarScope::Local {
-                    self.frames[owner].dyn_locals.push((name.into(), v));
+                    self.frames[owner]
+                        .dyn_locals
+                        .get_or_insert_with(Box::default)
+                        .push((name.into(), v));
                 } else {
                     self.st.globals.set(name, v);
                 }
@@ -1317,13 +1357,11 @@ impl Vm {
                     return;
                 }
             }
-            if let Some(i) = self.frames[owner]
-                .dyn_locals
-                .iter()
-                .position(|(n, _)| n.eq_ignore_ascii_case(name))
-            {
-                self.frames[owner].dyn_locals.remove(i);
-                return;
+            if let Some(d) = self.frames[owner].dyn_locals.as_mut() {
+                if let Some(i) = d.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    d.remove(i);
+                    return;
+                }
             }
         }
         self.st.globals.unset(name);
@@ -1556,6 +1594,40 @@ fn const_value(c: &Const) -> Value {
         },
         Const::Int(i) => Value::Int(*i),
         Const::Num(x) => Value::Num(*x),
+    }
+}
+
+/// `inc` of a register holding a declared local: in place for exact integers.
+#[inline(always)]
+fn inc_in_place(slot: &mut Value) {
+    if let Value::Int(i) = slot {
+        if *i < crate::value::MAX_EXACT {
+            *i += 1;
+            return;
+        }
+    }
+    inc_slow(slot);
+}
+
+#[cold]
+#[inline(never)]
+fn inc_slow(slot: &mut Value) {
+    if let Some(n) = num_of(slot) {
+        *slot = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1)).unwrap_or(n);
+    }
+}
+
+/// A comparison of two integers, for the operators where that is the whole answer.
+#[inline(always)]
+fn int_cmp(cmp: rustirc_bytecode::Cmp, x: i64, y: i64) -> Option<bool> {
+    use rustirc_bytecode::Cmp;
+    match cmp {
+        Cmp::Lt => Some(x < y),
+        Cmp::Le => Some(x <= y),
+        Cmp::Gt => Some(x > y),
+        Cmp::Ge => Some(x >= y),
+        Cmp::Eq => Some(x == y),
+        _ => None,
     }
 }
 

@@ -191,7 +191,7 @@ fn run<P: Pattern + ?Sized, S: Subject>(
 
 /// A precompiled wildcard pattern; the VM caches these for `iswm`, `$wildtok`, `$hfind`.
 ///
-/// ```ignore
+/// ```text
 /// let w = Wildcard::new("*.txt", false);
 /// assert!(w.matches("README.TXT"));
 /// ```

@@ -125,6 +125,7 @@ pub enum FrameInfo {
 
 /// One instruction. Each doc line is the instruction's effect.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(u8)]
 pub enum Op {
     // --- values and variables ---
     /// `dst = k`.
@@ -166,6 +167,17 @@ pub enum Op {
     },
     /// Add 1 to local register `reg` known to be declared (the common `inc %i`).
     IncReg { reg: Reg },
+    /// `increg reg` then `jumpif a cmp b @target`: the bottom of a `while` loop whose body
+    /// ends with `inc`. Only plain numeric comparisons are fused; the jump is backward and
+    /// spends fuel.
+    IncLoop {
+        reg: Reg,
+        cmp: Cmp,
+        a: Reg,
+        b: Reg,
+        record: bool,
+        target: Pc,
+    },
     /// Remove variables named by the words in `start..start+n` (wildcards allowed).
     Unset { start: Reg, n: u8 },
     /// `dst` = parameter `$n` (`$0` is the count).
@@ -395,6 +407,18 @@ pub fn disassemble(c: &Chunk) -> String {
                 slot_s(slot)
             ),
             Op::IncReg { reg } => format!("increg r{reg}"),
+            Op::IncLoop {
+                reg,
+                cmp,
+                a,
+                b,
+                record,
+                target,
+            } => format!(
+                "incloop r{reg}; jumpif r{a} {} r{b}{} @{target}",
+                cmp_s(c, cmp),
+                if record { " (v1v2)" } else { "" }
+            ),
             Op::Unset { start, n } => format!("unset r{start}..+{n}"),
             Op::LoadParam { dst, n } => format!("loadparam r{dst}, ${n}"),
             Op::LoadParamRange { dst, from, to } => format!(
@@ -601,6 +625,9 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
             Op::MathOrText { dst, a, b, .. } => (vec![dst, a, b], vec![], vec![], None),
             Op::IncVar { name, slot, by, .. } => (vec![slot, by], vec![], vec![name], None),
             Op::IncReg { reg } => (vec![reg], vec![], vec![], None),
+            Op::IncLoop {
+                reg, a, b, target, ..
+            } => (vec![reg, a, b], vec![], vec![], Some(target)),
             Op::Unset { start, n } => (vec![], vec![(start, u16::from(n))], vec![], None),
             Op::LoadParam { dst, .. }
             | Op::LoadParamRange { dst, .. }
@@ -725,6 +752,11 @@ impl Op {
                 *by = f(*by);
             }
             Op::IncReg { reg } => *reg = f(*reg),
+            Op::IncLoop { reg, a, b, .. } => {
+                *reg = f(*reg);
+                *a = f(*a);
+                *b = f(*b);
+            }
             Op::Unset { start, .. }
             | Op::RunCommand { start, .. }
             | Op::Echo { start, .. }

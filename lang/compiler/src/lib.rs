@@ -198,6 +198,7 @@ impl Compiler {
             *r = place(*r);
         }
         self.chunk.nregs = (base + u16::try_from(self.const_regs.len()).unwrap_or(0)).max(1);
+        fuse_inc_loops(&mut self.chunk.code);
         Ok(self.chunk)
     }
 
@@ -419,6 +420,21 @@ impl Compiler {
         }
     }
 
+    /// A comparison operand. A literal integer in canonical form (`10`, `-3`) lives in a
+    /// constant register loaded on frame entry, so a loop test costs no load per iteration.
+    fn operand(&mut self, w: &Words) -> Result<Reg, CompileError> {
+        if let [word] = w.words.as_slice() {
+            if let [Part::Lit(t)] = word.parts.as_slice() {
+                if t.parse::<i64>()
+                    .is_ok_and(|i| i.abs() < (1 << 53) && i.to_string() == *t)
+                {
+                    return self.const_reg(t);
+                }
+            }
+        }
+        self.words(w)
+    }
+
     /// Emits a jump taken when `cond` evaluates to `when`; returns the jumps to patch.
     fn cond_jump(
         &mut self,
@@ -478,8 +494,8 @@ impl Compiler {
                 right,
                 negate,
             } => {
-                let a = self.words(left)?;
-                let b = self.words(right)?;
+                let a = self.operand(left)?;
+                let b = self.operand(right)?;
                 let cmp = match op {
                     CmpOp::Eq => Cmp::Eq,
                     CmpOp::EqCs => Cmp::EqCs,
@@ -525,7 +541,18 @@ impl Compiler {
             if let Part::Var(v) = &c.name.parts[0] {
                 if c.args.words.first().and_then(Word::literal).as_deref() == Some("=") {
                     let rest = &c.args.words[1..];
-                    let val = self.value_with_math(rest)?;
+                    let key = v.to_ascii_lowercase();
+                    let direct = self.locals.get(&key).copied().filter(|_| {
+                        self.declared.contains(&key) && !self.has_goto && rest.len() == 1
+                    });
+                    let val = match direct {
+                        // A known-declared local takes the value straight into its register.
+                        Some(slot) => {
+                            self.word_into(&rest[0], slot)?;
+                            slot
+                        }
+                        None => self.value_with_math(rest)?,
+                    };
                     self.store(
                         &Word {
                             parts: vec![Part::Var(v.clone())],
@@ -699,11 +726,7 @@ impl Compiler {
         let start = self.alloc_n(words.len())?;
         for (i, w) in words.iter().enumerate() {
             let save = self.top;
-            let r = self.word(w)?;
-            let dst = start + u16::try_from(i).unwrap_or(0);
-            if r != dst {
-                self.emit(Op::Move { dst, src: r }, None);
-            }
+            self.word_into(w, start + u16::try_from(i).unwrap_or(0))?;
             self.top = save;
         }
         Ok((start, u8::try_from(words.len()).unwrap_or(u8::MAX)))
@@ -977,6 +1000,36 @@ impl Compiler {
     // ----------------------------------------------------------------- expressions
 
     /// Evaluates words joined by spaces into a register.
+    /// Compiles `w` so that its value ends in `want`. A literal, a `$calc` or an identifier
+    /// call writes there directly; anything else is compiled to a temporary and moved.
+    fn words_into(&mut self, w: &Words, want: Reg) -> Result<(), CompileError> {
+        if let [word] = w.words.as_slice() {
+            return self.word_into(word, want);
+        }
+        let r = self.words(w)?;
+        if r != want {
+            self.emit(Op::Move { dst: want, src: r }, None);
+        }
+        Ok(())
+    }
+
+    /// [`Self::words_into`] for one word.
+    fn word_into(&mut self, w: &Word, want: Reg) -> Result<(), CompileError> {
+        let r = match w.parts.as_slice() {
+            [Part::Lit(t)] => {
+                let k = self.konst(Const::Str(t.clone()));
+                self.emit(Op::LoadK { dst: want, k }, None);
+                want
+            }
+            [Part::Ident(call)] => self.ident_to(call, Some(want))?,
+            _ => self.word(w)?,
+        };
+        if r != want {
+            self.emit(Op::Move { dst: want, src: r }, None);
+        }
+        Ok(())
+    }
+
     fn words(&mut self, w: &Words) -> Result<Reg, CompileError> {
         match w.words.len() {
             0 => self.load_str(""),
@@ -1152,11 +1205,17 @@ impl Compiler {
     }
 
     fn ident(&mut self, call: &IdentCall) -> Result<Reg, CompileError> {
+        self.ident_to(call, None)
+    }
+
+    /// Compiles an identifier call. Calls and `$calc` write their result into `want` when it
+    /// is given; the other forms may return another register.
+    fn ident_to(&mut self, call: &IdentCall, want: Option<Reg>) -> Result<Reg, CompileError> {
         let args = call.args.as_deref().unwrap_or(&[]);
         let r = match (call.name.as_str(), call.mode) {
-            (_, IdentMode::CustomOnly) => self.call_link(call, args)?,
+            (_, IdentMode::CustomOnly) => self.call_link(call, args, want)?,
             ("calc", m) if m != IdentMode::CustomOnly && args.len() == 1 => {
-                self.calc(&args[0], call)?
+                self.calc(&args[0], call, want)?
             }
             ("iif", _) if call.condition.is_some() => {
                 let dst = self.alloc()?;
@@ -1291,7 +1350,7 @@ impl Compiler {
                 );
                 dst
             }
-            _ => self.call_link(call, args)?,
+            _ => self.call_link(call, args, want)?,
         };
         if call.mode == IdentMode::HaltIfEmpty {
             self.emit(Op::HaltIfNull { src: r }, None);
@@ -1310,19 +1369,23 @@ impl Compiler {
         let start = self.alloc_n(n)?;
         for (i, w) in args.iter().take(n).enumerate() {
             let save = self.top;
-            let r = self.words(w)?;
-            let dst = start + u16::try_from(i).unwrap_or(0);
-            if r != dst {
-                self.emit(Op::Move { dst, src: r }, None);
-            }
+            self.words_into(w, start + u16::try_from(i).unwrap_or(0))?;
             self.top = save;
         }
         Ok((start, u8::try_from(n).unwrap_or(u8::MAX)))
     }
 
-    fn call_link(&mut self, call: &IdentCall, args: &[Words]) -> Result<Reg, CompileError> {
+    fn call_link(
+        &mut self,
+        call: &IdentCall,
+        args: &[Words],
+        want: Option<Reg>,
+    ) -> Result<Reg, CompileError> {
         let (start, n) = self.arg_list(args)?;
-        let dst = self.alloc()?;
+        let dst = match want {
+            Some(r) => r,
+            None => self.alloc()?,
+        };
         let key = match call.mode {
             IdentMode::BuiltinOnly => format!("~{}", call.name),
             IdentMode::CustomOnly => format!("/{}", call.name),
@@ -1355,7 +1418,12 @@ impl Compiler {
     /// fallback when an operand is not a plain number; the fallback joins the same (already
     /// evaluated) pieces into text and runs the run-time `$calc` on it, so identifiers are never
     /// evaluated twice.
-    fn calc(&mut self, arg: &Words, call: &IdentCall) -> Result<Reg, CompileError> {
+    fn calc(
+        &mut self,
+        arg: &Words,
+        call: &IdentCall,
+        want: Option<Reg>,
+    ) -> Result<Reg, CompileError> {
         // Evaluate every dynamic part first, in order.
         let mut pieces: Vec<Vec<CalcPiece>> = Vec::new();
         for w in &arg.words {
@@ -1373,7 +1441,10 @@ impl Compiler {
             pieces.push(wp);
         }
         let toks = calc_tokens(&pieces);
-        let dst = self.alloc()?;
+        let dst = match want {
+            Some(r) => r,
+            None => self.alloc()?,
+        };
         let mut fail_patches = Vec::new();
         let lowered = match toks {
             Some(toks) => {
@@ -1389,8 +1460,10 @@ impl Compiler {
                             ),
                             t => t,
                         };
-                        let r = self.calc_tree(&tree, &mut fail_patches)?;
-                        self.emit(Op::Move { dst, src: r }, None);
+                        let r = self.calc_tree(&tree, &mut fail_patches, Some(dst))?;
+                        if r != dst {
+                            self.emit(Op::Move { dst, src: r }, None);
+                        }
                         true
                     }
                     _ => false,
@@ -1461,20 +1534,30 @@ impl Compiler {
         Ok(dst)
     }
 
-    fn calc_tree(&mut self, t: &CalcNode, fails: &mut Vec<usize>) -> Result<Reg, CompileError> {
+    /// Emits the arithmetic for `t`; the root operation writes `root` when given.
+    fn calc_tree(
+        &mut self,
+        t: &CalcNode,
+        fails: &mut Vec<usize>,
+        root: Option<Reg>,
+    ) -> Result<Reg, CompileError> {
+        let dst_for = |c: &mut Self| match root {
+            Some(r) => Ok(r),
+            None => c.alloc(),
+        };
         match t {
             CalcNode::Num(text) => self.const_reg(text),
             CalcNode::Reg(r) => Ok(*r),
             CalcNode::Neg(inner) => {
-                let src = self.calc_tree(inner, fails)?;
-                let dst = self.alloc()?;
+                let src = self.calc_tree(inner, fails, None)?;
+                let dst = dst_for(self)?;
                 fails.push(self.emit(Op::Neg { dst, src, fail: 0 }, None));
                 Ok(dst)
             }
             CalcNode::Bin(op, a, b) => {
-                let ra = self.calc_tree(a, fails)?;
-                let rb = self.calc_tree(b, fails)?;
-                let dst = self.alloc()?;
+                let ra = self.calc_tree(a, fails, None)?;
+                let rb = self.calc_tree(b, fails, None)?;
+                let dst = dst_for(self)?;
                 fails.push(self.emit(
                     Op::Arith {
                         op: *op,
@@ -1486,6 +1569,38 @@ impl Compiler {
                     None,
                 ));
                 Ok(dst)
+            }
+        }
+    }
+}
+
+/// Fuses `increg r; jumpif a cmp b @back` into one [`Op::IncLoop`]. The `jumpif` stays in
+/// place for the loop's first test (entered by a jump) and for the exit path, where it
+/// repeats the same pure comparison and falls through.
+fn fuse_inc_loops(code: &mut [Op]) {
+    for k in 0..code.len().saturating_sub(1) {
+        if let (
+            Op::IncReg { reg },
+            Op::JumpCmp {
+                cmp,
+                a,
+                b,
+                when: true,
+                record,
+                target,
+            },
+        ) = (code[k], code[k + 1])
+        {
+            let pure = matches!(cmp, Cmp::Lt | Cmp::Le | Cmp::Gt | Cmp::Ge | Cmp::Eq);
+            if pure && (target as usize) <= k {
+                code[k] = Op::IncLoop {
+                    reg,
+                    cmp,
+                    a,
+                    b,
+                    record,
+                    target,
+                };
             }
         }
     }

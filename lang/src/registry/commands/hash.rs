@@ -289,7 +289,7 @@ pub(crate) fn no_table(cmd: &str, name: &str) -> RunErrorKind {
 
 /// Creates table `name` with `size`, enforcing the table-count limit; it must not exist yet.
 ///
-/// ```ignore
+/// ```text
 /// create_table(st, "t", 100)?;
 /// ```
 pub(crate) fn create_table<'s>(
@@ -336,7 +336,7 @@ fn table_for<'s>(
 
 /// Drops the items of `t` whose `-u` deadline has passed.
 ///
-/// ```ignore
+/// ```text
 /// purge_expired(table, host.now_ms());
 /// ```
 pub(crate) fn purge_expired(t: &mut HashTable, now_ms: i64) {
@@ -357,7 +357,7 @@ pub(crate) fn purge_expired(t: &mut HashTable, now_ms: i64) {
 
 /// Sets `item` to `value` in `t`, enforcing the per-table item limit. Allocates only for a new item.
 ///
-/// ```ignore
+/// ```text
 /// set_item(table, 0, "Key1", Value::int(1))?;
 /// ```
 pub(crate) fn set_item(t: &mut HashTable, limit: usize, item: &str, value: Value) -> RunResult<()> {
@@ -381,7 +381,7 @@ pub(crate) fn set_item(t: &mut HashTable, limit: usize, item: &str, value: Value
 
 /// Folds A–Z of `item` into `buf` when it fits (no allocation), borrowing when already folded.
 ///
-/// ```ignore
+/// ```text
 /// let mut buf = [0u8; 64];
 /// assert_eq!(fold_key("Key1", &mut buf), "key1");
 /// ```

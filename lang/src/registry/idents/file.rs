@@ -84,7 +84,7 @@ const MAX_WALK: usize = 100_000;
 
 /// Resolves a script path inside `st.files_root`, refusing anything outside it.
 ///
-/// ```ignore
+/// ```text
 /// let p = resolve(st, "logs\\today.log")?; // <root>/logs/today.log
 /// ```
 pub(crate) fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
@@ -150,7 +150,7 @@ fn check_links(root: &Path, path: &Path, shown: &str) -> RunResult<()> {
 
 /// Reads a whole file as text (invalid UTF-8 replaced); `who` names the caller in the error.
 ///
-/// ```ignore
+/// ```text
 /// let text = read_text(&path, "hload")?;
 /// ```
 pub(crate) fn read_text(path: &Path, who: &str) -> RunResult<String> {
@@ -169,7 +169,7 @@ pub(crate) fn read_text(path: &Path, who: &str) -> RunResult<String> {
 
 /// Writes `bytes` to `path` atomically: a temporary file next to it, then a rename.
 ///
-/// ```ignore
+/// ```text
 /// write_atomic(&path, b"[s]\r\nk=v\r\n", "writeini")?;
 /// ```
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], who: &str) -> RunResult<()> {
@@ -204,7 +204,7 @@ fn shown(path: &Path) -> String {
 
 /// Splits file text into lines, accepting `\r\n` and `\n`.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(split_lines("a\r\nb\n"), vec!["a", "b"]);
 /// ```
 pub(crate) fn split_lines(text: &str) -> Vec<&str> {
@@ -383,7 +383,7 @@ fn read_args(vals: &[Value]) -> ReadArgs {
 /// Whether the VM should evaluate the line a `$read` call returns (mIRC evaluates unless the
 /// `n` switch is given). `args` are the call's evaluated arguments.
 ///
-/// ```ignore
+/// ```text
 /// assert!(!read_wants_eval(&[Value::text("f.txt"), Value::text("n")]));
 /// ```
 pub fn read_wants_eval(args: &[Value]) -> bool {

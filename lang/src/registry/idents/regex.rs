@@ -215,7 +215,7 @@ fn regerrstr(cx: &mut Cx, _args: &Args<'_>) -> RunResult<Value> {
 /// `(count, new text)`; captures are kept under `name` (default name when `None`).
 /// The VM calls this and stores the text in the `%var` argument.
 ///
-/// ```ignore
+/// ```text
 /// let (n, s) = regsub_apply(st, None, "abc", "/b/", "[\\0]")?; // (1, "a[b]c")
 /// ```
 pub fn regsub_apply(
@@ -253,7 +253,7 @@ pub fn regsub_apply(
 /// keeps the captures under `name` as `$regex` does. With the `S` flag offsets refer to
 /// [`regex_subject`]`(re, text)`, the text with control codes stripped.
 ///
-/// ```ignore
+/// ```text
 /// let ms = regex_matches(st, None, "hello world", "/(\\w+)/g")?; // 2 matches
 /// ```
 pub fn regex_matches(
@@ -297,7 +297,7 @@ pub fn regex_matches(
 /// The text a pattern actually matches against: `text` itself, or with control codes stripped
 /// when the pattern has the `S` flag.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(regex_subject("/a/S", "\x02a"), "a");
 /// ```
 pub fn regex_subject<'a>(re: &str, text: &'a str) -> Cow<'a, str> {
@@ -312,7 +312,7 @@ pub fn regex_subject<'a>(re: &str, text: &'a str) -> Cow<'a, str> {
 /// Rebuilds `subject` with each match replaced by the matching entry of `replacements`
 /// (the VM's evaluated `$regsubex` subtext, one per match).
 ///
-/// ```ignore
+/// ```text
 /// let s = splice("abc", &matches, &["X".to_string()]); // "aXc"
 /// ```
 pub fn splice(subject: &str, matches: &[MatchInfo], replacements: &[String]) -> String {
@@ -333,7 +333,7 @@ pub fn splice(subject: &str, matches: &[MatchInfo], replacements: &[String]) -> 
 /// Whether `re` matches anywhere in `text`, without touching `$regml` results (for `$hfind`,
 /// `$read(…,r,…)`, `/write -r`). A bad pattern is an error naming it.
 ///
-/// ```ignore
+/// ```text
 /// assert!(is_match(st, "/^a/i", "Abc")?);
 /// ```
 pub fn is_match(st: &mut State, re: &str, text: &str) -> RunResult<bool> {
@@ -345,7 +345,7 @@ pub fn is_match(st: &mut State, re: &str, text: &str) -> RunResult<bool> {
 /// Whether compiled pattern `c` matches anywhere in `text` (a backtracking limit hit counts as
 /// no match).
 ///
-/// ```ignore
+/// ```text
 /// let re = compile(st, "/b/")?;
 /// assert!(compiled_is_match(&re, "abc"));
 /// ```
@@ -360,7 +360,7 @@ pub(crate) fn compiled_is_match(c: &CompiledRegex, text: &str) -> bool {
 /// Strips mIRC control codes: bold, colour (with its `N[,N]` digits), hex colour, reset,
 /// reverse, italic, strike, underline, monospace.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(strip_codes("\x034,5red\x0f"), "red");
 /// ```
 pub fn strip_codes(text: &str) -> String {
@@ -413,7 +413,7 @@ fn digits(b: &[u8], at: usize, max: usize, ok: fn(&u8) -> bool) -> usize {
 
 /// Compiles `pattern` (cached by its full text). The error text is also kept for `$regerrstr`.
 ///
-/// ```ignore
+/// ```text
 /// let re = compile(st, "/a(?=b)/i")?; // needs fancy-regex
 /// ```
 pub(crate) fn compile(st: &mut State, pattern: &str) -> Result<Rc<CompiledRegex>, String> {
@@ -490,7 +490,7 @@ fn split_pattern(p: &str) -> (&str, &str) {
 /// Rewrites the PCRE escapes neither engine reads the PCRE way: `\Z` (end or before a final
 /// newline), `\h`/`\H` (horizontal space), `\R` (any line break), `\Q…\E` (literal text).
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(translate_pcre(r"a\Q.\E"), r"a\.");
 /// ```
 fn translate_pcre(body: &str) -> Cow<'_, str> {
