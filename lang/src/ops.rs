@@ -16,8 +16,29 @@ pub fn num_of(v: &Value) -> Option<Value> {
 
 /// `a op b` on numbers, as `$calc` computes it. `None` when the result is undefined
 /// (division by zero, NaN): the whole `$calc` is then 0, which the caller's fallback handles.
-#[inline]
+#[inline(always)]
 pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let (x, y) = (*x, *y);
+        let r = match op {
+            ArithOp::Add => x.checked_add(y),
+            ArithOp::Sub => x.checked_sub(y),
+            ArithOp::Mul => x.checked_mul(y),
+            ArithOp::Mod if y > 0 && x >= 0 => Some(x % y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            if r.abs() <= MAX_EXACT {
+                return Some(Value::Int(r));
+            }
+        }
+    }
+    arith_general(op, a, b)
+}
+
+/// [`arith`] for every case its inline fast path leaves out.
+#[inline(never)]
+fn arith_general(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
         let (x, y) = (*x, *y);
         let r = match op {

@@ -76,7 +76,11 @@ impl Value {
         match self {
             Value::Null => Cow::Borrowed(""),
             Value::Str(s) => Cow::Borrowed(s),
-            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Int(i) => {
+                let mut s = String::with_capacity(20);
+                write_int(*i, &mut s);
+                Cow::Owned(s)
+            }
             Value::Num(x) => Cow::Owned(format_num(*x)),
         }
     }
@@ -86,11 +90,19 @@ impl Value {
         match self {
             Value::Null => {}
             Value::Str(s) => out.push_str(s),
-            Value::Int(i) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{i}");
-            }
+            Value::Int(i) => write_int(*i, out),
             Value::Num(x) => out.push_str(&format_num(*x)),
+        }
+    }
+
+    /// The length of the value's text when that is known without formatting (text), or an
+    /// upper bound (numbers); for sizing buffers.
+    pub fn len_hint(&self) -> usize {
+        match self {
+            Value::Null => 0,
+            Value::Str(s) => s.len(),
+            Value::Int(_) => 20,
+            Value::Num(_) => 24,
         }
     }
 
@@ -222,6 +234,26 @@ impl From<bool> for Value {
 /// Formats a number as mIRC prints it: integers plainly; otherwise add 0.0000005 away from zero
 /// (in double arithmetic) and truncate to six decimals, dropping trailing zeros and a bare `.`.
 /// `$calc(10/3)` → `3.333333`, `$calc(8589934592 + .999999)` → `8589934592.999998`.
+/// Appends the decimal digits of `i`.
+pub fn write_int(i: i64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    // The buffer holds ASCII digits only.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
 pub fn format_num(x: f64) -> String {
     if !x.is_finite() {
         return "0".to_string();

@@ -490,7 +490,15 @@ impl Vm {
                     r!(dst) = v;
                 }
                 Op::LoadVar { dst, name } => {
-                    let v = self.read_var(&self.chunks[chunk_idx].chunk.names[name as usize]);
+                    let f = &self.frames[fi];
+                    let n = &self.chunks[chunk_idx].chunk.names[name as usize];
+                    // The compiler found no local of that name in this chunk: in a frame of
+                    // its own without run-time locals, only the globals remain.
+                    let v = if f.owner == fi && f.dyn_locals.is_none() {
+                        self.st.globals.get(n).cloned().unwrap_or_default()
+                    } else {
+                        self.read_var(n)
+                    };
                     r!(dst) = v;
                 }
                 Op::LoadVarDyn { dst, src } => {
@@ -522,6 +530,16 @@ impl Vm {
                             }
                             _ => {}
                         }
+                    }
+                    let f = &self.frames[fi];
+                    if slot == NO_REG
+                        && owner == fi
+                        && f.dyn_locals.is_none()
+                        && scope != VarScope::Local
+                    {
+                        let n = &self.chunks[chunk_idx].chunk.names[name as usize];
+                        self.st.globals.set(n, v);
+                        continue;
                     }
                     let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
                     self.write_var(&n, v, scope);
@@ -688,7 +706,8 @@ impl Vm {
                     r!(dst) = v;
                 }
                 Op::Concat { dst, start, n } => {
-                    let mut s = String::new();
+                    let cap = (0..n).map(|i| r!(start + i).len_hint()).sum();
+                    let mut s = String::with_capacity(cap);
                     for i in 0..n {
                         r!(start + i).write_to(&mut s);
                     }
@@ -698,7 +717,8 @@ impl Vm {
                     r!(dst) = Value::from_string(s);
                 }
                 Op::JoinWords { dst, start, n } => {
-                    let mut s = String::new();
+                    let cap = (0..n).map(|i| r!(start + i).len_hint() + 1).sum();
+                    let mut s = String::with_capacity(cap);
                     let mut first = true;
                     for i in 0..n {
                         let v = &r!(start + i);
@@ -1643,7 +1663,7 @@ pub fn join_values(vals: &[Value]) -> Value {
     if vals.len() == 1 {
         return vals[0].clone();
     }
-    let mut s = String::new();
+    let mut s = String::with_capacity(vals.iter().map(|v| v.len_hint() + 1).sum());
     for v in vals {
         if v.is_null() {
             continue;

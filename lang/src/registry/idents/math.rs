@@ -8,7 +8,7 @@
 use crate::calc::calc as calc_text;
 use crate::error::RunResult;
 use crate::registry::{Args, Arity, Cx, IdentSpec};
-use crate::value::{format_num, Value};
+use crate::value::{format_num, Value, MAX_EXACT};
 use std::cell::Cell;
 
 /// The math family table.
@@ -342,6 +342,12 @@ fn calc(_cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
 
 /// `$int(N)`: integer part toward zero; `$int(-1.5)` → `-1`.
 fn int(_cx: &mut Cx, a: &Args<'_>) -> RunResult<Value> {
+    match a.vals.first() {
+        Some(Value::Int(i)) => return Ok(Value::Int(*i)),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        Some(Value::Num(x)) if x.abs() < MAX_EXACT as f64 => return Ok(Value::Int(*x as i64)),
+        _ => {}
+    }
     Ok(out(num(a, 0).trunc()))
 }
 
