@@ -1,0 +1,5 @@
+//! rustirc-core: the client without its window. IRC protocol and state, the one event table
+//! every script engine plugs into, and the hosting of scripts. It draws nothing and knows no
+//! GUI toolkit; the desktop app and the headless bot are both thin layers over it.
+
+pub mod events;
