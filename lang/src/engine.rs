@@ -269,6 +269,36 @@ impl Engine {
             .join(" "))
     }
 
+    /// Evaluates already-parsed words (an event's `$(…)` or `%var` field) in the context of
+    /// `script`, returning their text.
+    pub fn eval_words(
+        &mut self,
+        words: &rustirc_syntax::ast::Words,
+        script: usize,
+        host: &mut dyn Host,
+    ) -> Result<String, RunError> {
+        let mut chunk = Compiler::compile_words(words, Options { record_v1v2: true })
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        chunk.borrows_frame = false;
+        let idx = self.vm.add_chunk(chunk, script);
+        self.vm.begin(host);
+        let r = self.vm.call(idx, Vec::new(), false, host);
+        self.vm.truncate_chunks(idx);
+        Ok(r?.value.as_str().into_owned())
+    }
+
+    /// Removes the aliases script `script` defined. Its event handlers stay in
+    /// [`Engine::handlers`] so handler indices held elsewhere keep their meaning; the host's
+    /// event table drops them. (Compiled chunks stay allocated until the engine is dropped;
+    /// nothing can reach them.)
+    pub fn unload(&mut self, script: usize) {
+        for defs in self.vm.aliases.values_mut() {
+            defs.retain(|(s, _, _)| *s != script);
+        }
+        self.vm.aliases.retain(|_, d| !d.is_empty());
+        self.vm.relink();
+    }
+
     /// The chunk of alias `name` visible from anywhere (first non-local in load order).
     pub fn alias_chunk(&self, name: &str) -> Option<usize> {
         self.vm

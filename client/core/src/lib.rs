@@ -3,3 +3,4 @@
 //! GUI toolkit; the desktop app and the headless bot are both thin layers over it.
 
 pub mod events;
+pub mod host;

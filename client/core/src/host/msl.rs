@@ -1,0 +1,167 @@
+//! The mSL engine on the event table: loads `.mrc` scripts into a [`rustirc_lang::Engine`],
+//! declares their `on`, `ctcp` and `raw` handlers as [`HandlerDecl`]s, and runs one handler
+//! when the table selects it. Matching, ordering and halting rules live in
+//! [`crate::events`]; this file only converts.
+
+use crate::events::{
+    Dynamic, HandlerDecl, Level, Matcher, Outcome, Prefixes, ScriptId, TargetFilter,
+};
+use rustirc_lang::{Engine, Host, Limits, LoadReport, RunError, Value};
+use rustirc_syntax::ast::{EventKind, Field, Words};
+
+/// One dynamic event field kept for evaluation at dispatch time.
+struct DynField {
+    script: usize,
+    words: Words,
+}
+
+/// The mSL engine as the core sees it.
+pub struct MslEngine {
+    /// The language engine (VM, loaded chunks, globals, hash tables).
+    pub engine: Engine,
+    fields: Vec<DynField>,
+}
+
+/// What loading one script gave.
+pub struct Loaded {
+    /// The engine's script number (also the table's [`ScriptId`]).
+    pub script: ScriptId,
+    /// Diagnostics and counts.
+    pub report: LoadReport,
+    /// Handlers to register in the event table.
+    pub handlers: Vec<HandlerDecl>,
+}
+
+impl MslEngine {
+    /// An engine with the standard library and `limits`.
+    pub fn new(limits: Limits) -> MslEngine {
+        MslEngine {
+            engine: Engine::new(limits),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Loads a script; its handlers come back as declarations (handle = index into the
+    /// engine's handler list at load time, stable until an unload).
+    pub fn load(&mut self, file: &str, bytes: &[u8]) -> Loaded {
+        let first = self.engine.handlers.len();
+        let report = self.engine.load(file, bytes, false);
+        let script = self.engine.vm.script_names.len() - 1;
+        let mut handlers = Vec::new();
+        for i in first..self.engine.handlers.len() {
+            let decl = self.declare(i);
+            handlers.push(decl);
+        }
+        Loaded {
+            script: u32::try_from(script).unwrap_or(u32::MAX),
+            report,
+            handlers,
+        }
+    }
+
+    fn field(&mut self, script: usize, words: &Words) -> Dynamic {
+        self.fields.push(DynField {
+            script,
+            words: words.clone(),
+        });
+        Dynamic(u32::try_from(self.fields.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    fn declare(&mut self, i: usize) -> HandlerDecl {
+        let h = &self.engine.handlers[i];
+        let script = h.script;
+        let ev = h.event.clone();
+        let group = h.group.clone();
+        let (event, key) = match &ev.kind {
+            EventKind::On(name) => (name.to_ascii_uppercase(), None),
+            EventKind::Ctcp => ("CTCP".to_string(), None),
+            EventKind::Raw(n) => ("RAW".to_string(), Some(n.clone())),
+        };
+        let lv = &ev.level;
+        let matcher = match &ev.matchtext {
+            None => Matcher::Any,
+            Some(Field::Text(t)) if lv.regex => {
+                Matcher::regex(t).unwrap_or_else(|_| Matcher::wild(t))
+            }
+            Some(Field::Text(t)) => Matcher::wild(t),
+            Some(Field::Dynamic(w)) => Matcher::Dynamic {
+                field: self.field(script, w),
+                regex: lv.regex,
+            },
+        };
+        let target = match &ev.target {
+            None => TargetFilter::Any,
+            Some(Field::Text(t)) => TargetFilter::parse(t),
+            Some(Field::Dynamic(w)) => TargetFilter::Dynamic(self.field(script, w)),
+        };
+        HandlerDecl {
+            event,
+            key,
+            level: Level::parse(&lv.level, lv.exact),
+            prefixes: Prefixes {
+                me: lv.me,
+                not_me: lv.not_me,
+                need_op: lv.need_op,
+                skip_halted: lv.skip_halted,
+                pre: lv.pre,
+            },
+            matcher,
+            target,
+            group,
+            priority: 0,
+            first_per_script: true,
+            handle: i as u64,
+        }
+    }
+
+    /// Evaluates a dynamic field for the table.
+    pub fn eval_field(&mut self, field: Dynamic, host: &mut dyn Host) -> String {
+        let Some(f) = self.fields.get(field.0 as usize) else {
+            return String::new();
+        };
+        let (script, words) = (f.script, f.words.clone());
+        self.engine
+            .eval_words(&words, script, host)
+            .unwrap_or_default()
+    }
+
+    /// The regex match text of handler `handle`, when it has one (to fill `$regml`).
+    pub fn regex_of(&self, handle: u64) -> Option<String> {
+        let h = self.engine.handlers.get(handle as usize)?;
+        match (&h.event.matchtext, h.event.level.regex) {
+            (Some(Field::Text(t)), true) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// Runs handler `handle` with the event's text as `$1-`.
+    pub fn call(
+        &mut self,
+        handle: u64,
+        text: &str,
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
+        let Some(h) = self.engine.handlers.get(handle as usize) else {
+            return Ok(Outcome::default());
+        };
+        let (chunk, pre) = (h.chunk, h.event.level.pre);
+        let params: Vec<Value> = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(Value::text)
+            .collect();
+        let vm = &mut self.engine.vm;
+        vm.begin(host);
+        let o = vm.call(chunk, params, false, host)?;
+        Ok(Outcome {
+            halt_default: o.halt_default || (pre && o.halted),
+            stop_later: false,
+        })
+    }
+
+    /// Removes a script's aliases; the caller removes its handlers from the event table
+    /// (handles of other scripts stay valid).
+    pub fn unload(&mut self, script: ScriptId) {
+        self.engine.unload(script as usize);
+    }
+}
