@@ -1,4 +1,4 @@
-//! The command line: `check`, `eval`, `run`.
+//! The command line: `check`, `eval`, `run`, `replay`.
 
 use rustirc_lang::engine::Engine;
 use rustirc_lang::host::Host;
@@ -9,7 +9,8 @@ use std::path::PathBuf;
 const USAGE: &str = "usage:
   rustirc check [--json] [--disasm] FILE...
   rustirc eval [--load FILE]... [--budget N] EXPR | -
-  rustirc run [--budget N] FILE [COMMAND [ARGS...]]";
+  rustirc run [--budget N] FILE [COMMAND [ARGS...]]
+  rustirc replay [--load FILE]... TRANSCRIPT...";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -50,6 +51,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("check") => check(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("replay") => replay(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             0
@@ -316,4 +318,68 @@ fn run(args: &[String]) -> i32 {
     }
     let _ = host.out.flush();
     status
+}
+
+/// `rustirc replay [--load FILE]... TRANSCRIPT...`: each transcript from a fresh session.
+fn replay(args: &[String]) -> i32 {
+    let mut loads = Vec::new();
+    let mut transcripts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--load" => {
+                i += 1;
+                match args.get(i) {
+                    Some(f) => loads.push(f.clone()),
+                    None => {
+                        eprintln!("rustirc replay: --load needs a file");
+                        return 2;
+                    }
+                }
+            }
+            t => transcripts.push(t.to_string()),
+        }
+        i += 1;
+    }
+    if transcripts.is_empty() {
+        eprintln!("{USAGE}");
+        return 2;
+    }
+    let mut scripts = Vec::new();
+    for f in &loads {
+        match std::fs::read(f) {
+            Ok(b) => scripts.push((f.clone(), b)),
+            Err(e) => {
+                eprintln!("rustirc replay: {f}: {e}");
+                return 2;
+            }
+        }
+    }
+    let mut failed = false;
+    for t in &transcripts {
+        let text = match std::fs::read_to_string(t) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("rustirc replay: {t}: {e}");
+                return 2;
+            }
+        };
+        let steps = match rustirc_core::replay::parse(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{t}:{}: {}", e.line, e.message);
+                failed = true;
+                continue;
+            }
+        };
+        let mut session = rustirc_core::replay::Session::new(&scripts);
+        match rustirc_core::replay::run(&steps, &mut session) {
+            Ok(()) => println!("{t}: ok ({} steps)", steps.len()),
+            Err(m) => {
+                eprint!("{t}:{m}");
+                failed = true;
+            }
+        }
+    }
+    i32::from(failed)
 }

@@ -2,5 +2,10 @@
 //! every script engine plugs into, and the hosting of scripts. It draws nothing and knows no
 //! GUI toolkit; the desktop app and the headless bot are both thin layers over it.
 
+pub mod casemap;
+pub mod client;
 pub mod events;
 pub mod host;
+pub mod proto;
+pub mod replay;
+pub mod state;

@@ -1,0 +1,67 @@
+//! `rustirc replay`: every transcript in tests/replay/ runs against its script (`NAME.mrc`
+//! beside `NAME.txt`, when there is one) and must pass; a transcript whose expectation is
+//! wrong must fail with a report naming the transcript line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn replay(args: &[&Path]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rustirc"))
+        .arg("replay")
+        .args(args)
+        .output()
+        .expect("run rustirc replay")
+}
+
+#[test]
+fn every_transcript_passes() {
+    let dir = root().join("tests/replay");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/replay") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let script = path.with_extension("mrc");
+        let load = Path::new("--load");
+        let out = if script.exists() {
+            replay(&[load, &script, &path])
+        } else {
+            replay(&[&path])
+        };
+        assert!(
+            out.status.success(),
+            "{}:\n{}{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        n += 1;
+    }
+    assert!(n >= 1, "no transcripts found");
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("rustirc-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("s.mrc");
+    std::fs::write(&script, "on *:TEXT:!hi:#: msg # hello\n").unwrap();
+    let t = dir.join("t.txt");
+    std::fs::write(
+        &t,
+        "<< :me!me@me.host JOIN #c\n<< :bob!b@h PRIVMSG #c :!hi\n>> PRIVMSG #c :goodbye\n",
+    )
+    .unwrap();
+    let out = replay(&[Path::new("--load"), &script, &t]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("PRIVMSG #c :goodbye"), "{err}");
+    assert!(err.contains("sent: PRIVMSG #c hello"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

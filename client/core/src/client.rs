@@ -1,0 +1,990 @@
+//! One client session without I/O: a [`Network`] state machine, the [`EventTable`], the mSL
+//! engine, the windows' text and the timers, driven by received lines, typed input and clock
+//! ticks. The headless bot, the desktop app and `rustirc replay` all drive this same type;
+//! only where lines come from and where they go differs.
+//!
+//! Every received line becomes [`Event`]s; each event runs its `^` handlers, then the default
+//! display unless halted, then the other handlers. Scripts reach IRC through
+//! [`ScriptHost`], which turns `/msg`, `/join` … into network intents and answers `$nick`,
+//! `$chan` … from the event and the network state.
+
+use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
+use crate::host::msl::MslEngine;
+use crate::proto::{Ctcp, Message, Prefix};
+use crate::state::{Config, Effect, Event, Input, Intent, Network};
+use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
+
+/// What the client has sent and shown, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    /// Lines written to the server.
+    pub sent: Vec<String>,
+    /// Lines shown, as `(window, text)`; `status` is the status window.
+    pub shown: Vec<(String, String)>,
+}
+
+impl Outbox {
+    fn show(&mut self, window: &str, text: String) {
+        self.shown.push((window.to_string(), text));
+    }
+}
+
+/// A `/timer`.
+#[derive(Clone, Debug)]
+struct Timer {
+    name: String,
+    /// Repetitions left; 0 repeats forever.
+    reps: u64,
+    interval_ms: u64,
+    due: u64,
+    command: String,
+}
+
+/// The identifiers an event fills (`$nick`, `$chan`, `$1-` …).
+#[derive(Clone, Debug, Default)]
+pub struct EventInfo {
+    /// Upper-case event name.
+    pub name: String,
+    /// `raw` numeric/command, `signal` name.
+    pub key: Option<String>,
+    /// `$1-` and the match subject.
+    pub text: String,
+    /// `$nick` and its address.
+    pub from: Option<Prefix>,
+    /// `$chan`.
+    pub chan: Option<String>,
+    /// `$target`.
+    pub target: Option<String>,
+    /// `$knick`, `$newnick`, `$opnick`…
+    pub other_nick: Option<String>,
+    /// `$rawmsg`.
+    pub raw: Option<String>,
+}
+
+/// The session.
+pub struct Client {
+    /// The network's protocol state.
+    pub net: Network,
+    /// Every engine's handlers.
+    pub table: EventTable,
+    /// The mSL engine.
+    pub msl: MslEngine,
+    /// What was sent and shown.
+    pub out: Outbox,
+    /// The active window.
+    pub active: String,
+    timers: Vec<Timer>,
+    now: u64,
+    /// Loaded scripts by table id, with their file names.
+    pub scripts: Vec<(u32, String)>,
+}
+
+impl Client {
+    /// A disconnected client for `config` with the clock at `now_ms`.
+    pub fn new(config: Config, limits: Limits, now_ms: u64) -> Client {
+        Client {
+            net: Network::new(config, now_ms),
+            table: EventTable::new(),
+            msl: MslEngine::new(limits),
+            out: Outbox::default(),
+            active: "status".to_string(),
+            timers: Vec::new(),
+            now: now_ms,
+            scripts: Vec::new(),
+        }
+    }
+
+    /// The clock, in milliseconds since the Unix epoch.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Loads an mSL script: registers its handlers, runs its `LOAD` and `START` events, and
+    /// shows its diagnostics in the status window.
+    pub fn load_script(&mut self, file: &str, bytes: &[u8]) -> LoadReport {
+        let loaded = self.msl.load(file, bytes);
+        for d in &loaded.report.diagnostics {
+            self.out.show("status", d.rendered.trim_end().to_string());
+        }
+        self.table.add(0, loaded.script, loaded.handlers);
+        self.scripts.push((loaded.script, file.to_string()));
+        let info = EventInfo::default();
+        let mut host = ScriptHost::new(self, &info);
+        let errors = host_engine_load(&mut host, loaded.script);
+        let pending = host.finish();
+        for e in errors {
+            self.out.show("status", e.to_string());
+        }
+        self.after(pending);
+        loaded.report
+    }
+
+    /// Feeds one input to the network and handles everything that follows.
+    pub fn input(&mut self, input: Input) {
+        let effects = self.net.handle(input);
+        self.apply(effects);
+    }
+
+    /// A line from the server.
+    pub fn recv_line(&mut self, line: &str) {
+        match Message::parse(line) {
+            Ok(m) => self.input(Input::Line(m)),
+            Err(e) => self
+                .out
+                .show("status", format!("unreadable line from the server: {e:?}")),
+        }
+    }
+
+    /// The clock moves to `now_ms`: queued lines go out, due timers fire.
+    pub fn tick(&mut self, now_ms: u64) {
+        self.now = now_ms;
+        self.input(Input::Tick(now_ms));
+        while let Some(i) = self
+            .timers
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.due <= now_ms)
+            .min_by_key(|(_, t)| t.due)
+            .map(|(i, _)| i)
+        {
+            let t = &mut self.timers[i];
+            let command = t.command.clone();
+            t.due += t.interval_ms.max(1);
+            if t.reps == 1 {
+                self.timers.remove(i);
+            } else if t.reps > 1 {
+                t.reps -= 1;
+            }
+            self.run_command(&command);
+        }
+    }
+
+    /// The user typed `text` into `window` (which becomes active): `/command` runs as a
+    /// script command, `//command` is evaluated first, anything else is said to the window.
+    pub fn type_line(&mut self, window: &str, text: &str) {
+        self.active = window.to_string();
+        if text.starts_with('/') {
+            self.run_command(text);
+        } else if !text.is_empty() {
+            if window.eq_ignore_ascii_case("status") {
+                self.out
+                    .show("status", "* You are not on a channel".to_string());
+                return;
+            }
+            let me = self.net.me().to_string();
+            self.out.show(window, format!("<{me}> {text}"));
+            self.input(Input::Intent(Intent::Privmsg {
+                target: window.to_string(),
+                text: text.to_string(),
+            }));
+        }
+    }
+
+    /// Runs one command line as if typed (`/msg #c hi`, `//echo -a $me`).
+    pub fn run_command(&mut self, line: &str) {
+        let info = EventInfo::default();
+        let mut host = ScriptHost::new(self, &info);
+        let r = host.run_line(line);
+        let pending = host.finish();
+        if let Err(e) = r {
+            self.out.show("status", e.to_string());
+        }
+        self.after(pending);
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Send(m) => self.out.sent.push(m.to_line()),
+                Effect::Event(ev) => self.dispatch(ev),
+                Effect::Disconnect { reason } => {
+                    self.out
+                        .show("status", format!("* Disconnected ({reason})"));
+                }
+            }
+        }
+    }
+
+    fn after(&mut self, pending: Pending) {
+        self.out.sent.extend(pending.sent);
+        for (w, t) in pending.shown {
+            self.out.show(&w, t);
+        }
+        for t in pending.timers {
+            self.timers
+                .retain(|x| !x.name.eq_ignore_ascii_case(&t.name));
+            if t.reps != u64::MAX {
+                self.timers.push(t);
+            }
+        }
+        for (script, group, on) in pending.groups {
+            self.table.set_group(script, &group, on);
+        }
+        self.apply(pending.effects);
+    }
+
+    /// Runs one event through the table: `^` handlers, the default display, the rest.
+    pub fn dispatch(&mut self, ev: Event) {
+        for (info, display) in self.describe(&ev) {
+            let outcome = self.run_phase(&info, Phase::Pre, false);
+            if !outcome.halt_default {
+                if let Some((w, text)) = &display {
+                    self.out.show(w, text.clone());
+                }
+            }
+            self.run_phase(&info, Phase::Normal, outcome.halt_default);
+        }
+    }
+
+    fn run_phase(&mut self, info: &EventInfo, phase: Phase, halted: bool) -> Outcome {
+        let me = self.net.me().to_string();
+        let by_me = info
+            .from
+            .as_ref()
+            .is_some_and(|p| p.nick.eq_ignore_ascii_case(&me));
+        let chan_folded = info.chan.as_deref().map(str::to_ascii_lowercase);
+        let place = match (&chan_folded, info.name.as_str()) {
+            (Some(c), _) => Place::Channel(c),
+            (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
+            _ => Place::None,
+        };
+        let me_op = info.chan.as_deref().is_some_and(|c| self.net.is_op(&me, c));
+        let ctx = EventCtx {
+            event: &info.name,
+            key: info.key.as_deref(),
+            text: &info.text,
+            place,
+            by_me,
+            me_op,
+            user_levels: &[],
+            default_level: 1,
+        };
+        let mut outcome = Outcome::default();
+        // Dynamic fields are evaluated with a host that sees this event.
+        let selected = {
+            let table = &self.table;
+            let mut host = ScriptHost::detached(&self.net, info, &self.active, self.now);
+            let msl = &mut self.msl;
+            table.select(&ctx, phase, halted, &mut |_, f| {
+                msl.eval_field(f, &mut host)
+            })
+        };
+        for idx in selected {
+            let Some(entry) = self.table.entry(idx) else {
+                continue;
+            };
+            let handle = entry.decl.handle;
+            let regex = self.msl.regex_of(handle);
+            let mut host = ScriptHost::new(self, info);
+            if let Some(re) = regex {
+                // Fill `$regml` the way `$regex` would.
+                let expr = format!("$regex({},{})", info.text.replace(',', "$chr(44)"), re);
+                let _ = host.eval(&expr);
+            }
+            let r = host.call(handle, &info.text);
+            let pending = host.finish();
+            match r {
+                Ok(o) => outcome = outcome.merge(o),
+                Err(e) => self.out.show("status", e.to_string()),
+            }
+            self.after(pending);
+            if outcome.stop_later {
+                break;
+            }
+        }
+        outcome
+    }
+
+    /// The events (usually one) an [`Event`] raises, each with its default display line.
+    fn describe(&self, ev: &Event) -> Vec<(EventInfo, Option<(String, String)>)> {
+        let me = self.net.me().to_string();
+        let mut out = Vec::new();
+        let info = |name: &str| EventInfo {
+            name: name.to_string(),
+            ..EventInfo::default()
+        };
+        match ev {
+            Event::Raw(m) => {
+                let key = m.command.clone();
+                let params = m.params.get(1..).unwrap_or(&[]).join(" ");
+                let mut i = info("RAW");
+                i.key = Some(key);
+                i.text = format!("{} {}", m.params.first().map_or("", String::as_str), params)
+                    .trim()
+                    .to_string();
+                i.raw = Some(m.to_line());
+                i.from = m.prefix.clone();
+                // Numerics are shown in the status window by default.
+                let display = m.numeric().map(|_| ("status".to_string(), params.clone()));
+                out.push((i, display));
+            }
+            Event::Connected => {
+                out.push((info("CONNECT"), None));
+            }
+            Event::Disconnected { reason } => {
+                let mut i = info("DISCONNECT");
+                i.text = reason.clone();
+                out.push((
+                    i,
+                    Some(("status".into(), format!("* Disconnected ({reason})"))),
+                ));
+            }
+            Event::Text(m) | Event::Action(m) | Event::Notice(m) => {
+                let name = match ev {
+                    Event::Text(_) => "TEXT",
+                    Event::Action(_) => "ACTION",
+                    _ => "NOTICE",
+                };
+                let chan = self.net.is_channel(m.target.trim_start_matches(['@', '+']));
+                let mut i = info(name);
+                i.text = m.text.clone();
+                i.from = Some(m.from.clone());
+                i.target = Some(m.target.clone());
+                let window = if chan {
+                    let c = m.target.trim_start_matches(['@', '+']).to_string();
+                    i.chan = Some(c.clone());
+                    c
+                } else {
+                    m.from.nick.clone()
+                };
+                let n = &m.from.nick;
+                let line = match name {
+                    "TEXT" => format!("<{n}> {}", m.text),
+                    "ACTION" => format!("* {n} {}", m.text),
+                    _ => format!("-{n}- {}", m.text),
+                };
+                let window = if name == "NOTICE" && !chan {
+                    self.active.clone()
+                } else {
+                    window
+                };
+                out.push((i, Some((window, line))));
+            }
+            Event::Ctcp {
+                from, target, ctcp, ..
+            } => {
+                let mut i = info("CTCP");
+                i.text = ctcp_text(ctcp);
+                i.from = Some(from.clone());
+                i.target = Some(target.clone());
+                if self.net.is_channel(target) {
+                    i.chan = Some(target.clone());
+                }
+                let line = format!("[{} {}]", from.nick, i.text);
+                out.push((i, Some(("status".into(), line))));
+            }
+            Event::CtcpReply { from, ctcp, .. } => {
+                let mut i = info("CTCPREPLY");
+                i.text = ctcp_text(ctcp);
+                i.from = Some(from.clone());
+                let line = format!("[{} {} reply]", from.nick, i.text);
+                out.push((i, Some(("status".into(), line))));
+            }
+            Event::Join { who, channel, .. } => {
+                let mut i = info("JOIN");
+                i.from = Some(who.clone());
+                i.chan = Some(channel.clone());
+                let line = if who.nick.eq_ignore_ascii_case(&me) {
+                    format!("* Now talking in {channel}")
+                } else {
+                    format!("* {} ({}) has joined {channel}", who.nick, addr(who))
+                };
+                out.push((i, Some((channel.clone(), line))));
+            }
+            Event::Part {
+                who,
+                channel,
+                reason,
+                ..
+            } => {
+                let mut i = info("PART");
+                i.from = Some(who.clone());
+                i.chan = Some(channel.clone());
+                i.text = reason.clone().unwrap_or_default();
+                let line = format!("* {} ({}) has left {channel}", who.nick, addr(who));
+                out.push((i, Some((channel.clone(), line))));
+            }
+            Event::Kick {
+                by,
+                channel,
+                kicked,
+                reason,
+                ..
+            } => {
+                let mut i = info("KICK");
+                i.from = Some(by.clone());
+                i.chan = Some(channel.clone());
+                i.other_nick = Some(kicked.clone());
+                i.text = reason.clone().unwrap_or_default();
+                let line = format!(
+                    "* {kicked} was kicked by {} ({})",
+                    by.nick,
+                    reason.as_deref().unwrap_or("")
+                );
+                out.push((i, Some((channel.clone(), line))));
+            }
+            Event::Quit {
+                who,
+                reason,
+                channels,
+                ..
+            } => {
+                let mut i = info("QUIT");
+                i.from = Some(who.clone());
+                i.text = reason.clone().unwrap_or_default();
+                let line = format!("* {} has quit IRC ({})", who.nick, i.text);
+                let w = channels.first().cloned().unwrap_or_else(|| "status".into());
+                out.push((i, Some((w, line))));
+            }
+            Event::Nick {
+                who,
+                new_nick,
+                channels,
+                ..
+            } => {
+                let mut i = info("NICK");
+                i.from = Some(who.clone());
+                i.other_nick = Some(new_nick.clone());
+                let line = format!("* {} is now known as {new_nick}", who.nick);
+                let w = channels.first().cloned().unwrap_or_else(|| "status".into());
+                out.push((i, Some((w, line))));
+            }
+            Event::Topic {
+                by, channel, topic, ..
+            } => {
+                let mut i = info("TOPIC");
+                i.from = Some(by.clone());
+                i.chan = Some(channel.clone());
+                i.text = topic.clone();
+                let line = format!("* {} changes topic to '{topic}'", by.nick);
+                out.push((i, Some((channel.clone(), line))));
+            }
+            Event::Mode {
+                by, channel, raw, ..
+            } => {
+                let mut i = info("MODE");
+                i.from = Some(by.clone());
+                i.chan = Some(channel.clone());
+                i.text = raw.clone();
+                let line = format!("* {} sets mode: {raw}", by.nick);
+                out.push((i, Some((channel.clone(), line))));
+            }
+            Event::Invite { by, channel } => {
+                let mut i = info("INVITE");
+                i.from = Some(by.clone());
+                i.chan = Some(channel.clone());
+                let line = format!("* {} invites you to join {channel}", by.nick);
+                out.push((i, Some((self.active.clone(), line))));
+            }
+            Event::Ping { token } => {
+                let mut i = info("PING");
+                i.text = token.clone();
+                out.push((i, None));
+            }
+            Event::Error { message } => {
+                let mut i = info("ERROR");
+                i.text = message.clone();
+                out.push((i, Some(("status".into(), format!("* ERROR {message}")))));
+            }
+            Event::Wallops { from, text } => {
+                let mut i = info("WALLOPS");
+                i.from = Some(from.clone());
+                i.text = text.clone();
+                out.push((
+                    i,
+                    Some(("status".into(), format!("!{}! {text}", from.nick))),
+                ));
+            }
+            Event::ServerNotice { text, .. } => {
+                let mut i = info("SNOTICE");
+                i.text = text.clone();
+                out.push((i, Some(("status".into(), text.clone()))));
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+fn ctcp_text(c: &Ctcp) -> String {
+    match &c.args {
+        Some(a) => format!("{} {a}", c.command),
+        None => c.command.clone(),
+    }
+}
+
+fn addr(p: &Prefix) -> String {
+    p.address().unwrap_or_default()
+}
+
+/// Effects of a script run, applied once the run is over.
+#[derive(Default)]
+struct Pending {
+    sent: Vec<String>,
+    shown: Vec<(String, String)>,
+    effects: Vec<Effect>,
+    timers: Vec<Timer>,
+    groups: Vec<(Option<u32>, String, bool)>,
+}
+
+fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
+    let Some(msl) = host.msl.take() else {
+        return Vec::new();
+    };
+    let errors = msl.engine.run_load_events(script as usize, host);
+    host.msl = Some(msl);
+    errors
+}
+
+/// What scripts see of the client while one of them runs.
+pub struct ScriptHost<'a> {
+    net: NetRef<'a>,
+    msl: Option<&'a mut MslEngine>,
+    info: &'a EventInfo,
+    active: String,
+    now: u64,
+    pending: Pending,
+}
+
+enum NetRef<'a> {
+    Mut(&'a mut Network),
+    Shared(&'a Network),
+}
+
+impl NetRef<'_> {
+    fn get(&self) -> &Network {
+        match self {
+            NetRef::Mut(n) => n,
+            NetRef::Shared(n) => n,
+        }
+    }
+}
+
+impl<'a> ScriptHost<'a> {
+    fn new(c: &'a mut Client, info: &'a EventInfo) -> ScriptHost<'a> {
+        ScriptHost {
+            net: NetRef::Mut(&mut c.net),
+            msl: Some(&mut c.msl),
+            info,
+            active: c.active.clone(),
+            now: c.now,
+            pending: Pending::default(),
+        }
+    }
+
+    /// A host that can read but not act (for evaluating `$(…)` event fields).
+    fn detached(net: &'a Network, info: &'a EventInfo, active: &str, now: u64) -> ScriptHost<'a> {
+        ScriptHost {
+            net: NetRef::Shared(net),
+            msl: None,
+            info,
+            active: active.to_string(),
+            now,
+            pending: Pending::default(),
+        }
+    }
+
+    fn finish(self) -> Pending {
+        self.pending
+    }
+
+    fn run_line(&mut self, line: &str) -> Result<(), RunError> {
+        let Some(msl) = self.msl.take() else {
+            return Ok(());
+        };
+        let r = msl.engine.run_command(line, self).map(|_| ());
+        self.msl = Some(msl);
+        r
+    }
+
+    fn eval(&mut self, expr: &str) -> Result<String, RunError> {
+        let Some(msl) = self.msl.take() else {
+            return Ok(String::new());
+        };
+        let r = msl.engine.eval(expr, self);
+        self.msl = Some(msl);
+        r
+    }
+
+    fn call(&mut self, handle: u64, text: &str) -> Result<Outcome, RunError> {
+        let Some(msl) = self.msl.take() else {
+            return Ok(Outcome::default());
+        };
+        let r = msl.call(handle, text, self);
+        self.msl = Some(msl);
+        r
+    }
+
+    fn intent(&mut self, intent: Intent) {
+        if let NetRef::Mut(net) = &mut self.net {
+            let effects = net.handle(Input::Intent(intent));
+            for e in effects {
+                match e {
+                    Effect::Send(m) => self.pending.sent.push(m.to_line()),
+                    other => self.pending.effects.push(other),
+                }
+            }
+        }
+    }
+
+    fn show(&mut self, window: &str, text: String) {
+        self.pending.shown.push((window.to_string(), text));
+    }
+
+    fn me(&self) -> String {
+        self.net.get().me().to_string()
+    }
+
+    /// `/timer[name] [-m] reps delay command`, `/timerNAME off`.
+    fn timer(&mut self, name: &str, args: &str) -> Result<(), String> {
+        let mut words: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut millis = false;
+        while let Some(w) = words.first() {
+            if let Some(sw) = w.strip_prefix('-') {
+                millis |= sw.contains('m');
+                words.remove(0);
+            } else {
+                break;
+            }
+        }
+        let name = if name.is_empty() {
+            format!("{}", self.pending.timers.len() + 1)
+        } else {
+            name.to_string()
+        };
+        if words.first().is_some_and(|w| w.eq_ignore_ascii_case("off")) {
+            self.pending.timers.push(Timer {
+                name,
+                reps: u64::MAX,
+                interval_ms: 0,
+                due: 0,
+                command: String::new(),
+            });
+            return Ok(());
+        }
+        if words.len() < 3 {
+            return Err("/timer: insufficient parameters".to_string());
+        }
+        let reps: u64 = words[0].parse().map_err(|_| "/timer: bad repetitions")?;
+        let delay: f64 = words[1].parse().map_err(|_| "/timer: bad delay")?;
+        let interval_ms = if millis { delay } else { delay * 1000.0 } as u64;
+        self.pending.timers.push(Timer {
+            name,
+            reps,
+            interval_ms,
+            due: self.now + interval_ms,
+            command: words[2..].join(" "),
+        });
+        Ok(())
+    }
+}
+
+fn target_text(args: &str) -> Option<(&str, &str)> {
+    let (t, rest) = args.split_once(' ')?;
+    Some((t, rest))
+}
+
+impl Host for ScriptHost<'_> {
+    fn echo(&mut self, window: &str, text: &str) {
+        let w = match window {
+            "active" => self.active.clone(),
+            "status" | "single" => "status".to_string(),
+            other => other.to_string(),
+        };
+        self.show(&w, text.to_string());
+    }
+
+    fn identifier(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        _prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
+        let net = self.net.get();
+        let info = self.info;
+        let text = |s: Option<&str>| Some(Ok(s.map_or(Value::Null, Value::text)));
+        let from = info.from.as_ref();
+        match (name, args.len()) {
+            ("me", 0) => text(Some(net.me())),
+            ("nick", 0) => text(from.map(|p| p.nick.as_str())),
+            ("chan", 0) => text(info.chan.as_deref()),
+            ("target", 0) => text(info.target.as_deref().or(info.chan.as_deref())),
+            ("address", 0) => text(from.and_then(Prefix::address).as_deref()),
+            ("fulladdress", 0) => text(from.map(ToString::to_string).as_deref()),
+            ("site", 0) => text(from.and_then(|p| p.host.as_deref())),
+            ("wildsite", 0) => text(
+                from.and_then(|p| p.host.as_deref())
+                    .map(|h| format!("*!*@{h}"))
+                    .as_deref(),
+            ),
+            ("knick" | "newnick" | "opnick" | "vnick" | "hnick", 0) => {
+                text(info.other_nick.as_deref())
+            }
+            ("event", 0) => text(Some(&info.name.to_ascii_lowercase())),
+            ("numeric", 0) => text(Some(
+                info.key
+                    .as_deref()
+                    .filter(|k| k.bytes().all(|b| b.is_ascii_digit()))
+                    .unwrap_or("0"),
+            )),
+            ("rawmsg", 0) => text(info.raw.as_deref()),
+            ("server", 0) => text(net.server()),
+            ("network", 0) => text(net.network()),
+            ("active", 0) => text(Some(&self.active)),
+            ("cid" | "activecid", 0) => Some(Ok(Value::Int(1))),
+            ("away", 0) => Some(Ok(Value::bool(net.away().is_some()))),
+            ("awaymsg", 0) => text(net.away()),
+            ("chan", 1) => {
+                let n = args[0].to_i64_lenient();
+                let chans: Vec<&str> = net.channels().map(|c| c.name.as_str()).collect();
+                if n == 0 {
+                    Some(Ok(Value::Int(chans.len() as i64)))
+                } else {
+                    text(chans.get((n - 1) as usize).copied())
+                }
+            }
+            ("nick", 2) => {
+                let chan = args[0].as_str();
+                let n = args[1].to_i64_lenient();
+                let nicks = net.nicks(&chan, "", "");
+                if n == 0 {
+                    Some(Ok(Value::Int(nicks.len() as i64)))
+                } else {
+                    text(nicks.get((n - 1) as usize).map(|m| m.nick.as_str()))
+                }
+            }
+            ("comchan", 2) => {
+                let chans = net.comchans(&args[0].as_str());
+                let n = args[1].to_i64_lenient();
+                if n == 0 {
+                    Some(Ok(Value::Int(chans.len() as i64)))
+                } else {
+                    text(chans.get((n - 1) as usize).copied())
+                }
+            }
+            ("address", 2) => {
+                let a = net.address(&args[0].as_str()).map(|a| {
+                    format!(
+                        "{}!{}@{}",
+                        a.nick,
+                        a.user.as_deref().unwrap_or("*"),
+                        a.host.as_deref().unwrap_or("*")
+                    )
+                });
+                text(a.as_deref())
+            }
+            ("op:ison", 2) => Some(Ok(Value::bool(
+                net.is_on(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            ("op:isop", 2) => Some(Ok(Value::bool(
+                net.is_op(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            ("op:ishop", 2) => Some(Ok(Value::bool(
+                net.is_hop(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            ("op:isvoice", 2) => Some(Ok(Value::bool(
+                net.is_voice(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            ("op:isreg", 2) => Some(Ok(Value::bool(
+                net.is_reg(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            ("op:ischan", 2) => Some(Ok(Value::bool(net.channel(&args[0].as_str()).is_some()))),
+            ("op:isban", 2) => Some(Ok(Value::bool(
+                net.is_ban(&args[0].as_str(), &args[1].as_str()),
+            ))),
+            _ => None,
+        }
+    }
+
+    fn command(&mut self, name: &str, args: &str, silent: bool) -> Option<Result<(), String>> {
+        let name = name.to_ascii_lowercase();
+        let me = self.me();
+        let active = self.active.clone();
+        let args = args.trim();
+        if let Some(tname) = name.strip_prefix("timer") {
+            return Some(self.timer(tname, args));
+        }
+        let r = match name.as_str() {
+            "msg" | "privmsg" => match target_text(args) {
+                Some((t, text)) => {
+                    for target in t.split(',') {
+                        if !silent {
+                            let w = target.to_string();
+                            self.show(&w, format!("<{me}> {text}"));
+                        }
+                        self.intent(Intent::Privmsg {
+                            target: target.to_string(),
+                            text: text.to_string(),
+                        });
+                    }
+                    Ok(())
+                }
+                None => Err("/msg: insufficient parameters".to_string()),
+            },
+            "say" => {
+                self.show(&active, format!("<{me}> {args}"));
+                self.intent(Intent::Privmsg {
+                    target: active,
+                    text: args.to_string(),
+                });
+                Ok(())
+            }
+            "notice" => match target_text(args) {
+                Some((t, text)) => {
+                    if !silent {
+                        self.show(&active, format!("-> -{t}- {text}"));
+                    }
+                    self.intent(Intent::Notice {
+                        target: t.to_string(),
+                        text: text.to_string(),
+                    });
+                    Ok(())
+                }
+                None => Err("/notice: insufficient parameters".to_string()),
+            },
+            "me" | "describe" => {
+                let (target, text) = if name == "me" {
+                    (active.as_str(), args)
+                } else {
+                    target_text(args).unwrap_or(("", ""))
+                };
+                if target.is_empty() {
+                    return Some(Err(format!("/{name}: insufficient parameters")));
+                }
+                let target = target.to_string();
+                self.show(&target, format!("* {me} {text}"));
+                self.intent(Intent::Action {
+                    target: target.clone(),
+                    text: text.to_string(),
+                });
+                Ok(())
+            }
+            "ctcp" => match target_text(args) {
+                Some((t, rest)) => {
+                    let (cmd, a) = rest
+                        .split_once(' ')
+                        .map_or((rest, None), |(c, a)| (c, Some(a)));
+                    self.intent(Intent::Ctcp {
+                        target: t.to_string(),
+                        ctcp: Ctcp::new(cmd, a),
+                    });
+                    Ok(())
+                }
+                None => Err("/ctcp: insufficient parameters".to_string()),
+            },
+            "ctcpreply" => match target_text(args) {
+                Some((t, rest)) => {
+                    let (cmd, a) = rest
+                        .split_once(' ')
+                        .map_or((rest, None), |(c, a)| (c, Some(a)));
+                    self.intent(Intent::CtcpReply {
+                        target: t.to_string(),
+                        ctcp: Ctcp::new(cmd, a),
+                    });
+                    Ok(())
+                }
+                None => Err("/ctcpreply: insufficient parameters".to_string()),
+            },
+            "join" | "j" => {
+                let mut w = args.split(' ');
+                let chans = w.next().unwrap_or("");
+                let keys = w.next();
+                if chans.is_empty() {
+                    return Some(Err("/join: insufficient parameters".to_string()));
+                }
+                for (i, c) in chans.split(',').enumerate() {
+                    let c = if self.net.get().is_channel(c) {
+                        c.to_string()
+                    } else {
+                        format!("#{c}")
+                    };
+                    let key = keys.and_then(|k| k.split(',').nth(i)).map(str::to_string);
+                    self.intent(Intent::Join { channel: c, key });
+                }
+                Ok(())
+            }
+            "part" => {
+                let (c, reason) = args
+                    .split_once(' ')
+                    .map_or((args, None), |(c, r)| (c, Some(r.to_string())));
+                let c = if c.is_empty() { active.as_str() } else { c };
+                self.intent(Intent::Part {
+                    channel: c.to_string(),
+                    reason,
+                });
+                Ok(())
+            }
+            "quit" => {
+                self.intent(Intent::Quit {
+                    reason: (!args.is_empty()).then(|| args.to_string()),
+                });
+                Ok(())
+            }
+            "nick" => {
+                self.intent(Intent::Nick(args.to_string()));
+                Ok(())
+            }
+            "raw" | "quote" => {
+                let line = args.strip_prefix("-q ").unwrap_or(args);
+                self.intent(Intent::Raw(line.to_string()));
+                Ok(())
+            }
+            "kick" => {
+                let mut w = args.splitn(3, ' ');
+                let (c, n, r) = (w.next().unwrap_or(""), w.next().unwrap_or(""), w.next());
+                let mut params = vec![c.to_string(), n.to_string()];
+                if let Some(r) = r {
+                    params.push(r.to_string());
+                }
+                self.intent(Intent::Send(Message::new("KICK", params)));
+                Ok(())
+            }
+            "mode" => {
+                let params: Vec<String> = args.split(' ').map(str::to_string).collect();
+                self.intent(Intent::Send(Message::new("MODE", params)));
+                Ok(())
+            }
+            "topic" => {
+                let (c, t) = args.split_once(' ').unwrap_or((args, ""));
+                let mut params = vec![c.to_string()];
+                if !t.is_empty() {
+                    params.push(t.to_string());
+                }
+                self.intent(Intent::Send(Message::new("TOPIC", params)));
+                Ok(())
+            }
+            "invite" => {
+                let params: Vec<String> = args.split(' ').map(str::to_string).collect();
+                self.intent(Intent::Send(Message::new("INVITE", params)));
+                Ok(())
+            }
+            "away" => {
+                let params: Vec<String> = if args.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![args.to_string()]
+                };
+                self.intent(Intent::Send(Message::new("AWAY", params)));
+                Ok(())
+            }
+            "enable" | "disable" => {
+                for g in args.split(' ').filter(|g| g.starts_with('#')) {
+                    self.pending
+                        .groups
+                        .push((None, g.to_string(), name == "enable"));
+                }
+                Ok(())
+            }
+            _ => return None,
+        };
+        Some(r)
+    }
+
+    fn now_ms(&mut self) -> i64 {
+        i64::try_from(self.now).unwrap_or(0)
+    }
+
+    fn ticks_ms(&mut self) -> i64 {
+        i64::try_from(self.now).unwrap_or(0)
+    }
+}

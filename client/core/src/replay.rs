@@ -1,0 +1,445 @@
+//! Script test transcripts: a scripted server and user, and expectations on what the client
+//! sends and shows. `rustirc replay` runs them; so do the project's own tests.
+//!
+//! ```text
+//! << :bob!b@host PRIVMSG #c :!hello      the server sends a line
+//! >> PRIVMSG #c :Hello bob               the client must have sent this by now
+//! !> PRIVMSG #c :*bye*                   nothing sent since the last <<, @ or :: matches
+//! == #c Hello bob                        a line containing this was shown in #c
+//! :: #c /quit                            the user types into #c's input line
+//! @ +5s                                  the clock advances; due timers fire
+//! ```
+//!
+//! This module parses transcripts and checks expectations against whatever drives the client
+//! ([`Driver`]); it knows nothing of scripts or networks itself.
+
+use rustirc_lang::wild::wildmatch;
+use std::fmt;
+
+/// One transcript line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `<< LINE`: the server sends LINE.
+    Recv(String),
+    /// `>> LINE`: the client has sent LINE (compared parsed) after the previous `>>` match.
+    Sent(String),
+    /// `!> PATTERN`: no line sent since the last `<<`, `@` or `::` matches PATTERN.
+    NotSent(String),
+    /// `== WINDOW TEXT`: a line containing TEXT was shown in WINDOW.
+    Shown(String, String),
+    /// `:: WINDOW TEXT`: the user types TEXT into WINDOW.
+    Type(String, String),
+    /// `@ +Ns` / `@ +Nms`: the clock advances.
+    Advance(u64),
+}
+
+/// A transcript line that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Replaces `\x01`-style escapes with their control characters.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("\\x") {
+        out.push_str(&rest[..i]);
+        let hex = rest.get(i + 2..i + 4).unwrap_or("");
+        match u8::from_str_radix(hex, 16) {
+            Ok(b) if hex.len() == 2 && b < 0x20 => {
+                out.push(char::from(b));
+                rest = &rest[i + 4..];
+            }
+            _ => {
+                out.push_str("\\x");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parses a transcript into `(line number, step)` pairs.
+pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
+    let mut steps = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim_end_matches('\r');
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let err = |m: &str| ParseError {
+            line: n,
+            message: m.to_string(),
+        };
+        let (tag, rest) = t.split_at(t.len().min(2));
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        let step = match tag {
+            "<<" => Step::Recv(unescape(rest)),
+            ">>" => Step::Sent(unescape(rest)),
+            "!>" => Step::NotSent(unescape(rest)),
+            "==" | "::" => {
+                let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
+                if w.is_empty() {
+                    return Err(err("a window name is missing"));
+                }
+                if tag == "==" {
+                    Step::Shown(w.to_string(), unescape(txt))
+                } else {
+                    Step::Type(w.to_string(), unescape(txt))
+                }
+            }
+            _ if t.starts_with('@') => {
+                let d = t[1..].trim().trim_start_matches('+');
+                let ms = if let Some(v) = d.strip_suffix("ms") {
+                    v.trim().parse::<u64>().ok()
+                } else if let Some(v) = d.strip_suffix('s') {
+                    v.trim().parse::<f64>().ok().map(|s| (s * 1000.0) as u64)
+                } else {
+                    None
+                };
+                Step::Advance(ms.ok_or_else(|| err("expected a time like `@ +5s` or `@ +250ms`"))?)
+            }
+            _ => {
+                return Err(err(
+                    "expected `<<`, `>>`, `!>`, `==`, `::`, `@` or a `#` comment",
+                ))
+            }
+        };
+        steps.push((n, step));
+    }
+    Ok(steps)
+}
+
+/// What a transcript drives: a client with a scripted server.
+pub trait Driver {
+    /// The server sends `line`.
+    fn recv(&mut self, line: &str);
+    /// The user types `text` into `window` (which becomes active).
+    fn type_line(&mut self, window: &str, text: &str);
+    /// The clock moves on by `ms`; due timers fire.
+    fn advance(&mut self, ms: u64);
+    /// Every line the client has sent, in order.
+    fn sent(&self) -> &[String];
+    /// Every line shown, in order, as `(window, text)` with formatting codes kept.
+    fn shown(&self) -> &[(String, String)];
+}
+
+/// The first expectation that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Transcript line number.
+    pub line: usize,
+    /// The transcript line's expectation.
+    pub expected: String,
+    /// What was sent or shown around it.
+    pub context: Vec<String>,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "line {}: expected {}", self.line, self.expected)?;
+        if self.context.is_empty() {
+            writeln!(f, "  (nothing there)")?;
+        }
+        for c in &self.context {
+            writeln!(f, "  {c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Strips mIRC formatting codes (bold, colour, reverse, italic, underline, reset).
+pub fn strip_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x02' | '\x0f' | '\x16' | '\x1d' | '\x1f' | '\x1e' | '\x11' => {}
+            '\x03' => {
+                // Up to two digits, optionally `,` and up to two more.
+                for _ in 0..2 {
+                    if chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                }
+                let mut look = chars.clone();
+                if look.next() == Some(',') && look.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                    for _ in 0..2 {
+                        if chars.peek().is_some_and(char::is_ascii_digit) {
+                            chars.next();
+                        }
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Two IRC lines are the same when their commands and parameters are (`JOIN #c` equals
+/// `JOIN :#c`); tags and a prefix are ignored.
+pub fn same_line(a: &str, b: &str) -> bool {
+    fn split(line: &str) -> Vec<String> {
+        let mut rest = line.trim();
+        if rest.starts_with('@') {
+            rest = rest.split_once(' ').map_or("", |(_, r)| r).trim_start();
+        }
+        if rest.starts_with(':') {
+            rest = rest.split_once(' ').map_or("", |(_, r)| r).trim_start();
+        }
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            if let Some(t) = rest.strip_prefix(':') {
+                out.push(t.to_string());
+                break;
+            }
+            let (w, r) = rest.split_once(' ').unwrap_or((rest, ""));
+            out.push(w.to_string());
+            rest = r.trim_start();
+        }
+        if let Some(c) = out.first_mut() {
+            *c = c.to_ascii_uppercase();
+        }
+        out
+    }
+    split(a) == split(b)
+}
+
+/// Runs `steps` against `d`; the first expectation that fails is returned.
+pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> {
+    let mut sent_cursor = 0;
+    let mut since = 0;
+    let mut shown_cursor: std::collections::HashMap<String, usize> = Default::default();
+    for (line, step) in steps {
+        match step {
+            Step::Recv(l) => {
+                since = d.sent().len();
+                d.recv(l);
+            }
+            Step::Type(w, t) => {
+                since = d.sent().len();
+                d.type_line(w, t);
+            }
+            Step::Advance(ms) => {
+                since = d.sent().len();
+                d.advance(*ms);
+            }
+            Step::Sent(want) => {
+                let sent = d.sent();
+                match sent[sent_cursor..].iter().position(|s| same_line(s, want)) {
+                    Some(p) => sent_cursor += p + 1,
+                    None => {
+                        return Err(Mismatch {
+                            line: *line,
+                            expected: format!("the client to send `{want}`"),
+                            context: around(sent, sent_cursor, "sent"),
+                        })
+                    }
+                }
+            }
+            Step::NotSent(pat) => {
+                let sent = d.sent();
+                if let Some(s) = sent[since..].iter().find(|s| wildmatch(pat, s, false)) {
+                    return Err(Mismatch {
+                        line: *line,
+                        expected: format!("nothing matching `{pat}` to be sent, but `{s}` was"),
+                        context: around(sent, since, "sent"),
+                    });
+                }
+            }
+            Step::Shown(w, want) => {
+                let key = w.to_ascii_lowercase();
+                let cur = shown_cursor.get(&key).copied().unwrap_or(0);
+                let shown = d.shown();
+                let found = shown
+                    .iter()
+                    .enumerate()
+                    .skip(cur)
+                    .filter(|(_, (win, _))| win.eq_ignore_ascii_case(w))
+                    .find(|(_, (_, text))| strip_codes(text).contains(&strip_codes(want)));
+                match found {
+                    Some((i, _)) => {
+                        shown_cursor.insert(key, i + 1);
+                    }
+                    None => {
+                        let lines: Vec<String> = shown
+                            .iter()
+                            .skip(cur)
+                            .filter(|(win, _)| win.eq_ignore_ascii_case(w))
+                            .map(|(_, t)| format!("shown in {w}: {}", strip_codes(t)))
+                            .collect();
+                        let start = lines.len().saturating_sub(8);
+                        return Err(Mismatch {
+                            line: *line,
+                            expected: format!("`{want}` to be shown in {w}"),
+                            context: lines[start..].to_vec(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn around(lines: &[String], from: usize, what: &str) -> Vec<String> {
+    let start = from.saturating_sub(2);
+    lines[start..]
+        .iter()
+        .take(10)
+        .map(|l| format!("{what}: {l}"))
+        .collect()
+}
+
+/// A client registered to a scripted server, as a transcript starts: server
+/// `irc.example.net`, network `ExampleNet`, nick `me` (user `me`, host `me.host`), ISUPPORT
+/// `PREFIX=(ov)@+ CHANTYPES=# CASEMAPPING=rfc1459`, no channels, the status window active,
+/// the clock at 2026-01-01 00:00:00 UTC, send-rate limiting off.
+pub struct Session {
+    /// The client under test.
+    pub client: crate::client::Client,
+}
+
+/// 2026-01-01 00:00:00 UTC in milliseconds since the Unix epoch.
+pub const START_MS: u64 = 1_767_225_600_000;
+
+impl Session {
+    /// Loads `scripts` (name, bytes) in order, then registers.
+    pub fn new(scripts: &[(String, Vec<u8>)]) -> Session {
+        use crate::state::{Config, Flood, Input};
+        let mut config = Config::new("me");
+        config.caps.clear();
+        config.flood = Flood {
+            enabled: false,
+            ..Flood::default()
+        };
+        config.mode_on_join = false;
+        config.ping_interval_ms = u64::MAX / 4;
+        let mut client =
+            crate::client::Client::new(config, rustirc_lang::Limits::default(), START_MS);
+        for (name, bytes) in scripts {
+            client.load_script(name, bytes);
+        }
+        client.input(Input::Connected);
+        for line in [
+            ":irc.example.net 001 me :Welcome to ExampleNet me!me@me.host",
+            ":irc.example.net 005 me PREFIX=(ov)@+ CHANTYPES=# CASEMAPPING=rfc1459 NETWORK=ExampleNet :are supported by this server",
+            ":irc.example.net 376 me :End of /MOTD command.",
+        ] {
+            client.recv_line(line);
+        }
+        Session { client }
+    }
+}
+
+impl Driver for Session {
+    fn recv(&mut self, line: &str) {
+        self.client.recv_line(line);
+    }
+    fn type_line(&mut self, window: &str, text: &str) {
+        self.client.type_line(window, text);
+    }
+    fn advance(&mut self, ms: u64) {
+        let to = self.client.now() + ms;
+        self.client.tick(to);
+    }
+    fn sent(&self) -> &[String] {
+        &self.client.out.sent
+    }
+    fn shown(&self) -> &[(String, String)] {
+        &self.client.out.shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A driver that echoes every server line back as sent and shows typed text.
+    #[derive(Default)]
+    struct Echo {
+        sent: Vec<String>,
+        shown: Vec<(String, String)>,
+        now: u64,
+    }
+
+    impl Driver for Echo {
+        fn recv(&mut self, line: &str) {
+            self.sent.push(format!("ECHO :{line}"));
+        }
+        fn type_line(&mut self, window: &str, text: &str) {
+            self.shown
+                .push((window.to_string(), format!("\x02<me>\x02 {text}")));
+            self.sent.push(format!("PRIVMSG {window} :{text}"));
+        }
+        fn advance(&mut self, ms: u64) {
+            self.now += ms;
+            self.sent.push(format!("TIME {}", self.now));
+        }
+        fn sent(&self) -> &[String] {
+            &self.sent
+        }
+        fn shown(&self) -> &[(String, String)] {
+            &self.shown
+        }
+    }
+
+    #[test]
+    fn parses_every_form() {
+        let t = "# c\n\n<< PING :x\n>> PONG :x\n!> PRIVMSG *\n== #c hi there\n:: #c /me waves\n@ +5s\n@ +250ms\n<< \\x01ACTION\\x01\n";
+        let steps: Vec<Step> = parse(t).unwrap().into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            steps,
+            [
+                Step::Recv("PING :x".into()),
+                Step::Sent("PONG :x".into()),
+                Step::NotSent("PRIVMSG *".into()),
+                Step::Shown("#c".into(), "hi there".into()),
+                Step::Type("#c".into(), "/me waves".into()),
+                Step::Advance(5000),
+                Step::Advance(250),
+                Step::Recv("\x01ACTION\x01".into()),
+            ]
+        );
+        let e = parse("<< ok\nwhat\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(parse("@ soon").is_err());
+    }
+
+    #[test]
+    fn expectations_hold_and_fail_with_context() {
+        let ok = "<< a\n>> ECHO a\n:: #c hello\n== #c hello\n>> PRIVMSG #c hello\n!> PRIVMSG #c :bye*\n@ +1s\n>> TIME :1000\n";
+        run(&parse(ok).unwrap(), &mut Echo::default()).unwrap();
+
+        // `>>` only looks after the previous match.
+        let twice = "<< a\n>> ECHO a\n>> ECHO a\n";
+        let m = run(&parse(twice).unwrap(), &mut Echo::default()).unwrap_err();
+        assert_eq!(m.line, 3);
+
+        let forbidden = "<< a\n!> ECHO*\n";
+        let m = run(&parse(forbidden).unwrap(), &mut Echo::default()).unwrap_err();
+        assert_eq!(m.line, 2);
+        assert!(m.to_string().contains("ECHO :a"), "{m}");
+
+        let missing = ":: #c hi\n== #c bye\n";
+        let m = run(&parse(missing).unwrap(), &mut Echo::default()).unwrap_err();
+        assert!(m.to_string().contains("shown in #c: <me> hi"), "{m}");
+    }
+
+    #[test]
+    fn lines_compare_parsed() {
+        assert!(same_line("JOIN #c", "JOIN :#c"));
+        assert!(same_line(":me!u@h privmsg #c :a b", "PRIVMSG #c :a b"));
+        assert!(!same_line("PRIVMSG #c :a b", "PRIVMSG #c a b"));
+        assert_eq!(strip_codes("\x0304,12red\x03 \x02bold\x02"), "red bold");
+    }
+}
