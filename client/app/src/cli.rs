@@ -10,7 +10,8 @@ const USAGE: &str = "usage:
   rustirc check [--json] [--disasm] FILE...
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
-  rustirc replay [--load FILE]... TRANSCRIPT...";
+  rustirc replay [--load FILE]... TRANSCRIPT...
+  rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]...";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -56,8 +57,9 @@ pub fn main(args: &[String]) -> i32 {
             println!("{USAGE}");
             0
         }
-        Some("--headless") | None => {
-            eprintln!("rustirc: the desktop client and headless mode are not built yet; the scripting tools are:\n{USAGE}");
+        Some("--headless") => headless(&args[1..]),
+        None => {
+            eprintln!("rustirc: the desktop client is not built yet; run with --headless, or use:\n{USAGE}");
             2
         }
         Some(other) => {
@@ -382,4 +384,84 @@ fn replay(args: &[String]) -> i32 {
         }
     }
     i32::from(failed)
+}
+
+/// `rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]...`:
+/// a bot with the same scripts the desktop client runs; what windows would show goes to
+/// standard output with timestamps.
+fn headless(args: &[String]) -> i32 {
+    let mut server = None;
+    let mut nick = None;
+    let mut joins = Vec::new();
+    let mut loads = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned();
+        match (args[i].as_str(), value) {
+            ("--server", Some(v)) => server = Some(v),
+            ("--nick", Some(v)) => nick = Some(v),
+            ("--join", Some(v)) => joins.push(v),
+            ("--load", Some(v)) => loads.push(v),
+            ("--tls", _) => {
+                eprintln!("rustirc: --tls is not supported yet");
+                return 2;
+            }
+            (other, _) => {
+                eprintln!("rustirc: unknown or incomplete option {other}\n{USAGE}");
+                return 2;
+            }
+        }
+        i += 2;
+    }
+    let (Some(server), Some(nick)) = (server, nick) else {
+        eprintln!("rustirc: --headless needs --server and --nick\n{USAGE}");
+        return 2;
+    };
+    let (host, port) = match server.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.starts_with('[') => match p.parse::<u16>() {
+            Ok(p) => (h.trim_matches(['[', ']']).to_string(), p),
+            Err(_) => {
+                eprintln!("rustirc: bad port in --server {server}");
+                return 2;
+            }
+        },
+        _ => (server.clone(), 6667),
+    };
+    let mut config = rustirc_core::state::Config::new(&nick);
+    config.autojoin = joins.into_iter().map(|c| (c, None)).collect();
+    let mut client =
+        rustirc_core::client::Client::new(config, Limits::default(), rustirc_core::net::now_ms());
+    for f in &loads {
+        match std::fs::read(f) {
+            Ok(b) => {
+                let report = client.load_script(f, &b);
+                if report.has_errors() {
+                    eprintln!("rustirc: {f} has errors (shown above); its good parts are loaded");
+                }
+            }
+            Err(e) => {
+                eprintln!("rustirc: {f}: {e}");
+                return 2;
+            }
+        }
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rustirc: {e}");
+            return 1;
+        }
+    };
+    let srv = rustirc_core::net::Server { host, port };
+    let mut out = std::io::stdout();
+    match rt.block_on(rustirc_core::net::run(&mut client, &srv, &mut out)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rustirc: {e}");
+            1
+        }
+    }
 }

@@ -94,6 +94,12 @@ impl Client {
         }
     }
 
+    /// Takes what was sent and shown since the last call (the network loop writes and prints
+    /// it; the replay harness keeps it instead).
+    pub fn take_output(&mut self) -> Outbox {
+        std::mem::take(&mut self.out)
+    }
+
     /// The clock, in milliseconds since the Unix epoch.
     pub fn now(&self) -> u64 {
         self.now

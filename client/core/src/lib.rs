@@ -6,6 +6,7 @@ pub mod casemap;
 pub mod client;
 pub mod events;
 pub mod host;
+pub mod net;
 pub mod proto;
 pub mod replay;
 pub mod state;
