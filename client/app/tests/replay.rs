@@ -65,3 +65,38 @@ fn a_wrong_expectation_fails_with_its_line() {
     assert!(err.contains("sent: PRIVMSG #c hello"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// docs/testing-scripts.md: each ```mrc block is loaded and the ```transcript block after it
+/// must pass.
+#[test]
+fn the_documented_example_passes() {
+    let doc = std::fs::read_to_string(root().join("docs/testing-scripts.md")).unwrap();
+    let dir = std::env::temp_dir().join(format!("rustirc-replay-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut runs = 0;
+    let mut script = None;
+    for (i, block) in doc.split("```").enumerate() {
+        if i % 2 == 0 {
+            continue;
+        }
+        if let Some(code) = block.strip_prefix("mrc\n") {
+            let p = dir.join(format!("s{i}.mrc"));
+            std::fs::write(&p, code).unwrap();
+            script = Some(p);
+        } else if let Some(t) = block.strip_prefix("transcript\n") {
+            let p = dir.join(format!("t{i}.txt"));
+            std::fs::write(&p, t).unwrap();
+            let s = script.take().expect("a script before the transcript");
+            let out = replay(&[Path::new("--load"), &s, &p]);
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            runs += 1;
+        }
+    }
+    assert!(runs >= 1);
+    std::fs::remove_dir_all(&dir).ok();
+}

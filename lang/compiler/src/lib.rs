@@ -675,9 +675,10 @@ impl Compiler {
             _ => {}
         }
         if INTRINSIC_COMMANDS.contains(&name.as_str()) || name.starts_with("timer") {
-            // Timers, /scon and /scid keep their command text to evaluate later; the leading
-            // words (switches, counts) are evaluated now.
-            let (start, count) = if name.starts_with("timer") || name == "scon" || name == "scid" {
+            // /scon and /scid keep their command text to evaluate later. A /timer line is
+            // evaluated now like any command and its command text once more when it fires,
+            // as in mIRC (hence `$!ident` or `$eval(…,0)` to delay an identifier).
+            let (start, count) = if name == "scon" || name == "scid" {
                 let s = self.load_str(&c.raw_args)?;
                 (s, 1)
             } else {
