@@ -69,3 +69,32 @@ fn words_and_sigils() {
         [Part::Lit(_), Part::Lit(_)] | [Part::Lit(_)]
     ));
 }
+
+/// Found by the `parse` fuzz target: unclosed `$ident(` calls nested a few dozen deep, or
+/// `#$ident(...)x` nested, were explored twice per level (exponential time) until pest's call
+/// limit stopped the parse and the whole alias failed to load.
+#[test]
+fn nested_parens_parse_in_linear_time() {
+    let unclosed = format!("alias a echo {}\n", "$a(x ".repeat(40));
+    let unclosed_multiline = format!(
+        "alias b {{\n  echo {}\n  {}\n}}\n",
+        "$a(x ".repeat(40),
+        ")".repeat(40)
+    );
+    let glued = format!("alias c echo {}x{}\n", "#$a(".repeat(40), ")x".repeat(40));
+    let in_args = format!(
+        "alias d echo $a({}x{})\n",
+        "#$a(".repeat(40),
+        ")x".repeat(40)
+    );
+    for src in [unclosed, unclosed_multiline, glued, in_args] {
+        let e = errors(&src);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(parse_text(&src).items.len(), 1);
+        let line = src.lines().find_map(|l| l.split_once("echo ")).unwrap().1;
+        assert!(
+            crate::parse_statements(&format!("echo {line}")).is_ok(),
+            "{line}"
+        );
+    }
+}
