@@ -63,6 +63,16 @@ impl Drop for Server {
     }
 }
 
+/// Kills a child process when dropped (a failed assertion must not leave the bot running).
+struct Reap(Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn ngircd() -> &'static str {
     if Path::new("/usr/sbin/ngircd").exists() {
         "/usr/sbin/ngircd"
@@ -133,6 +143,22 @@ impl User {
     }
 }
 
+/// Waits (up to 20 s) until the bot is in #bots, as seen by `u` through NAMES.
+fn wait_for_bot(u: &mut User) {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        u.send("NAMES #bots");
+        let l = u.expect(|l| l.contains(" 353 ") || l.contains(" 366 "), "names");
+        if l.contains(" 353 ") && l.contains("bot") {
+            // Read the end of the list so later expectations start after it.
+            u.expect(|l| l.contains(" 366 "), "end of names");
+            return;
+        }
+        assert!(Instant::now() < end, "the bot is not in #bots");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn a_scripted_bot_against_ngircd() {
     let dir = std::env::temp_dir().join(format!("rustirc-e2e-{}", std::process::id()));
@@ -140,24 +166,26 @@ fn a_scripted_bot_against_ngircd() {
     let port = free_port();
     let mut server = Server::start(&dir, port);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
-    let mut bot = Command::new(env!("CARGO_BIN_EXE_rustirc"))
-        .args([
-            "--headless",
-            "--server",
-            &format!("127.0.0.1:{port}"),
-            "--nick",
-            "bot",
-        ])
-        .arg("--load")
-        .arg(&script)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut bot = Reap(
+        Command::new(env!("CARGO_BIN_EXE_rustirc"))
+            .args([
+                "--headless",
+                "--server",
+                &format!("127.0.0.1:{port}"),
+                "--nick",
+                "bot",
+            ])
+            .arg("--load")
+            .arg(&script)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
 
     // The bot joins #bots on connect; a user joining is greeted.
     let mut alice = User::connect(port, "alice");
-    std::thread::sleep(Duration::from_millis(500));
+    wait_for_bot(&mut alice);
     alice.send("JOIN #bots");
     alice.expect(
         |l| l.contains("PRIVMSG #bots :Welcome, alice!"),
@@ -192,16 +220,7 @@ fn a_scripted_bot_against_ngircd() {
     drop(alice);
     server.restart();
     let mut carol = User::connect(port, "carol");
-    let end = Instant::now() + Duration::from_secs(20);
-    loop {
-        carol.send("NAMES #bots");
-        let l = carol.expect(|l| l.contains(" 353 ") || l.contains(" 366 "), "names");
-        if l.contains("bot") && l.contains(" 353 ") {
-            break;
-        }
-        assert!(Instant::now() < end, "the bot did not come back to #bots");
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    wait_for_bot(&mut carol);
     carol.send("JOIN #bots");
     carol.expect(
         |l| l.contains("Welcome, carol!"),
@@ -210,13 +229,13 @@ fn a_scripted_bot_against_ngircd() {
 
     // Ctrl-C: the bot says QUIT and exits.
     let _ = Command::new("kill")
-        .args(["-INT", &bot.id().to_string()])
+        .args(["-INT", &bot.0.id().to_string()])
         .status();
     carol.expect(|l| l.contains("QUIT"), "the bot's QUIT");
-    let status = bot.wait().unwrap();
+    let status = bot.0.wait().unwrap();
     assert!(status.success(), "{status:?}");
     let mut out = String::new();
-    std::io::Read::read_to_string(bot.stdout.as_mut().unwrap(), &mut out).unwrap();
+    std::io::Read::read_to_string(bot.0.stdout.as_mut().unwrap(), &mut out).unwrap();
     assert!(out.contains("#bots: <alice> !hello there"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
