@@ -210,7 +210,6 @@ pub fn compare(cmp: Cmp, a: &Value, b: &Value) -> bool {
         }
         Cmp::IsLower => !a.as_str().chars().any(char::is_uppercase),
         Cmp::IsUpper => !a.as_str().chars().any(char::is_lowercase),
-        Cmp::Host(_) => false,
     }
 }
 

@@ -1,5 +1,11 @@
 //! The VM: runs linked chunks on one contiguous register stack with explicit frames.
 //!
+//! A frame's registers follow its parameters on that stack: a call copies its arguments to the
+//! caller's top and the callee's registers start right after them, so parameters need no
+//! vector of their own. Registers are not cleared between calls: code never reads a register
+//! it has not written (locals are guarded by their declared bits), so a returning frame drops
+//! nothing and a new one only writes its constants; the stack is emptied when the run ends.
+//!
 //! Alias calls push frames rather than recursing on the native stack, so depth is bounded by
 //! [`crate::Limits::call_depth`] and a run can stop at any back edge. Dynamic text (`$eval`,
 //! `[ ]`) is compiled on demand, cached by text, and runs in the frame that evaluated it.
@@ -43,6 +49,14 @@ pub struct Linked {
     pub idents: Vec<Target>,
     /// Resolved command links.
     pub commands: Vec<Target>,
+    /// Registers a frame of this chunk needs.
+    nregs: usize,
+    /// Parameters held in the frame's last registers (`Chunk::params`).
+    nparams: usize,
+    /// Constants loaded into registers on entry.
+    prologue: Box<[(usize, Value)]>,
+    /// Runs in its caller's frame (dynamic text).
+    borrows: bool,
 }
 
 /// How a finished frame hands back its value.
@@ -59,21 +73,59 @@ enum Ret {
 /// Locals whose names were built at run time, in declaration order.
 type DynLocals = Vec<(Box<str>, Value)>;
 
+/// `Frame::npar` when the parameters were replaced by `tokenize` (see `Cold::tok_params`).
+const NO_WINDOW: u32 = u32::MAX;
+
+/// A running alias, event or piece of dynamic text. Indices are `u32` to keep frames small:
+/// a call writes one and a return reads one back.
 struct Frame {
-    chunk: usize,
-    pc: usize,
-    base: usize,
+    chunk: u32,
+    pc: u32,
+    /// The frame's first register.
+    base: u32,
+    /// One past its last register: where a callee's parameters go.
+    top: u32,
+    /// Parameters `$1…` are registers `pbase..pbase + npar`, just below `base`, unless `npar`
+    /// is [`NO_WINDOW`].
+    pbase: u32,
+    npar: u32,
     /// Index of the frame whose variables and parameters this one uses.
-    owner: usize,
-    params: Vec<Value>,
-    parms_text: Option<Rc<str>>,
-    declared: u64,
-    /// Locals declared under names only known at run time (boxed: rare, keeps frames small).
-    dyn_locals: Option<Box<DynLocals>>,
+    owner: u32,
     ret: Ret,
     is_id: bool,
-    prop: Option<Rc<str>>,
     silent: bool,
+    declared: u64,
+    parms_text: Option<Rc<str>>,
+    /// What few frames need (boxed: keeps frames small).
+    cold: Option<Box<Cold>>,
+}
+
+#[derive(Default)]
+struct Cold {
+    /// `$prop`.
+    prop: Option<Rc<str>>,
+    /// Parameters set by `tokenize`.
+    tok_params: Option<Vec<Value>>,
+    /// Locals declared under names only known at run time, in declaration order.
+    dyn_locals: DynLocals,
+}
+
+impl Frame {
+    fn has_dyn_locals(&self) -> bool {
+        self.cold.as_ref().is_some_and(|c| !c.dyn_locals.is_empty())
+    }
+
+    fn dyn_locals(&self) -> &[(Box<str>, Value)] {
+        self.cold.as_ref().map_or(&[], |c| c.dyn_locals.as_slice())
+    }
+
+    fn cold_mut(&mut self) -> &mut Cold {
+        self.cold.get_or_insert_with(Box::default)
+    }
+
+    fn prop(&self) -> Option<&Rc<str>> {
+        self.cold.as_ref().and_then(|c| c.prop.as_ref())
+    }
 }
 
 /// How a run ended.
@@ -124,8 +176,6 @@ pub struct Vm {
     frames: Vec<Frame>,
     halt_default: bool,
     nested: usize,
-    /// Emptied parameter vectors of finished frames, reused by the next calls.
-    param_pool: Vec<Vec<Value>>,
 }
 
 const NO_REG: u16 = u16::MAX;
@@ -145,17 +195,25 @@ impl Vm {
             frames: Vec::with_capacity(64),
             halt_default: false,
             nested: 0,
-            param_pool: Vec::new(),
         }
     }
 
     /// Adds a chunk (links resolved later by [`Vm::relink`]); returns its index.
     pub fn add_chunk(&mut self, chunk: Chunk, script: usize) -> usize {
-        let consts = chunk.consts.iter().map(const_value).collect();
+        let consts: Vec<Value> = chunk.consts.iter().map(const_value).collect();
         let n_i = chunk.ident_links.len();
         let n_c = chunk.command_links.len();
+        let prologue = chunk
+            .prologue
+            .iter()
+            .map(|&(r, k)| (r as usize, consts[k as usize].clone()))
+            .collect();
         self.chunks.push(Linked {
             code: Rc::from(chunk.code.as_slice()),
+            nregs: chunk.nregs as usize,
+            nparams: chunk.params as usize,
+            prologue,
+            borrows: chunk.borrows_frame,
             chunk: Rc::new(chunk),
             consts,
             script,
@@ -319,6 +377,13 @@ impl Vm {
         !self.frames.is_empty()
     }
 
+    /// The first free register: the top of the innermost frame.
+    #[inline]
+    fn stack_top(&self) -> usize {
+        self.frames.last().map_or(0, |f| f.top as usize)
+    }
+
+    /// Pushes a frame for `chunk` whose parameters are `params`.
     #[allow(clippy::too_many_arguments)]
     fn push_frame(
         &mut self,
@@ -330,47 +395,110 @@ impl Vm {
         silent: bool,
         parms: Option<Rc<str>>,
     ) -> Result<(), RunError> {
+        let pbase = self.reserve_frame(chunk, params.len());
+        let n = params.len();
+        for (i, v) in params.into_iter().enumerate() {
+            self.regs[pbase + i] = v;
+        }
+        self.push_frame_at(chunk, n, ret, is_id, prop, silent, parms)
+    }
+
+    /// Makes room on top of the stack for a frame of `chunk` with `npar` parameters; returns
+    /// the register where its parameters go.
+    fn reserve_frame(&mut self, chunk: usize, npar: usize) -> usize {
+        let linked = &self.chunks[chunk];
+        let pbase = self.stack_top() + linked.nregs - linked.nparams;
+        let end = pbase + npar.max(linked.nparams);
+        if self.regs.len() < end {
+            self.regs.resize(end, Value::Null);
+        }
+        pbase
+    }
+
+    /// Pushes a frame for `chunk` whose `npar` parameters were written where
+    /// [`Vm::reserve_frame`] said.
+    #[allow(clippy::too_many_arguments)]
+    fn push_frame_at(
+        &mut self,
+        chunk: usize,
+        npar: usize,
+        ret: Ret,
+        is_id: bool,
+        prop: Option<Rc<str>>,
+        silent: bool,
+        parms: Option<Rc<str>>,
+    ) -> Result<(), RunError> {
         let limit = self.st.limits.call_depth as usize;
         if limit != 0 && self.frames.len() >= limit {
-            let place = self.place_of(chunk);
-            return Err(self.error_at(
-                RunErrorKind::Limit {
-                    what: "call depth exceeded",
-                    limit: limit as u64,
-                    place,
-                },
-                chunk,
-                0,
-            ));
+            return Err(self.depth_error(chunk, limit));
         }
+        let base = self.stack_top();
         let linked = &self.chunks[chunk];
-        let base = self.regs.len();
-        let nregs = linked.chunk.nregs as usize;
-        self.regs.resize(base + nregs, Value::Null);
-        for &(r, k) in &linked.chunk.prologue {
-            self.regs[base + r as usize] = linked.consts[k as usize].clone();
+        let pbase = base + linked.nregs - linked.nparams;
+        let top = pbase + npar.max(linked.nparams);
+        if self.regs.len() < top {
+            self.regs.resize(top, Value::Null);
         }
-        let borrows = linked.chunk.borrows_frame;
-        let owner = if borrows && !self.frames.is_empty() {
-            self.frames[self.frames.len() - 1].owner
-        } else {
-            self.frames.len()
+        if npar < linked.nparams {
+            self.regs[pbase + npar..pbase + linked.nparams].fill(Value::Null);
+        }
+        for (r, v) in &*linked.prologue {
+            self.regs[base + r] = v.clone();
+        }
+        let owner = match self.frames.last() {
+            Some(f) if linked.borrows => f.owner,
+            _ => self.frames.len() as u32,
         };
         self.frames.push(Frame {
-            chunk,
+            chunk: chunk as u32,
             pc: 0,
-            base,
+            base: base as u32,
+            top: top as u32,
+            pbase: pbase as u32,
+            npar: npar as u32,
             owner,
-            params,
-            parms_text: parms,
-            declared: 0,
-            dyn_locals: None,
             ret,
             is_id,
-            prop,
             silent,
+            declared: 0,
+            parms_text: parms,
+            cold: prop.map(|p| {
+                Box::new(Cold {
+                    prop: Some(p),
+                    ..Cold::default()
+                })
+            }),
         });
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn depth_error(&self, chunk: usize, limit: usize) -> RunError {
+        let place = self.place_of(chunk);
+        self.error_at(
+            RunErrorKind::Limit {
+                what: "call depth exceeded",
+                limit: limit as u64,
+                place,
+            },
+            chunk,
+            0,
+        )
+    }
+
+    /// The parameters of frame `owner`.
+    fn params(&self, owner: usize) -> &[Value] {
+        let f = &self.frames[owner];
+        if f.npar == NO_WINDOW {
+            f.cold
+                .as_ref()
+                .and_then(|c| c.tok_params.as_deref())
+                .unwrap_or(&[])
+        } else {
+            let p = f.pbase as usize;
+            &self.regs[p..p + f.npar as usize]
+        }
     }
 
     fn place_of(&self, chunk: usize) -> String {
@@ -445,10 +573,10 @@ impl Vm {
     #[allow(clippy::too_many_lines)]
     fn run(&mut self, host: &mut dyn Host, stop: usize) -> Result<Option<Outcome>, RunError> {
         let mut fi = self.frames.len() - 1;
-        let mut chunk_idx = self.frames[fi].chunk;
+        let mut chunk_idx = self.frames[fi].chunk as usize;
         let mut code = self.chunks[chunk_idx].code.clone();
-        let mut pc = self.frames[fi].pc;
-        let mut base = self.frames[fi].base;
+        let mut pc = self.frames[fi].pc as usize;
+        let mut base = self.frames[fi].base as usize;
         macro_rules! r {
             ($x:expr) => {
                 self.regs[base + $x as usize]
@@ -463,10 +591,10 @@ impl Vm {
         macro_rules! reload {
             () => {{
                 fi = self.frames.len() - 1;
-                chunk_idx = self.frames[fi].chunk;
+                chunk_idx = self.frames[fi].chunk as usize;
                 code = self.chunks[chunk_idx].code.clone();
-                pc = self.frames[fi].pc;
-                base = self.frames[fi].base;
+                pc = self.frames[fi].pc as usize;
+                base = self.frames[fi].base as usize;
             }};
         }
         loop {
@@ -478,7 +606,7 @@ impl Vm {
                 Op::LoadK { dst, k } => r!(dst) = self.chunks[chunk_idx].consts[k as usize].clone(),
                 Op::Move { dst, src } => r!(dst) = r!(src).clone(),
                 Op::LoadLocalChecked { dst, slot, name } => {
-                    let owner = self.frames[fi].owner;
+                    let owner = self.frames[fi].owner as usize;
                     let v = if owner == fi
                         && slot < 64
                         && self.frames[fi].declared & (1 << slot) != 0
@@ -494,7 +622,7 @@ impl Vm {
                     let n = &self.chunks[chunk_idx].chunk.names[name as usize];
                     // The compiler found no local of that name in this chunk: in a frame of
                     // its own without run-time locals, only the globals remain.
-                    let v = if f.owner == fi && f.dyn_locals.is_none() {
+                    let v = if f.owner as usize == fi && !f.has_dyn_locals() {
                         self.st.globals.get(n).cloned().unwrap_or_default()
                     } else {
                         self.read_var(n)
@@ -515,7 +643,7 @@ impl Vm {
                     if let Err(e) = self.st.check_len(value_len(&v)) {
                         fail!(e);
                     }
-                    let owner = self.frames[fi].owner;
+                    let owner = self.frames[fi].owner as usize;
                     if slot != NO_REG && owner == fi && slot < 64 {
                         let bit = 1u64 << slot;
                         match scope {
@@ -534,7 +662,7 @@ impl Vm {
                     let f = &self.frames[fi];
                     if slot == NO_REG
                         && owner == fi
-                        && f.dyn_locals.is_none()
+                        && !f.has_dyn_locals()
                         && scope != VarScope::Local
                     {
                         let n = &self.chunks[chunk_idx].chunk.names[name as usize];
@@ -597,7 +725,7 @@ impl Vm {
                     neg,
                 } => {
                     let by_v = r!(by).clone();
-                    let owner = self.frames[fi].owner;
+                    let owner = self.frames[fi].owner as usize;
                     let op = if neg {
                         rustirc_bytecode::ArithOp::Sub
                     } else {
@@ -651,18 +779,29 @@ impl Vm {
                     }
                 }
                 Op::LoadParam { dst, n } => {
-                    let owner = self.frames[fi].owner;
-                    let p = &self.frames[owner].params;
-                    let v = if n == 0 {
-                        Value::int(p.len() as i64)
+                    let f = &self.frames[fi];
+                    let n = n as usize;
+                    let v = if f.owner as usize == fi && f.npar != NO_WINDOW {
+                        if n == 0 {
+                            Value::Int(i64::from(f.npar))
+                        } else if n <= f.npar as usize {
+                            self.regs[f.pbase as usize + n - 1].clone()
+                        } else {
+                            Value::Null
+                        }
                     } else {
-                        p.get(n as usize - 1).cloned().unwrap_or_default()
+                        let p = self.params(f.owner as usize);
+                        if n == 0 {
+                            Value::int(p.len() as i64)
+                        } else {
+                            p.get(n - 1).cloned().unwrap_or_default()
+                        }
                     };
                     r!(dst) = v;
                 }
                 Op::LoadParamRange { dst, from, to } => {
-                    let owner = self.frames[fi].owner;
-                    let p = &self.frames[owner].params;
+                    let owner = self.frames[fi].owner as usize;
+                    let p = self.params(owner);
                     let from = (from.max(1) - 1) as usize;
                     let to = if to == 0 {
                         p.len()
@@ -686,22 +825,19 @@ impl Vm {
                     r!(dst) = v;
                 }
                 Op::LoadInfo { dst, what } => {
-                    let owner = self.frames[fi].owner;
+                    let owner = self.frames[fi].owner as usize;
                     let f = &self.frames[owner];
                     let v = match what {
                         FrameInfo::IsId => Value::bool(f.is_id),
-                        FrameInfo::Prop => f
-                            .prop
-                            .as_ref()
-                            .map_or(Value::Null, |p| Value::Str(p.clone())),
+                        FrameInfo::Prop => f.prop().map_or(Value::Null, |p| Value::Str(p.clone())),
                         FrameInfo::Show => Value::bool(!f.silent),
                         FrameInfo::Result => self.st.result.clone(),
                         FrameInfo::V1 => self.st.v1.clone(),
                         FrameInfo::V2 => self.st.v2.clone(),
-                        FrameInfo::Parms => f
-                            .parms_text
-                            .as_ref()
-                            .map_or_else(|| join_values(&f.params), |p| Value::Str(p.clone())),
+                        FrameInfo::Parms => f.parms_text.as_ref().map_or_else(
+                            || join_values(self.params(owner)),
+                            |p| Value::Str(p.clone()),
+                        ),
                     };
                     r!(dst) = v;
                 }
@@ -746,7 +882,7 @@ impl Vm {
                 }
                 Op::EvalText { dst, src } => {
                     let text = r!(src).as_str().into_owned();
-                    self.frames[fi].pc = pc;
+                    self.frames[fi].pc = pc as u32;
                     let v = self.eval_text(&text, host)?;
                     reload!();
                     r!(dst) = v;
@@ -759,7 +895,7 @@ impl Vm {
                     }
                     for _ in 1..times.clamp(1, 32) {
                         let text = v.as_str().into_owned();
-                        self.frames[fi].pc = pc;
+                        self.frames[fi].pc = pc as u32;
                         v = self.eval_text(&text, host)?;
                         reload!();
                     }
@@ -767,7 +903,7 @@ impl Vm {
                 }
                 Op::HaltIfNull { src } => {
                     if r!(src).is_null() {
-                        self.frames[fi].pc = pc;
+                        self.frames[fi].pc = pc as u32;
                         return self.finish_halt(stop, false);
                     }
                 }
@@ -777,10 +913,25 @@ impl Vm {
                     a,
                     b,
                     fail,
-                } => match arith(op, &r!(a), &r!(b)) {
-                    Some(v) => r!(dst) = v,
-                    None => pc = fail as usize,
-                },
+                } => {
+                    if let (&Value::Int(x), &Value::Int(y)) = (&r!(a), &r!(b)) {
+                        if let Some(z) = int_arith(op, x, y) {
+                            set_int(&mut r!(dst), z);
+                            continue;
+                        }
+                        if op == rustirc_bytecode::ArithOp::Div && y != 0 {
+                            // Inexact integer division, as `arith` computes it.
+                            #[allow(clippy::cast_precision_loss)]
+                            let q = x as f64 / y as f64;
+                            r!(dst) = Value::Num(q);
+                            continue;
+                        }
+                    }
+                    match arith(op, &r!(a), &r!(b)) {
+                        Some(v) => r!(dst) = v,
+                        None => pc = fail as usize,
+                    }
+                }
                 Op::Neg { dst, src, fail } => match num_of(&r!(src)) {
                     Some(Value::Int(i)) => r!(dst) = Value::Int(-i),
                     Some(v) => r!(dst) = Value::num(-v.to_f64_lenient()),
@@ -800,18 +951,35 @@ impl Vm {
                     };
                     let res = match res {
                         Some(r) => r,
-                        None => match cmp {
-                            rustirc_bytecode::Cmp::Host(nid) => {
-                                let name = self.chunks[chunk_idx].chunk.names[nid as usize].clone();
-                                let args = [r!(a).clone(), r!(b).clone()];
-                                match host.identifier(&format!("op:{name}"), &args, None) {
-                                    Some(Ok(v)) => v.truthy(),
-                                    Some(Err(e)) => fail!(RunErrorKind::Command(e)),
-                                    None => false,
-                                }
+                        None => compare(cmp, &r!(a), &r!(b)),
+                    };
+                    if record {
+                        self.st.v1 = r!(a).clone();
+                        self.st.v2 = r!(b).clone();
+                    }
+                    if res == when {
+                        if (target as usize) < pc {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
                             }
-                            _ => compare(cmp, &r!(a), &r!(b)),
-                        },
+                        }
+                        pc = target as usize;
+                    }
+                }
+                Op::JumpHostCmp {
+                    when,
+                    a,
+                    b,
+                    record,
+                    name,
+                    target,
+                } => {
+                    let name = self.chunks[chunk_idx].chunk.names[name as usize].clone();
+                    let args = [r!(a).clone(), r!(b).clone()];
+                    let res = match host.identifier(&format!("op:{name}"), &args, None) {
+                        Some(Ok(v)) => v.truthy(),
+                        Some(Err(e)) => fail!(RunErrorKind::Command(e)),
+                        None => false,
                     };
                     if record {
                         self.st.v1 = r!(a).clone();
@@ -858,6 +1026,7 @@ impl Vm {
                     }
                     pc = target as usize;
                 }
+                Op::Resume { target } => pc = target as usize,
                 Op::GotoDyn { src } => {
                     let label = r!(src).as_str().to_ascii_lowercase();
                     let found = self.chunks[chunk_idx]
@@ -889,9 +1058,6 @@ impl Vm {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            let mut params = self.param_pool.pop().unwrap_or_default();
-                            let s = base + start as usize;
-                            params.extend_from_slice(&self.regs[s..s + n as usize]);
                             let prop = if prop == u32::MAX {
                                 None
                             } else {
@@ -899,18 +1065,61 @@ impl Vm {
                                     self.chunks[chunk_idx].chunk.names[prop as usize].as_str(),
                                 ))
                             };
-                            self.frames[fi].pc = pc;
-                            let silent = self.frames[fi].silent;
-                            self.push_frame(
-                                callee,
-                                params,
-                                Ret::Reg(u32::try_from(base + dst as usize).unwrap_or(u32::MAX)),
-                                true,
-                                prop,
+                            let limit = self.st.limits.call_depth as usize;
+                            if limit != 0 && self.frames.len() >= limit {
+                                return Err(self.depth_error(callee, limit));
+                            }
+                            let f = &mut self.frames[fi];
+                            f.pc = pc as u32;
+                            let (silent, top) = (f.silent, f.top as usize);
+                            let (s, n) = (base + start as usize, n as usize);
+                            let linked = &self.chunks[callee];
+                            let (nregs, np) = (linked.nregs, linked.nparams);
+                            let ntop = top + nregs - np + n.max(np);
+                            if self.regs.len() < ntop {
+                                self.regs.resize(ntop, Value::Null);
+                            }
+                            // The callee's registers start at the top; the arguments go to
+                            // its parameter registers at their end.
+                            let (below, above) = self.regs.split_at_mut(top);
+                            let window = &mut above[nregs - np..];
+                            window[..n].clone_from_slice(&below[s..s + n]);
+                            if n < np {
+                                window[n..np].fill(Value::Null);
+                            }
+                            for (r, v) in &*linked.prologue {
+                                above[*r] = v.clone();
+                            }
+                            let owner = if linked.borrows {
+                                self.frames[fi].owner
+                            } else {
+                                self.frames.len() as u32
+                            };
+                            self.frames.push(Frame {
+                                chunk: callee as u32,
+                                pc: 0,
+                                base: top as u32,
+                                top: ntop as u32,
+                                pbase: (top + nregs - np) as u32,
+                                npar: n as u32,
+                                owner,
+                                ret: Ret::Reg((base + dst as usize) as u32),
+                                is_id: true,
                                 silent,
-                                None,
-                            )?;
-                            reload!();
+                                declared: 0,
+                                parms_text: None,
+                                cold: prop.map(|p| {
+                                    Box::new(Cold {
+                                        prop: Some(p),
+                                        ..Cold::default()
+                                    })
+                                }),
+                            });
+                            fi = self.frames.len() - 1;
+                            chunk_idx = callee;
+                            code = linked.code.clone();
+                            pc = 0;
+                            base = top;
                         }
                         Target::Ident(id) => {
                             let spec = self.registry.ident(id);
@@ -980,7 +1189,7 @@ impl Vm {
                     let name = self.chunks[chunk_idx].chunk.command_links[link as usize]
                         .trim_start_matches('!')
                         .to_string();
-                    self.frames[fi].pc = pc;
+                    self.frames[fi].pc = pc as u32;
                     match self.run_command(
                         target,
                         &name,
@@ -1004,7 +1213,7 @@ impl Vm {
                     let cmd = text.trim_start_matches(['/', '.']).to_ascii_lowercase();
                     let script = self.chunks[chunk_idx].script;
                     let target = self.resolve(&cmd, script, false);
-                    self.frames[fi].pc = pc;
+                    self.frames[fi].pc = pc as u32;
                     match self.run_command(
                         target,
                         &cmd,
@@ -1037,9 +1246,18 @@ impl Vm {
                         .filter(|t| !t.is_empty())
                         .map(Value::text)
                         .collect();
-                    let owner = self.frames[fi].owner;
-                    self.frames[owner].params = params;
-                    self.frames[owner].parms_text = None;
+                    let owner = self.frames[fi].owner as usize;
+                    // The parameter registers take the first words; all are kept for `$0`,
+                    // higher parameters and ranges.
+                    let f = &self.frames[owner];
+                    let (pbase, np) = (f.pbase as usize, self.chunks[f.chunk as usize].nparams);
+                    for i in 0..np {
+                        self.regs[pbase + i] = params.get(i).cloned().unwrap_or_default();
+                    }
+                    let f = &mut self.frames[owner];
+                    f.npar = NO_WINDOW;
+                    f.cold_mut().tok_params = Some(params);
+                    f.parms_text = None;
                 }
                 Op::Intrinsic {
                     dst,
@@ -1056,7 +1274,7 @@ impl Vm {
                     } else {
                         Some(self.chunks[chunk_idx].chunk.names[prop as usize].clone())
                     };
-                    self.frames[fi].pc = pc;
+                    self.frames[fi].pc = pc as u32;
                     let v = match self.intrinsic(&name, &args, prop_s.as_deref(), host) {
                         Ok(v) => v,
                         Err(IntrinsicError::Run(e)) => return Err(e),
@@ -1089,18 +1307,18 @@ impl Vm {
                     } else {
                         std::mem::take(&mut r!(src))
                     };
-                    if !exact {
+                    if !exact && matches!(v, Value::Str(_)) {
                         v = collapse_spaces(v);
                     }
-                    let mut frame = self.frames.pop().expect("frame");
-                    self.regs.truncate(frame.base);
-                    frame.params.clear();
-                    self.param_pool.push(std::mem::take(&mut frame.params));
+                    let frame = self.frames.pop().expect("frame");
                     match frame.ret {
                         Ret::Reg(abs) => self.regs[abs as usize] = v,
                         Ret::Result => self.st.result = v,
                         Ret::Top => {
                             if self.frames.len() <= stop {
+                                if self.frames.is_empty() {
+                                    self.regs.clear();
+                                }
                                 return Ok(Some(Outcome {
                                     value: v,
                                     halted: false,
@@ -1119,7 +1337,7 @@ impl Vm {
                     reload!();
                     // A paused slice only stops at frame boundaries of the outermost run.
                     if self.nested == 0 && self.st.fuel == 0 {
-                        self.frames[fi].pc = pc;
+                        self.frames[fi].pc = pc as u32;
                         return Ok(None);
                     }
                 }
@@ -1137,7 +1355,7 @@ impl Vm {
         if self.nested > 0 {
             self.frames.truncate(stop);
             if let Some(f) = self.frames.get(stop) {
-                self.regs.truncate(f.base);
+                self.regs.truncate(f.base as usize);
             }
             return Err(RunError {
                 kind: RunErrorKind::Cancelled,
@@ -1170,14 +1388,17 @@ impl Vm {
             Target::Alias(callee) => {
                 let text = join_values(&self.regs[abs..abs + n]);
                 let parms: Rc<str> = Rc::from(text.as_str().as_ref());
-                let mut params = self.param_pool.pop().unwrap_or_default();
-                params.extend(parms.split(' ').filter(|t| !t.is_empty()).map(Value::text));
                 let fi = self.frames.len() - 1;
                 let silent = silent || self.frames[fi].silent;
                 self.tick(host)?;
-                self.push_frame(
+                let words: Vec<&str> = parms.split(' ').filter(|t| !t.is_empty()).collect();
+                let pbase = self.reserve_frame(callee, words.len());
+                for (i, w) in words.iter().enumerate() {
+                    self.regs[pbase + i] = Value::text(w);
+                }
+                self.push_frame_at(
                     callee,
-                    params,
+                    words.len(),
                     Ret::Result,
                     false,
                     None,
@@ -1247,7 +1468,7 @@ impl Vm {
                 let script = self
                     .frames
                     .last()
-                    .map_or(0, |f| self.chunks[f.chunk].script);
+                    .map_or(0, |f| self.chunks[f.chunk as usize].script);
                 let i = self.add_chunk(chunk, script);
                 if self.dyn_cache.len() > 4096 {
                     self.dyn_cache.clear();
@@ -1276,10 +1497,6 @@ impl Vm {
             Ok(None) => Ok(Value::Null),
             Err(e) => {
                 self.frames.truncate(stop);
-                if let Some(f) = self.frames.last() {
-                    let nregs = self.chunks[f.chunk].chunk.nregs as usize;
-                    self.regs.truncate(f.base + nregs);
-                }
                 Err(e)
             }
         }
@@ -1290,14 +1507,14 @@ impl Vm {
     /// Reads `%name`: the owning frame's locals (slots, then dynamic), then globals.
     pub fn read_var(&self, name: &str) -> Value {
         if let Some(f) = self.frames.last() {
-            let owner = &self.frames[f.owner];
-            let chunk = &self.chunks[owner.chunk].chunk;
+            let owner = &self.frames[f.owner as usize];
+            let chunk = &self.chunks[owner.chunk as usize].chunk;
             for (n, slot) in &chunk.locals {
                 if *slot < 64 && owner.declared & (1 << slot) != 0 && n.eq_ignore_ascii_case(name) {
-                    return self.regs[owner.base + *slot as usize].clone();
+                    return self.regs[owner.base as usize + *slot as usize].clone();
                 }
             }
-            for (n, v) in owner.dyn_locals.iter().flat_map(|d| d.iter()) {
+            for (n, v) in owner.dyn_locals() {
                 if n.eq_ignore_ascii_case(name) {
                     return v.clone();
                 }
@@ -1308,7 +1525,7 @@ impl Vm {
 
     fn local_slot(&self, owner: usize, name: &str) -> Option<u16> {
         let f = &self.frames[owner];
-        self.chunks[f.chunk]
+        self.chunks[f.chunk as usize]
             .chunk
             .locals
             .iter()
@@ -1321,7 +1538,7 @@ impl Vm {
             self.st.globals.set(name, v);
             return;
         };
-        let owner = self.frames[fi].owner;
+        let owner = self.frames[fi].owner as usize;
         match scope {
             VarScope::Global => self.st.globals.set(name, v),
             VarScope::Local | VarScope::Assign => {
@@ -1329,15 +1546,15 @@ impl Vm {
                     let bit = 1u64 << slot;
                     if scope == VarScope::Local || self.frames[owner].declared & bit != 0 {
                         self.frames[owner].declared |= bit;
-                        let b = self.frames[owner].base;
+                        let b = self.frames[owner].base as usize;
                         self.regs[b + slot as usize] = v;
                         return;
                     }
                 }
                 if let Some(e) = self.frames[owner]
-                    .dyn_locals
+                    .cold
                     .iter_mut()
-                    .flat_map(|d| d.iter_mut())
+                    .flat_map(|c| c.dyn_locals.iter_mut())
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 {
                     e.1 = v;
@@ -1345,8 +1562,8 @@ impl Vm {
                 }
                 if scope == VarScope::Local {
                     self.frames[owner]
+                        .cold_mut()
                         .dyn_locals
-                        .get_or_insert_with(Box::default)
                         .push((name.into(), v));
                 } else {
                     self.st.globals.set(name, v);
@@ -1367,17 +1584,18 @@ impl Vm {
             return;
         }
         if let Some(fi) = self.frames.len().checked_sub(1) {
-            let owner = self.frames[fi].owner;
+            let owner = self.frames[fi].owner as usize;
             if let Some(slot) = self.local_slot(owner, name) {
                 let bit = 1u64 << slot;
                 if self.frames[owner].declared & bit != 0 {
                     self.frames[owner].declared &= !bit;
-                    let b = self.frames[owner].base;
+                    let b = self.frames[owner].base as usize;
                     self.regs[b + slot as usize] = Value::Null;
                     return;
                 }
             }
-            if let Some(d) = self.frames[owner].dyn_locals.as_mut() {
+            if let Some(c) = self.frames[owner].cold.as_mut() {
+                let d = &mut c.dyn_locals;
                 if let Some(i) = d.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
                     d.remove(i);
                     return;
@@ -1405,15 +1623,15 @@ impl Vm {
                     .unwrap_or_default();
                 let mut names: Vec<(String, Value, bool)> = Vec::new();
                 if let Some(f) = self.frames.last() {
-                    let owner = &self.frames[f.owner];
-                    for (n, slot) in &self.chunks[owner.chunk].chunk.locals {
+                    let owner = &self.frames[f.owner as usize];
+                    for (n, slot) in &self.chunks[owner.chunk as usize].chunk.locals {
                         if *slot < 64
                             && owner.declared & (1 << slot) != 0
                             && crate::wild::wildmatch(&mask, n, false)
                         {
                             names.push((
                                 n.clone(),
-                                self.regs[owner.base + *slot as usize].clone(),
+                                self.regs[owner.base as usize + *slot as usize].clone(),
                                 true,
                             ));
                         }
@@ -1454,7 +1672,7 @@ impl Vm {
                 let s = self
                     .frames
                     .last()
-                    .map(|f| self.chunks[f.chunk].script)
+                    .map(|f| self.chunks[f.chunk as usize].script)
                     .and_then(|s| self.script_names.get(s).cloned());
                 Ok(s.map_or(Value::Null, Value::from_string))
             }
@@ -1634,6 +1852,38 @@ fn inc_in_place(slot: &mut Value) {
 fn inc_slow(slot: &mut Value) {
     if let Some(n) = num_of(slot) {
         *slot = arith(rustirc_bytecode::ArithOp::Add, &n, &Value::Int(1)).unwrap_or(n);
+    }
+}
+
+/// `x op y` when both are integers and the result is an exact integer; `None` sends the
+/// operation to [`arith`] (doubles, division by zero, results beyond ±2^53).
+#[inline(always)]
+fn int_arith(op: rustirc_bytecode::ArithOp, x: i64, y: i64) -> Option<i64> {
+    use rustirc_bytecode::ArithOp;
+    let r = match op {
+        ArithOp::Add => x.checked_add(y)?,
+        ArithOp::Sub => x.checked_sub(y)?,
+        ArithOp::Mul => x.checked_mul(y)?,
+        ArithOp::Mod => x.checked_rem(y)?,
+        ArithOp::Div => {
+            if x.checked_rem(y)? != 0 {
+                return None;
+            }
+            x / y
+        }
+        ArithOp::FloorDiv | ArithOp::Pow => return None,
+    };
+    (r.abs() <= crate::value::MAX_EXACT).then_some(r)
+}
+
+/// Stores an integer into a register, in place when it already holds one (no drop, one
+/// store).
+#[inline(always)]
+fn set_int(slot: &mut Value, z: i64) {
+    if let Value::Int(d) = slot {
+        *d = z;
+    } else {
+        *slot = Value::Int(z);
     }
 }
 

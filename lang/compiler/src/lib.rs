@@ -55,11 +55,30 @@ pub const INTRINSIC_COMMANDS: &[&str] = &[
 const NO_SLOT: Reg = u16::MAX;
 /// First provisional constant register (see [`Compiler::const_reg`]).
 const CONST_BASE: Reg = 61_000;
+/// Provisional register of `$1`; `$n` is `PARAM_BASE + n - 1` (see [`Compiler::param_reg`]).
+const PARAM_BASE: Reg = 64_000;
+/// Parameters `$1..=$MAX_PARAM_REGS` of an alias or event read registers; higher ones are
+/// loaded.
+const MAX_PARAM_REGS: u16 = 16;
 const NO_NAME: NameId = u32::MAX;
 
 struct Loop {
     cond_pc_patches: Vec<usize>,
     exit_patches: Vec<usize>,
+}
+
+/// Code moved out of line, after the chunk's final return (a `$calc` fallback), so the common
+/// path runs straight on without a jump over it.
+struct Deferred {
+    code: Vec<Op>,
+    /// Position entries inside the block: `(pc relative to the block, offset)`.
+    positions: Vec<(Pc, u32)>,
+    /// The source offset in effect where the block was compiled.
+    entry_offset: Option<u32>,
+    /// Instructions of the main code whose failure target is the block.
+    entries: Vec<usize>,
+    /// Where the main code continues after the block.
+    resume: Pc,
 }
 
 /// Compiles alias/event bodies and dynamic text.
@@ -82,6 +101,11 @@ pub struct Compiler {
     label_patches: Vec<(usize, String, Span)>,
     const_regs: HashMap<String, Reg>,
     depth: u32,
+    deferred: Vec<Deferred>,
+    /// True when `$1…` of this chunk are its own (not dynamic text run in a caller's frame).
+    own_params: bool,
+    /// Parameter registers used: `$1..=params`.
+    params: u16,
 }
 
 impl Compiler {
@@ -105,12 +129,16 @@ impl Compiler {
             label_patches: Vec::new(),
             const_regs: HashMap::new(),
             depth: 0,
+            deferred: Vec::new(),
+            own_params: false,
+            params: 0,
         }
     }
 
     /// Compiles an alias or event body.
     pub fn compile_body(name: &str, body: &[Stmt], opts: Options) -> Result<Chunk, CompileError> {
         let mut c = Compiler::new(name, opts);
+        c.own_params = true;
         c.has_goto = contains_goto(body);
         let mut names = Vec::new();
         collect_locals(body, &mut names);
@@ -182,10 +210,30 @@ impl Compiler {
                 }
             }
         }
-        // Place constant registers after the temporaries.
+        // Out-of-line blocks go after the final return; each jumps back when done.
+        for d in std::mem::take(&mut self.deferred) {
+            let start = self.pc();
+            if let Some(o) = d.entry_offset {
+                if d.positions.first().is_none_or(|(p, _)| *p != 0) {
+                    self.chunk.positions.push((start, o));
+                }
+            }
+            for (p, o) in d.positions {
+                self.chunk.positions.push((start + p, o));
+            }
+            self.chunk.code.extend(d.code);
+            self.emit(Op::Resume { target: d.resume }, None);
+            for e in d.entries {
+                self.patch(e, start);
+            }
+        }
+        // Place constant registers after the temporaries, parameter registers last.
         let base = self.max;
+        let nconsts = u16::try_from(self.const_regs.len()).unwrap_or(0);
         let place = |r: Reg| {
-            if (CONST_BASE..NO_SLOT).contains(&r) {
+            if (PARAM_BASE..NO_SLOT).contains(&r) {
+                base + nconsts + (r - PARAM_BASE)
+            } else if (CONST_BASE..NO_SLOT).contains(&r) {
                 base + (r - CONST_BASE)
             } else {
                 r
@@ -197,7 +245,8 @@ impl Compiler {
         for (r, _) in &mut self.chunk.prologue {
             *r = place(*r);
         }
-        self.chunk.nregs = (base + u16::try_from(self.const_regs.len()).unwrap_or(0)).max(1);
+        self.chunk.nregs = (base + nconsts + self.params).max(1);
+        self.chunk.params = self.params;
         fuse_inc_loops(&mut self.chunk.code);
         Ok(self.chunk)
     }
@@ -246,11 +295,35 @@ impl Compiler {
         u32::try_from(self.chunk.code.len()).unwrap_or(u32::MAX)
     }
 
+    /// Moves the code from `start` to the end out of line (see [`Deferred`]); `entries` are
+    /// the instructions that branch to it. The block must hold no jumps of its own.
+    fn defer_from(&mut self, start: usize, entries: Vec<usize>) {
+        let code: Vec<Op> = self.chunk.code.drain(start..).collect();
+        let start32 = u32::try_from(start).unwrap_or(u32::MAX);
+        let split = self.chunk.positions.partition_point(|(p, _)| *p < start32);
+        let entry_offset = self.chunk.positions[..split].last().map(|(_, o)| *o);
+        let positions = self
+            .chunk
+            .positions
+            .drain(split..)
+            .map(|(p, o)| (p - start32, o))
+            .collect();
+        self.deferred.push(Deferred {
+            code,
+            positions,
+            entry_offset,
+            entries,
+            resume: start32,
+        });
+    }
+
     fn patch(&mut self, at: usize, target: Pc) {
         match &mut self.chunk.code[at] {
             Op::Jump { target: t }
             | Op::Loop { target: t }
+            | Op::Resume { target: t }
             | Op::JumpCmp { target: t, .. }
+            | Op::JumpHostCmp { target: t, .. }
             | Op::JumpTruth { target: t, .. } => *t = target,
             Op::Arith { fail, .. } | Op::Neg { fail, .. } => *fail = target,
             _ => {}
@@ -325,6 +398,16 @@ impl Compiler {
         self.chunk.prologue.push((r, k));
         self.const_regs.insert(text.to_string(), r);
         Ok(r)
+    }
+
+    /// The register of parameter `$n` (1-based, at most [`MAX_PARAM_REGS`]); placed at the end
+    /// of the frame when the chunk is finished.
+    fn param_reg(&mut self, n: u32) -> Reg {
+        let n = u16::try_from(n)
+            .unwrap_or(MAX_PARAM_REGS)
+            .min(MAX_PARAM_REGS);
+        self.params = self.params.max(n);
+        PARAM_BASE + n - 1
     }
 
     // ----------------------------------------------------------------- statements
@@ -496,6 +579,21 @@ impl Compiler {
             } => {
                 let a = self.operand(left)?;
                 let b = self.operand(right)?;
+                let record = self.opts.record_v1v2;
+                if let CmpOp::Host(n) = op {
+                    let name = self.name(n);
+                    return Ok(vec![self.emit(
+                        Op::JumpHostCmp {
+                            when: when ^ negate,
+                            a,
+                            b,
+                            record,
+                            name,
+                            target: 0,
+                        },
+                        Some(span),
+                    )]);
+                }
                 let cmp = match op {
                     CmpOp::Eq => Cmp::Eq,
                     CmpOp::EqCs => Cmp::EqCs,
@@ -516,9 +614,8 @@ impl Compiler {
                     CmpOp::IsAlpha => Cmp::IsAlpha,
                     CmpOp::IsLower => Cmp::IsLower,
                     CmpOp::IsUpper => Cmp::IsUpper,
-                    CmpOp::Host(n) => Cmp::Host(self.name(n)),
+                    CmpOp::Host(_) => unreachable!("host comparisons handled above"),
                 };
-                let record = self.opts.record_v1v2;
                 Ok(vec![self.emit(
                     Op::JumpCmp {
                         cmp,
@@ -1093,6 +1190,17 @@ impl Compiler {
         match p {
             Part::Lit(t) => self.load_str(t),
             Part::Var(name) => self.var(name),
+            Part::Param {
+                from,
+                to: None,
+                halt,
+            } if self.own_params && (1..=u32::from(MAX_PARAM_REGS)).contains(from) => {
+                let r = self.param_reg(*from);
+                if *halt {
+                    self.emit(Op::HaltIfNull { src: r }, None);
+                }
+                Ok(r)
+            }
             Part::Param { from, to, halt } => {
                 let dst = self.alloc()?;
                 let from16 = u16::try_from(*from).unwrap_or(u16::MAX);
@@ -1472,16 +1580,9 @@ impl Compiler {
             }
             None => false,
         };
-        let end = if lowered {
-            Some(self.emit(Op::Jump { target: 0 }, None))
-        } else {
-            None
-        };
         let fallback = self.pc();
-        for f in fail_patches {
-            self.patch(f, fallback);
-        }
-        // Fallback: the text, then the run-time $calc.
+        // Fallback: the text, then the run-time $calc; out of line when the lowered code is
+        // the common path.
         let nwords = pieces.len();
         let wstart = self.alloc_n(nwords.max(1))?;
         for (i, wp) in pieces.iter().enumerate() {
@@ -1528,9 +1629,8 @@ impl Compiler {
             },
             Some(call.span),
         );
-        if let Some(e) = end {
-            let here = self.pc();
-            self.patch(e, here);
+        if lowered {
+            self.defer_from(fallback as usize, fail_patches);
         }
         Ok(dst)
     }
