@@ -588,6 +588,24 @@ impl Vm {
                 return Err(self.error_at(k, chunk_idx, pc.saturating_sub(1)));
             }};
         }
+        // One arithmetic instruction: integers in place when the result is an exact integer,
+        // anything else through `arith`, a failure to the fallback.
+        macro_rules! int_op {
+            ($op:ident, $dst:expr, $a:expr, $b:expr, $fail:expr, |$x:ident, $y:ident| $fast:expr) => {{
+                if let (&Value::Int($x), &Value::Int($y)) = (&r!($a), &r!($b)) {
+                    if let Some(z) = $fast {
+                        if z.abs() <= crate::value::MAX_EXACT {
+                            set_int(&mut r!($dst), z);
+                            continue;
+                        }
+                    }
+                }
+                match arith_value(rustirc_bytecode::ArithOp::$op, &r!($a), &r!($b)) {
+                    Some(v) => r!($dst) = v,
+                    None => pc = $fail as usize,
+                }
+            }};
+        }
         macro_rules! reload {
             () => {{
                 fi = self.frames.len() - 1;
@@ -907,6 +925,18 @@ impl Vm {
                         return self.finish_halt(stop, false);
                     }
                 }
+                Op::Add { dst, a, b, fail } => {
+                    int_op!(Add, dst, a, b, fail, |x, y| x.checked_add(y));
+                }
+                Op::Sub { dst, a, b, fail } => {
+                    int_op!(Sub, dst, a, b, fail, |x, y| x.checked_sub(y));
+                }
+                Op::Mul { dst, a, b, fail } => {
+                    int_op!(Mul, dst, a, b, fail, |x, y| x.checked_mul(y));
+                }
+                Op::Mod { dst, a, b, fail } => {
+                    int_op!(Mod, dst, a, b, fail, |x, y| x.checked_rem(y));
+                }
                 Op::Arith {
                     op,
                     dst,
@@ -927,7 +957,7 @@ impl Vm {
                             continue;
                         }
                     }
-                    match arith(op, &r!(a), &r!(b)) {
+                    match arith_value(op, &r!(a), &r!(b)) {
                         Some(v) => r!(dst) = v,
                         None => pc = fail as usize,
                     }
@@ -1083,12 +1113,14 @@ impl Vm {
                             // its parameter registers at their end.
                             let (below, above) = self.regs.split_at_mut(top);
                             let window = &mut above[nregs - np..];
-                            window[..n].clone_from_slice(&below[s..s + n]);
+                            for (d, v) in window[..n].iter_mut().zip(&below[s..s + n]) {
+                                copy_value(d, v);
+                            }
                             if n < np {
                                 window[n..np].fill(Value::Null);
                             }
                             for (r, v) in &*linked.prologue {
-                                above[*r] = v.clone();
+                                copy_value(&mut above[*r], v);
                             }
                             let owner = if linked.borrows {
                                 self.frames[fi].owner
@@ -1310,8 +1342,10 @@ impl Vm {
                     if !exact && matches!(v, Value::Str(_)) {
                         v = collapse_spaces(v);
                     }
-                    let frame = self.frames.pop().expect("frame");
-                    match frame.ret {
+                    // The frame is dropped in place; its registers stay as they are.
+                    let ret = self.frames[fi].ret;
+                    self.frames.truncate(fi);
+                    match ret {
                         Ret::Reg(abs) => self.regs[abs as usize] = v,
                         Ret::Result => self.st.result = v,
                         Ret::Top => {
@@ -1876,6 +1910,22 @@ fn int_arith(op: rustirc_bytecode::ArithOp, x: i64, y: i64) -> Option<i64> {
     (r.abs() <= crate::value::MAX_EXACT).then_some(r)
 }
 
+/// `*dst = src.clone()`, an integer without touching the old value's drop when it was one.
+#[inline(always)]
+fn copy_value(dst: &mut Value, src: &Value) {
+    if let Value::Int(i) = src {
+        set_int(dst, *i);
+    } else {
+        *dst = src.clone();
+    }
+}
+
+/// [`arith`] out of line, for the cases the instructions' integer paths leave out.
+#[inline(never)]
+fn arith_value(op: rustirc_bytecode::ArithOp, a: &Value, b: &Value) -> Option<Value> {
+    arith(op, a, b)
+}
+
 /// Stores an integer into a register, in place when it already holds one (no drop, one
 /// store).
 #[inline(always)]
@@ -1888,17 +1938,21 @@ fn set_int(slot: &mut Value, z: i64) {
 }
 
 /// A comparison of two integers, for the operators where that is the whole answer.
+/// Branch-free: the operator picks the set of orderings that make it true (bit 0 less, bit 1
+/// equal, bit 2 greater), the operands pick one ordering.
 #[inline(always)]
 fn int_cmp(cmp: rustirc_bytecode::Cmp, x: i64, y: i64) -> Option<bool> {
     use rustirc_bytecode::Cmp;
-    match cmp {
-        Cmp::Lt => Some(x < y),
-        Cmp::Le => Some(x <= y),
-        Cmp::Gt => Some(x > y),
-        Cmp::Ge => Some(x >= y),
-        Cmp::Eq => Some(x == y),
-        _ => None,
-    }
+    let mask: u8 = match cmp {
+        Cmp::Lt => 0b001,
+        Cmp::Le => 0b011,
+        Cmp::Eq => 0b010,
+        Cmp::Ge => 0b110,
+        Cmp::Gt => 0b100,
+        _ => 0,
+    };
+    let ordering = 1u8 << (u8::from(x >= y) + u8::from(x > y));
+    (mask != 0).then_some(mask & ordering != 0)
 }
 
 fn value_len(v: &Value) -> usize {

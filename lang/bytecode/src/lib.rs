@@ -212,6 +212,14 @@ pub enum Op {
         b: Reg,
         fail: Pc,
     },
+    /// [`Op::Arith`] with `+` (its own instruction: no second dispatch on the operator).
+    Add { dst: Reg, a: Reg, b: Reg, fail: Pc },
+    /// [`Op::Arith`] with `-`.
+    Sub { dst: Reg, a: Reg, b: Reg, fail: Pc },
+    /// [`Op::Arith`] with `*`.
+    Mul { dst: Reg, a: Reg, b: Reg, fail: Pc },
+    /// [`Op::Arith`] with `%`.
+    Mod { dst: Reg, a: Reg, b: Reg, fail: Pc },
     /// `dst = -src`; jump to `fail` when `src` is not a number.
     Neg { dst: Reg, src: Reg, fail: Pc },
     // --- conditions and control ---
@@ -459,12 +467,15 @@ pub fn disassemble(c: &Chunk) -> String {
             Op::EvalTimes { dst, src, n } => format!("evaln r{dst}, r{src}, r{n}"),
             Op::HaltIfNull { src } => format!("haltifnull r{src}"),
             Op::Arith {
-                op,
-                dst,
-                a,
-                b,
-                fail,
-            } => format!("arith r{dst}, r{a} {} r{b} else @{fail}", arith_s(op)),
+                dst, a, b, fail, ..
+            }
+            | Op::Add { dst, a, b, fail }
+            | Op::Sub { dst, a, b, fail }
+            | Op::Mul { dst, a, b, fail }
+            | Op::Mod { dst, a, b, fail } => format!(
+                "arith r{dst}, r{a} {} r{b} else @{fail}",
+                arith_s(op.arith_op().unwrap_or(ArithOp::Add))
+            ),
             Op::Neg { dst, src, fail } => format!("neg r{dst}, r{src} else @{fail}"),
             Op::JumpCmp {
                 cmp,
@@ -681,7 +692,11 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
             Op::HaltIfNull { src } => (vec![src], vec![], vec![], None),
             Op::Arith {
                 dst, a, b, fail, ..
-            } => (vec![dst, a, b], vec![], vec![], Some(fail)),
+            }
+            | Op::Add { dst, a, b, fail }
+            | Op::Sub { dst, a, b, fail }
+            | Op::Mul { dst, a, b, fail }
+            | Op::Mod { dst, a, b, fail } => (vec![dst, a, b], vec![], vec![], Some(fail)),
             Op::Neg { dst, src, fail } => (vec![dst, src], vec![], vec![], Some(fail)),
             Op::JumpCmp { a, b, target, .. } => (vec![a, b], vec![], vec![], Some(target)),
             Op::JumpHostCmp {
@@ -750,6 +765,36 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
 }
 
 impl Op {
+    /// The arithmetic instruction for `op`: [`Op::Add`], [`Op::Sub`], [`Op::Mul`], [`Op::Mod`]
+    /// or the general [`Op::Arith`].
+    pub fn arith(op: ArithOp, dst: Reg, a: Reg, b: Reg, fail: Pc) -> Op {
+        match op {
+            ArithOp::Add => Op::Add { dst, a, b, fail },
+            ArithOp::Sub => Op::Sub { dst, a, b, fail },
+            ArithOp::Mul => Op::Mul { dst, a, b, fail },
+            ArithOp::Mod => Op::Mod { dst, a, b, fail },
+            op => Op::Arith {
+                op,
+                dst,
+                a,
+                b,
+                fail,
+            },
+        }
+    }
+
+    /// The operator of an arithmetic instruction.
+    pub fn arith_op(&self) -> Option<ArithOp> {
+        match self {
+            Op::Arith { op, .. } => Some(*op),
+            Op::Add { .. } => Some(ArithOp::Add),
+            Op::Sub { .. } => Some(ArithOp::Sub),
+            Op::Mul { .. } => Some(ArithOp::Mul),
+            Op::Mod { .. } => Some(ArithOp::Mod),
+            _ => None,
+        }
+    }
+
     /// Rewrites every register operand with `f` (used by the compiler to place registers).
     pub fn map_regs(&mut self, f: impl Fn(Reg) -> Reg) {
         match self {
@@ -778,7 +823,12 @@ impl Op {
                 *name_reg = f(*name_reg);
                 *src = f(*src);
             }
-            Op::MathOrText { dst, a, b, .. } | Op::Arith { dst, a, b, .. } => {
+            Op::MathOrText { dst, a, b, .. }
+            | Op::Arith { dst, a, b, .. }
+            | Op::Add { dst, a, b, .. }
+            | Op::Sub { dst, a, b, .. }
+            | Op::Mul { dst, a, b, .. }
+            | Op::Mod { dst, a, b, .. } => {
                 *dst = f(*dst);
                 *a = f(*a);
                 *b = f(*b);

@@ -325,7 +325,12 @@ impl Compiler {
             | Op::JumpCmp { target: t, .. }
             | Op::JumpHostCmp { target: t, .. }
             | Op::JumpTruth { target: t, .. } => *t = target,
-            Op::Arith { fail, .. } | Op::Neg { fail, .. } => *fail = target,
+            Op::Arith { fail, .. }
+            | Op::Add { fail, .. }
+            | Op::Sub { fail, .. }
+            | Op::Mul { fail, .. }
+            | Op::Mod { fail, .. }
+            | Op::Neg { fail, .. } => *fail = target,
             _ => {}
         }
     }
@@ -1659,16 +1664,7 @@ impl Compiler {
                 let ra = self.calc_tree(a, fails, None)?;
                 let rb = self.calc_tree(b, fails, None)?;
                 let dst = dst_for(self)?;
-                fails.push(self.emit(
-                    Op::Arith {
-                        op: *op,
-                        dst,
-                        a: ra,
-                        b: rb,
-                        fail: 0,
-                    },
-                    None,
-                ));
+                fails.push(self.emit(Op::arith(*op, dst, ra, rb, 0), None));
                 Ok(dst)
             }
         }
