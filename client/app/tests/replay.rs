@@ -66,12 +66,21 @@ fn a_wrong_expectation_fails_with_its_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// docs/testing-scripts.md: each ```mrc block is loaded and the ```transcript block after it
-/// must pass.
+/// docs/testing-scripts.md, docs/events.md and docs/headless.md: each ```mrc block followed
+/// by a ```transcript block is loaded and the transcript must pass.
 #[test]
-fn the_documented_example_passes() {
-    let doc = std::fs::read_to_string(root().join("docs/testing-scripts.md")).unwrap();
-    let dir = std::env::temp_dir().join(format!("rustirc-replay-doc-{}", std::process::id()));
+fn the_documented_examples_pass() {
+    let mut runs = 0;
+    for doc in ["testing-scripts", "events", "headless"] {
+        runs += documented_examples(doc);
+    }
+    assert!(runs >= 2, "only {runs} documented transcripts");
+}
+
+fn documented_examples(name: &str) -> usize {
+    let doc = std::fs::read_to_string(root().join(format!("docs/{name}.md"))).unwrap();
+    let dir =
+        std::env::temp_dir().join(format!("rustirc-replay-doc-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut runs = 0;
     let mut script = None;
@@ -90,13 +99,14 @@ fn the_documented_example_passes() {
             let out = replay(&[Path::new("--load"), &s, &p]);
             assert!(
                 out.status.success(),
-                "{}{}",
+                "docs/{name}.md:\n{code}{}{}",
                 String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&out.stderr),
+                code = std::fs::read_to_string(&s).unwrap_or_default(),
             );
             runs += 1;
         }
     }
-    assert!(runs >= 1);
     std::fs::remove_dir_all(&dir).ok();
+    runs
 }

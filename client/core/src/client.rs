@@ -13,6 +13,7 @@ use crate::host::msl::MslEngine;
 use crate::proto::{Ctcp, Message, Prefix};
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
+use std::collections::VecDeque;
 
 /// What the client has sent and shown, in order.
 #[derive(Clone, Debug, Default)]
@@ -59,6 +60,8 @@ pub struct EventInfo {
     pub other_nick: Option<String>,
     /// `$rawmsg`.
     pub raw: Option<String>,
+    /// What match texts are tested against when it is not `text` (a signal's name).
+    pub subject: Option<String>,
 }
 
 /// The session.
@@ -77,7 +80,21 @@ pub struct Client {
     now: u64,
     /// Loaded scripts by table id, with their file names.
     pub scripts: Vec<(u32, String)>,
+    /// Signals raised without `-n`, delivered once the running script is over.
+    signals: VecDeque<(String, String)>,
+    /// The queue is being delivered (so a nested entry point leaves it alone).
+    delivering: bool,
+    /// How deep `/signal -n` deliveries are nested.
+    signal_depth: u32,
 }
+
+/// How deeply `/signal -n` may nest (a handler raising its own signal would otherwise recurse
+/// without end; mIRC stops at about the same depth).
+const MAX_SIGNAL_DEPTH: u32 = 24;
+
+/// How many queued signals one delivery round may run before it gives up: a handler that
+/// raises its own signal again would otherwise keep the client busy for ever.
+const MAX_QUEUED_SIGNALS: usize = 10_000;
 
 impl Client {
     /// A disconnected client for `config` with the clock at `now_ms`.
@@ -91,6 +108,9 @@ impl Client {
             timers: Vec::new(),
             now: now_ms,
             scripts: Vec::new(),
+            signals: VecDeque::new(),
+            delivering: false,
+            signal_depth: 0,
         }
     }
 
@@ -122,6 +142,7 @@ impl Client {
             self.out.show("status", e.to_string());
         }
         self.after(pending);
+        self.deliver_signals();
         loaded.report
     }
 
@@ -129,6 +150,49 @@ impl Client {
     pub fn input(&mut self, input: Input) {
         let effects = self.net.handle(input);
         self.apply(effects);
+        self.deliver_signals();
+    }
+
+    /// `/signal name params` from outside a script (the client itself, a plugin): queued, and
+    /// delivered before this returns unless a delivery is already under way.
+    pub fn signal(&mut self, name: &str, params: &str) {
+        self.signals
+            .push_back((name.to_string(), params.to_string()));
+        self.deliver_signals();
+    }
+
+    /// Delivers queued signals, oldest first, including those their handlers raise.
+    fn deliver_signals(&mut self) {
+        if self.delivering {
+            return;
+        }
+        self.delivering = true;
+        let mut n = 0;
+        while let Some((name, params)) = self.signals.pop_front() {
+            n += 1;
+            if n > MAX_QUEUED_SIGNALS {
+                self.signals.clear();
+                self.out.show(
+                    "status",
+                    format!("* /signal: more than {MAX_QUEUED_SIGNALS} signals in a row; dropped the rest (is a SIGNAL handler raising its own signal?)"),
+                );
+                break;
+            }
+            self.raise_signal(&name, &params);
+        }
+        self.delivering = false;
+    }
+
+    /// Runs the `on SIGNAL` handlers whose name field matches `name`, with `params` as `$1-`.
+    fn raise_signal(&mut self, name: &str, params: &str) {
+        let info = EventInfo {
+            name: "SIGNAL".to_string(),
+            key: Some(name.to_string()),
+            text: params.to_string(),
+            subject: Some(name.to_string()),
+            ..EventInfo::default()
+        };
+        self.run_phase(&info, Phase::Normal, false);
     }
 
     /// A line from the server.
@@ -196,6 +260,7 @@ impl Client {
             self.out.show("status", e.to_string());
         }
         self.after(pending);
+        self.deliver_signals();
     }
 
     fn apply(&mut self, effects: Vec<Effect>) {
@@ -225,6 +290,20 @@ impl Client {
         }
         for (script, group, on) in pending.groups {
             self.table.set_group(script, &group, on);
+        }
+        for (now, name, params) in pending.signals {
+            if !now {
+                self.signals.push_back((name, params));
+            } else if self.signal_depth >= MAX_SIGNAL_DEPTH {
+                self.out.show(
+                    "status",
+                    format!("* /signal -n {name}: signals nested more than {MAX_SIGNAL_DEPTH} deep; not delivered"),
+                );
+            } else {
+                self.signal_depth += 1;
+                self.raise_signal(&name, &params);
+                self.signal_depth -= 1;
+            }
         }
         self.apply(pending.effects);
     }
@@ -258,7 +337,7 @@ impl Client {
         let ctx = EventCtx {
             event: &info.name,
             key: info.key.as_deref(),
-            text: &info.text,
+            text: info.subject.as_deref().unwrap_or(&info.text),
             place,
             by_me,
             me_op,
@@ -531,6 +610,8 @@ struct Pending {
     effects: Vec<Effect>,
     timers: Vec<Timer>,
     groups: Vec<(Option<u32>, String, bool)>,
+    /// `/signal`s raised: `(-n given, name, params)`.
+    signals: Vec<(bool, String, String)>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -641,6 +722,23 @@ impl<'a> ScriptHost<'a> {
         self.net.get().me().to_string()
     }
 
+    /// `/signal [-n] name [params]`: delivered when the running script is over, or with `-n`
+    /// as soon as the running handler or command returns.
+    fn signal(&mut self, args: &str) -> Result<(), String> {
+        let (now, rest) = match args.strip_prefix("-n") {
+            Some(r) if r.is_empty() || r.starts_with(' ') => (true, r.trim_start()),
+            _ => (false, args),
+        };
+        let (name, params) = rest.split_once(' ').unwrap_or((rest, ""));
+        if name.is_empty() {
+            return Err("/signal: insufficient parameters".to_string());
+        }
+        self.pending
+            .signals
+            .push((now, name.to_string(), params.trim().to_string()));
+        Ok(())
+    }
+
     /// `/timer[name] [-m] reps delay command`, `/timerNAME off`.
     fn timer(&mut self, name: &str, args: &str) -> Result<(), String> {
         let mut words: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
@@ -727,6 +825,7 @@ impl Host for ScriptHost<'_> {
                 text(info.other_nick.as_deref())
             }
             ("event", 0) => text(Some(&info.name.to_ascii_lowercase())),
+            ("signal", 0) => text(info.key.as_deref().filter(|_| info.name == "SIGNAL")),
             ("numeric", 0) => text(Some(
                 info.key
                     .as_deref()
@@ -973,6 +1072,7 @@ impl Host for ScriptHost<'_> {
                 self.intent(Intent::Send(Message::new("AWAY", params)));
                 Ok(())
             }
+            "signal" => self.signal(args),
             "enable" | "disable" => {
                 for g in args.split(' ').filter(|g| g.starts_with('#')) {
                     self.pending
