@@ -86,6 +86,9 @@ pub struct Client {
     delivering: bool,
     /// How deep `/signal -n` deliveries are nested.
     signal_depth: u32,
+    /// Whether the client answers CTCP VERSION, PING, TIME and CLIENTINFO (when no handler
+    /// halted the request); the network's own automatic replies are off.
+    ctcp_replies: bool,
 }
 
 /// How deeply `/signal -n` may nest (a handler raising its own signal would otherwise recurse
@@ -98,8 +101,12 @@ const MAX_QUEUED_SIGNALS: usize = 10_000;
 
 impl Client {
     /// A disconnected client for `config` with the clock at `now_ms`.
-    pub fn new(config: Config, limits: Limits, now_ms: u64) -> Client {
+    pub fn new(mut config: Config, limits: Limits, now_ms: u64) -> Client {
+        // The client sends the automatic CTCP replies itself, after the handlers have had the
+        // chance to halt them.
+        let ctcp_replies = std::mem::replace(&mut config.ctcp_replies, false);
         Client {
+            ctcp_replies,
             net: Network::new(config, now_ms),
             table: EventTable::new(),
             msl: MslEngine::new(limits),
@@ -308,19 +315,30 @@ impl Client {
         self.apply(pending.effects);
     }
 
-    /// Runs one event through the table: `^` handlers, the default display, the rest.
+    /// Runs one event through the table: `^` handlers, the default display, the rest; then,
+    /// for a CTCP request nobody halted, the automatic reply.
     pub fn dispatch(&mut self, ev: Event) {
         for (info, display) in self.describe(&ev) {
-            let outcome = self.run_phase(&info, Phase::Pre, false);
-            if !outcome.halt_default {
+            let pre = self.run_phase(&info, Phase::Pre, false);
+            if !pre.halt_default {
                 if let Some((w, text)) = &display {
                     self.out.show(w, text.clone());
                 }
             }
-            self.run_phase(&info, Phase::Normal, outcome.halt_default);
+            let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
+            if let Event::Ctcp { from, ctcp, .. } = &ev {
+                if self.ctcp_replies && !all.halt_default {
+                    if let Some(reply) = self.net.ctcp_reply_due(&from.nick, ctcp) {
+                        let effects = self.net.handle(Input::Intent(Intent::Send(reply)));
+                        self.apply(effects);
+                    }
+                }
+            }
         }
     }
 
+    /// Runs the handlers of one phase; `halted` is whether an earlier phase halted the
+    /// event. Each handler sees in `$halted` whether an earlier one halted it.
     fn run_phase(&mut self, info: &EventInfo, phase: Phase, halted: bool) -> Outcome {
         let me = self.net.me().to_string();
         let by_me = info
@@ -344,7 +362,10 @@ impl Client {
             user_levels: &[],
             default_level: 1,
         };
-        let mut outcome = Outcome::default();
+        let mut outcome = Outcome {
+            halt_default: halted,
+            stop_later: false,
+        };
         // Dynamic fields are evaluated with a host that sees this event.
         let selected = {
             let table = &self.table;
@@ -358,6 +379,10 @@ impl Client {
             let Some(entry) = self.table.entry(idx) else {
                 continue;
             };
+            // `&` handlers skip an event a handler of this same phase has just halted, too.
+            if entry.decl.prefixes.skip_halted && outcome.halt_default {
+                continue;
+            }
             let handle = entry.decl.handle;
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
@@ -366,7 +391,7 @@ impl Client {
                 let expr = format!("$regex({},{})", info.text.replace(',', "$chr(44)"), re);
                 let _ = host.eval(&expr);
             }
-            let r = host.call(handle, &info.text);
+            let r = host.call(handle, &info.text, outcome.halt_default);
             let pending = host.finish();
             match r {
                 Ok(o) => outcome = outcome.merge(o),
@@ -693,11 +718,11 @@ impl<'a> ScriptHost<'a> {
         r
     }
 
-    fn call(&mut self, handle: u64, text: &str) -> Result<Outcome, RunError> {
+    fn call(&mut self, handle: u64, text: &str, halted: bool) -> Result<Outcome, RunError> {
         let Some(msl) = self.msl.take() else {
             return Ok(Outcome::default());
         };
-        let r = msl.call(handle, text, self);
+        let r = msl.call(handle, text, halted, self);
         self.msl = Some(msl);
         r
     }

@@ -36,7 +36,8 @@ fn fire(t: &EventTable, e: &mut MslEngine, ev: &EventCtx<'_>) -> Vec<String> {
     let mut host = RecordingHost::default();
     for i in t.select(ev, Phase::Normal, false, &mut |_, _| String::new()) {
         let entry = t.entry(i).unwrap();
-        e.call(entry.decl.handle, ev.text, &mut host).unwrap();
+        e.call(entry.decl.handle, ev.text, false, &mut host)
+            .unwrap();
     }
     host.lines.into_iter().map(|(_, l)| l).collect()
 }
@@ -95,7 +96,12 @@ fn haltdef_in_a_pre_handler_stops_the_default() {
     assert_eq!(pre.len(), 1);
     let mut host = RecordingHost::default();
     let o = e
-        .call(t.entry(pre[0]).unwrap().decl.handle, ev.text, &mut host)
+        .call(
+            t.entry(pre[0]).unwrap().decl.handle,
+            ev.text,
+            false,
+            &mut host,
+        )
         .unwrap();
     assert!(o.halt_default);
 }

@@ -356,7 +356,16 @@ impl EventTable {
         if !target_ok {
             return false;
         }
-        match d.matcher.test(ev.text) {
+        // A CTCP handler's match text is tested against the whole request and against its
+        // command word alone, so `ctcp *:PING:*:` catches `PING 1767225600`.
+        let command = (ev.event == "CTCP")
+            .then(|| ev.text.split_once(' ').map(|(c, _)| c))
+            .flatten();
+        let test = |m: &Matcher| {
+            m.test(ev.text)
+                .map(|ok| ok || command.is_some_and(|c| m.test(c) == Some(true)))
+        };
+        match test(&d.matcher) {
             Some(ok) => ok,
             None => {
                 let Matcher::Dynamic { field, regex } = d.matcher else {
@@ -368,7 +377,7 @@ impl EventTable {
                 } else {
                     Matcher::wild(&text)
                 };
-                m.test(ev.text).unwrap_or(false)
+                test(&m).unwrap_or(false)
             }
         }
     }

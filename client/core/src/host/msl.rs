@@ -7,7 +7,7 @@ use crate::events::{
     Dynamic, HandlerDecl, Level, Matcher, Outcome, Prefixes, ScriptId, TargetFilter,
 };
 use rustirc_lang::{Engine, Host, Limits, LoadReport, RunError, Value};
-use rustirc_syntax::ast::{EventKind, Field, Words};
+use rustirc_syntax::ast::{EventKind, Field, Stmt, Words};
 
 /// One dynamic event field kept for evaluation at dispatch time.
 struct DynField {
@@ -20,6 +20,8 @@ pub struct MslEngine {
     /// The language engine (VM, loaded chunks, globals, hash tables).
     pub engine: Engine,
     fields: Vec<DynField>,
+    /// `haltdef`, parsed once (see [`MslEngine::call`]).
+    haltdef: Option<Vec<Stmt>>,
 }
 
 /// What loading one script gave.
@@ -38,6 +40,7 @@ impl MslEngine {
         MslEngine {
             engine: Engine::new(limits),
             fields: Vec::new(),
+            haltdef: None,
         }
     }
 
@@ -134,11 +137,13 @@ impl MslEngine {
         }
     }
 
-    /// Runs handler `handle` with the event's text as `$1-`.
+    /// Runs handler `handle` with the event's text as `$1-`; `halted` is whether an earlier
+    /// handler halted the event (the handler's `$halted`).
     pub fn call(
         &mut self,
         handle: u64,
         text: &str,
+        halted: bool,
         host: &mut dyn Host,
     ) -> Result<Outcome, RunError> {
         let Some(h) = self.engine.handlers.get(handle as usize) else {
@@ -150,9 +155,20 @@ impl MslEngine {
             .filter(|w| !w.is_empty())
             .map(Value::text)
             .collect();
-        let vm = &mut self.engine.vm;
-        vm.begin(host);
-        let o = vm.call(chunk, params, false, host)?;
+        if halted {
+            // A run starts unhalted; running `haltdef` first starts it halted, which is what
+            // `$halted` reads. (The flag only ever goes from unset to set within a run.)
+            let stmts = self
+                .haltdef
+                .get_or_insert_with(|| {
+                    rustirc_syntax::parse_statements("haltdef").unwrap_or_default()
+                })
+                .clone();
+            self.engine.run_stmts("$halted", &stmts, host)?;
+        } else {
+            self.engine.vm.begin(host);
+        }
+        let o = self.engine.vm.call(chunk, params, false, host)?;
         Ok(Outcome {
             halt_default: o.halt_default || (pre && o.halted),
             stop_later: false,

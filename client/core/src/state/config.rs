@@ -78,7 +78,7 @@ pub struct Config {
     pub version: String,
     /// Whether CTCP VERSION, PING, TIME and CLIENTINFO are answered automatically. A host
     /// that wants scripts to be able to stop a reply turns this off and sends
-    /// [`crate::state::Network::ctcp_auto_reply`] itself.
+    /// [`crate::state::Network::ctcp_reply_due`] itself.
     pub ctcp_replies: bool,
     /// Minimum milliseconds between two automatic CTCP replies; stops a CTCP flood from
     /// filling our send queue (and getting us killed for excess flood).

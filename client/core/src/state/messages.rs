@@ -4,7 +4,8 @@
 //!
 //! Replies are rate-limited (`Config::ctcp_reply_interval_ms`) so a CTCP flood cannot fill
 //! our send queue. Whether a script may stop a reply is the host's business: it can turn
-//! automatic replies off and send [`Network::ctcp_auto_reply`] itself after dispatch.
+//! automatic replies off and send [`Network::ctcp_reply_due`] itself after dispatch (the
+//! [`crate::client::Client`] does).
 
 use super::{Effect, Event, Msg, Network};
 use crate::proto::{Ctcp, Message, Prefix};
@@ -32,11 +33,7 @@ impl Network {
             }
             Some(ctcp) => {
                 if self.config.ctcp_replies {
-                    let due = self.last_ctcp_reply.is_none_or(|t| {
-                        self.now.saturating_sub(t) >= self.config.ctcp_reply_interval_ms
-                    });
-                    if let Some(reply) = self.ctcp_auto_reply(&from.nick, &ctcp).filter(|_| due) {
-                        self.last_ctcp_reply = Some(self.now);
+                    if let Some(reply) = self.ctcp_reply_due(&from.nick, &ctcp) {
                         self.send(reply, out);
                     }
                 }
@@ -109,6 +106,19 @@ impl Network {
             by,
             channel: channel.to_string(),
         }));
+    }
+
+    /// The automatic reply to `ctcp` from `nick` when one may go out now: like
+    /// [`Network::ctcp_auto_reply`], but `None` within `Config::ctcp_reply_interval_ms` of the
+    /// previous reply, and a reply returned counts as sent. A host that sends the replies
+    /// itself (so that scripts can stop them) asks this after dispatching the request.
+    pub fn ctcp_reply_due(&mut self, nick: &str, ctcp: &Ctcp) -> Option<Message> {
+        let due = self
+            .last_ctcp_reply
+            .is_none_or(|t| self.now.saturating_sub(t) >= self.config.ctcp_reply_interval_ms);
+        let reply = self.ctcp_auto_reply(nick, ctcp).filter(|_| due)?;
+        self.last_ctcp_reply = Some(self.now);
+        Some(reply)
     }
 
     /// The automatic reply to CTCP request `ctcp` from `nick`, if it is one we answer:
