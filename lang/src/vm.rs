@@ -60,13 +60,14 @@ pub struct Linked {
 }
 
 /// How a finished frame hands back its value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 enum Ret {
     /// Into an absolute register of the caller.
     Reg(u32),
     /// Into `$result` (a command-style call).
     Result,
     /// The end of the run (or of a nested evaluation).
+    #[default]
     Top,
 }
 
@@ -78,6 +79,7 @@ const NO_WINDOW: u32 = u32::MAX;
 
 /// A running alias, event or piece of dynamic text. Indices are `u32` to keep frames small:
 /// a call writes one and a return reads one back.
+#[derive(Default)]
 struct Frame {
     chunk: u32,
     pc: u32,
@@ -173,7 +175,10 @@ pub struct Vm {
     pub aliases: FxHashMap<String, Vec<(usize, usize, bool)>>,
     dyn_cache: FxHashMap<String, usize>,
     regs: Vec<Value>,
+    /// Frames `..depth` are live; slots after them are kept (emptied) for the next calls, so a
+    /// call writes its frame in place.
     frames: Vec<Frame>,
+    depth: usize,
     halt_default: bool,
     nested: usize,
 }
@@ -193,6 +198,7 @@ impl Vm {
             dyn_cache: FxHashMap::default(),
             regs: Vec::with_capacity(1024),
             frames: Vec::with_capacity(64),
+            depth: 0,
             halt_default: false,
             nested: 0,
         }
@@ -365,7 +371,7 @@ impl Vm {
                     self.st.fuel = keep - spent;
                     return Ok(Step::Paused);
                 }
-                self.frames.clear();
+                self.cut_frames(0);
                 self.regs.clear();
                 Err(e)
             }
@@ -374,13 +380,39 @@ impl Vm {
 
     /// True while a stepped run has frames left.
     pub fn is_running(&self) -> bool {
-        !self.frames.is_empty()
+        self.depth > 0
+    }
+
+    /// The innermost live frame.
+    fn last_frame(&self) -> Option<&Frame> {
+        self.depth.checked_sub(1).map(|i| &self.frames[i])
+    }
+
+    /// Ends the frames from `n` on; their slots stay, emptied, for reuse.
+    fn cut_frames(&mut self, n: usize) {
+        if n < self.depth {
+            for f in &mut self.frames[n..self.depth] {
+                f.parms_text = None;
+                f.cold = None;
+            }
+            self.depth = n;
+        }
+    }
+
+    /// Pushes `f` as the innermost frame.
+    fn push_frame_value(&mut self, f: Frame) {
+        if self.depth < self.frames.len() {
+            self.frames[self.depth] = f;
+        } else {
+            self.frames.push(f);
+        }
+        self.depth += 1;
     }
 
     /// The first free register: the top of the innermost frame.
     #[inline]
     fn stack_top(&self) -> usize {
-        self.frames.last().map_or(0, |f| f.top as usize)
+        self.last_frame().map_or(0, |f| f.top as usize)
     }
 
     /// Pushes a frame for `chunk` whose parameters are `params`.
@@ -429,7 +461,7 @@ impl Vm {
         parms: Option<Rc<str>>,
     ) -> Result<(), RunError> {
         let limit = self.st.limits.call_depth as usize;
-        if limit != 0 && self.frames.len() >= limit {
+        if limit != 0 && self.depth >= limit {
             return Err(self.depth_error(chunk, limit));
         }
         let base = self.stack_top();
@@ -445,11 +477,11 @@ impl Vm {
         for (r, v) in &*linked.prologue {
             self.regs[base + r] = v.clone();
         }
-        let owner = match self.frames.last() {
-            Some(f) if linked.borrows => f.owner,
-            _ => self.frames.len() as u32,
+        let owner = match self.depth.checked_sub(1) {
+            Some(i) if linked.borrows => self.frames[i].owner,
+            _ => self.depth as u32,
         };
-        self.frames.push(Frame {
+        self.push_frame_value(Frame {
             chunk: chunk as u32,
             pc: 0,
             base: base as u32,
@@ -572,7 +604,7 @@ impl Vm {
     /// fuel slice ran out at a safe point (only when not nested).
     #[allow(clippy::too_many_lines)]
     fn run(&mut self, host: &mut dyn Host, stop: usize) -> Result<Option<Outcome>, RunError> {
-        let mut fi = self.frames.len() - 1;
+        let mut fi = self.depth - 1;
         let mut chunk_idx = self.frames[fi].chunk as usize;
         let mut code = self.chunks[chunk_idx].code.clone();
         let mut pc = self.frames[fi].pc as usize;
@@ -606,9 +638,27 @@ impl Vm {
                 }
             }};
         }
+        // [`int_op`] with an integer immediate as right operand.
+        macro_rules! imm_op {
+            ($op:ident, $dst:expr, $a:expr, $imm:expr, $fail:expr, |$x:ident, $y:ident| $fast:expr) => {{
+                let $y = i64::from($imm);
+                if let &Value::Int($x) = &r!($a) {
+                    if let Some(z) = $fast {
+                        if z.abs() <= crate::value::MAX_EXACT {
+                            set_int(&mut r!($dst), z);
+                            continue;
+                        }
+                    }
+                }
+                match arith_value(rustirc_bytecode::ArithOp::$op, &r!($a), &Value::Int($y)) {
+                    Some(v) => r!($dst) = v,
+                    None => pc = $fail as usize,
+                }
+            }};
+        }
         macro_rules! reload {
             () => {{
-                fi = self.frames.len() - 1;
+                fi = self.depth - 1;
                 chunk_idx = self.frames[fi].chunk as usize;
                 code = self.chunks[chunk_idx].code.clone();
                 pc = self.frames[fi].pc as usize;
@@ -728,6 +778,32 @@ impl Vm {
                     if record {
                         self.st.v1 = r!(a).clone();
                         self.st.v2 = r!(b).clone();
+                    }
+                    if res {
+                        if let Err(e) = self.tick(host) {
+                            fail!(e);
+                        }
+                        pc = target as usize;
+                    }
+                }
+                Op::IncLoopI {
+                    cmp,
+                    reg,
+                    a,
+                    record,
+                    imm,
+                    target,
+                } => {
+                    inc_in_place(&mut r!(reg));
+                    let imm = i64::from(imm);
+                    let res = match &r!(a) {
+                        Value::Int(x) => int_cmp(cmp, *x, imm),
+                        _ => None,
+                    };
+                    let res = res.unwrap_or_else(|| compare(cmp, &r!(a), &Value::Int(imm)));
+                    if record {
+                        self.st.v1 = r!(a).clone();
+                        self.st.v2 = Value::Int(imm);
                     }
                     if res {
                         if let Err(e) = self.tick(host) {
@@ -937,6 +1013,18 @@ impl Vm {
                 Op::Mod { dst, a, b, fail } => {
                     int_op!(Mod, dst, a, b, fail, |x, y| x.checked_rem(y));
                 }
+                Op::AddI { dst, a, imm, fail } => {
+                    imm_op!(Add, dst, a, imm, fail, |x, y| x.checked_add(y));
+                }
+                Op::SubI { dst, a, imm, fail } => {
+                    imm_op!(Sub, dst, a, imm, fail, |x, y| x.checked_sub(y));
+                }
+                Op::MulI { dst, a, imm, fail } => {
+                    imm_op!(Mul, dst, a, imm, fail, |x, y| x.checked_mul(y));
+                }
+                Op::ModI { dst, a, imm, fail } => {
+                    imm_op!(Mod, dst, a, imm, fail, |x, y| x.checked_rem(y));
+                }
                 Op::Arith {
                     op,
                     dst,
@@ -986,6 +1074,36 @@ impl Vm {
                     if record {
                         self.st.v1 = r!(a).clone();
                         self.st.v2 = r!(b).clone();
+                    }
+                    if res == when {
+                        if (target as usize) < pc {
+                            if let Err(e) = self.tick(host) {
+                                fail!(e);
+                            }
+                        }
+                        pc = target as usize;
+                    }
+                }
+                Op::JumpCmpI {
+                    cmp,
+                    a,
+                    when,
+                    record,
+                    imm,
+                    target,
+                } => {
+                    let imm = i64::from(imm);
+                    let res = match &r!(a) {
+                        Value::Int(x) => int_cmp(cmp, *x, imm),
+                        _ => None,
+                    };
+                    let res = match res {
+                        Some(r) => r,
+                        None => compare(cmp, &r!(a), &Value::Int(imm)),
+                    };
+                    if record {
+                        self.st.v1 = r!(a).clone();
+                        self.st.v2 = Value::Int(imm);
                     }
                     if res == when {
                         if (target as usize) < pc {
@@ -1096,7 +1214,7 @@ impl Vm {
                                 ))
                             };
                             let limit = self.st.limits.call_depth as usize;
-                            if limit != 0 && self.frames.len() >= limit {
+                            if limit != 0 && self.depth >= limit {
                                 return Err(self.depth_error(callee, limit));
                             }
                             let f = &mut self.frames[fi];
@@ -1122,34 +1240,39 @@ impl Vm {
                             for (r, v) in &*linked.prologue {
                                 copy_value(&mut above[*r], v);
                             }
+                            let d = self.depth;
                             let owner = if linked.borrows {
                                 self.frames[fi].owner
                             } else {
-                                self.frames.len() as u32
+                                d as u32
                             };
-                            self.frames.push(Frame {
-                                chunk: callee as u32,
-                                pc: 0,
-                                base: top as u32,
-                                top: ntop as u32,
-                                pbase: (top + nregs - np) as u32,
-                                npar: n as u32,
-                                owner,
-                                ret: Ret::Reg((base + dst as usize) as u32),
-                                is_id: true,
-                                silent,
-                                declared: 0,
-                                parms_text: None,
-                                cold: prop.map(|p| {
-                                    Box::new(Cold {
-                                        prop: Some(p),
-                                        ..Cold::default()
-                                    })
-                                }),
-                            });
-                            fi = self.frames.len() - 1;
+                            let code_next = linked.code.clone();
+                            // The frame is written in place over an emptied slot.
+                            if d == self.frames.len() {
+                                self.frames.push(Frame::default());
+                            }
+                            let f = &mut self.frames[d];
+                            f.chunk = callee as u32;
+                            f.pc = 0;
+                            f.base = top as u32;
+                            f.top = ntop as u32;
+                            f.pbase = (top + nregs - np) as u32;
+                            f.npar = n as u32;
+                            f.owner = owner;
+                            f.ret = Ret::Reg((base + dst as usize) as u32);
+                            f.is_id = true;
+                            f.silent = silent;
+                            f.declared = 0;
+                            if let Some(p) = prop {
+                                f.cold = Some(Box::new(Cold {
+                                    prop: Some(p),
+                                    ..Cold::default()
+                                }));
+                            }
+                            self.depth = d + 1;
+                            fi = d;
                             chunk_idx = callee;
-                            code = linked.code.clone();
+                            code = code_next;
                             pc = 0;
                             base = top;
                         }
@@ -1343,14 +1466,21 @@ impl Vm {
                         v = collapse_spaces(v);
                     }
                     // The frame is dropped in place; its registers stay as they are.
-                    let ret = self.frames[fi].ret;
-                    self.frames.truncate(fi);
+                    let f = &mut self.frames[fi];
+                    let ret = f.ret;
+                    if f.parms_text.is_some() {
+                        f.parms_text = None;
+                    }
+                    if f.cold.is_some() {
+                        f.cold = None;
+                    }
+                    self.depth = fi;
                     match ret {
                         Ret::Reg(abs) => self.regs[abs as usize] = v,
                         Ret::Result => self.st.result = v,
                         Ret::Top => {
-                            if self.frames.len() <= stop {
-                                if self.frames.is_empty() {
+                            if fi <= stop {
+                                if fi == 0 {
                                     self.regs.clear();
                                 }
                                 return Ok(Some(Outcome {
@@ -1361,7 +1491,7 @@ impl Vm {
                             }
                         }
                     }
-                    if self.frames.len() <= stop {
+                    if fi <= stop {
                         return Ok(Some(Outcome {
                             value: Value::Null,
                             halted: false,
@@ -1387,10 +1517,7 @@ impl Vm {
     fn finish_halt(&mut self, stop: usize, _def: bool) -> Result<Option<Outcome>, RunError> {
         // `halt` ends the whole call chain of this run. Nested evaluations propagate it.
         if self.nested > 0 {
-            self.frames.truncate(stop);
-            if let Some(f) = self.frames.get(stop) {
-                self.regs.truncate(f.base as usize);
-            }
+            self.cut_frames(stop);
             return Err(RunError {
                 kind: RunErrorKind::Cancelled,
                 file: None,
@@ -1399,7 +1526,7 @@ impl Vm {
                 place: "halt".to_string(),
             });
         }
-        self.frames.clear();
+        self.cut_frames(0);
         self.regs.clear();
         Ok(Some(Outcome {
             value: Value::Null,
@@ -1422,7 +1549,7 @@ impl Vm {
             Target::Alias(callee) => {
                 let text = join_values(&self.regs[abs..abs + n]);
                 let parms: Rc<str> = Rc::from(text.as_str().as_ref());
-                let fi = self.frames.len() - 1;
+                let fi = self.depth - 1;
                 let silent = silent || self.frames[fi].silent;
                 self.tick(host)?;
                 let words: Vec<&str> = parms.split(' ').filter(|t| !t.is_empty()).collect();
@@ -1500,8 +1627,7 @@ impl Vm {
                     place: "eval".to_string(),
                 })?;
                 let script = self
-                    .frames
-                    .last()
+                    .last_frame()
                     .map_or(0, |f| self.chunks[f.chunk as usize].script);
                 let i = self.add_chunk(chunk, script);
                 if self.dyn_cache.len() > 4096 {
@@ -1521,7 +1647,7 @@ impl Vm {
         params: Vec<Value>,
         host: &mut dyn Host,
     ) -> Result<Value, RunError> {
-        let stop = self.frames.len();
+        let stop = self.depth;
         self.push_frame(idx, params, Ret::Top, false, None, false, None)?;
         self.nested += 1;
         let r = self.run(host, stop);
@@ -1530,7 +1656,7 @@ impl Vm {
             Ok(Some(o)) => Ok(o.value),
             Ok(None) => Ok(Value::Null),
             Err(e) => {
-                self.frames.truncate(stop);
+                self.cut_frames(stop);
                 Err(e)
             }
         }
@@ -1540,7 +1666,7 @@ impl Vm {
 
     /// Reads `%name`: the owning frame's locals (slots, then dynamic), then globals.
     pub fn read_var(&self, name: &str) -> Value {
-        if let Some(f) = self.frames.last() {
+        if let Some(f) = self.last_frame() {
             let owner = &self.frames[f.owner as usize];
             let chunk = &self.chunks[owner.chunk as usize].chunk;
             for (n, slot) in &chunk.locals {
@@ -1568,7 +1694,7 @@ impl Vm {
     }
 
     fn write_var(&mut self, name: &str, v: Value, scope: VarScope) {
-        let Some(fi) = self.frames.len().checked_sub(1) else {
+        let Some(fi) = self.depth.checked_sub(1) else {
             self.st.globals.set(name, v);
             return;
         };
@@ -1617,7 +1743,7 @@ impl Vm {
             }
             return;
         }
-        if let Some(fi) = self.frames.len().checked_sub(1) {
+        if let Some(fi) = self.depth.checked_sub(1) {
             let owner = self.frames[fi].owner as usize;
             if let Some(slot) = self.local_slot(owner, name) {
                 let bit = 1u64 << slot;
@@ -1656,7 +1782,7 @@ impl Vm {
                     .map(|v| v.as_str().trim_start_matches('%').to_string())
                     .unwrap_or_default();
                 let mut names: Vec<(String, Value, bool)> = Vec::new();
-                if let Some(f) = self.frames.last() {
+                if let Some(f) = self.last_frame() {
                     let owner = &self.frames[f.owner as usize];
                     for (n, slot) in &self.chunks[owner.chunk as usize].chunk.locals {
                         if *slot < 64
@@ -1704,8 +1830,7 @@ impl Vm {
             })),
             "script" => {
                 let s = self
-                    .frames
-                    .last()
+                    .last_frame()
                     .map(|f| self.chunks[f.chunk as usize].script)
                     .and_then(|s| self.script_names.get(s).cloned());
                 Ok(s.map_or(Value::Null, Value::from_string))

@@ -181,6 +181,15 @@ pub enum Op {
         record: bool,
         target: Pc,
     },
+    /// [`Op::IncLoop`] comparing with the integer `imm`.
+    IncLoopI {
+        cmp: Cmp,
+        reg: Reg,
+        a: Reg,
+        record: bool,
+        imm: i32,
+        target: Pc,
+    },
     /// Remove variables named by the words in `start..start+n` (wildcards allowed).
     Unset { n: u8, start: Reg },
     /// `dst` = parameter `$n` (`$0` is the count).
@@ -220,6 +229,34 @@ pub enum Op {
     Mul { dst: Reg, a: Reg, b: Reg, fail: Pc },
     /// [`Op::Arith`] with `%`.
     Mod { dst: Reg, a: Reg, b: Reg, fail: Pc },
+    /// [`Op::Add`] with the integer `imm` as right operand.
+    AddI {
+        dst: Reg,
+        a: Reg,
+        imm: i32,
+        fail: Pc,
+    },
+    /// [`Op::Sub`] with the integer `imm` as right operand.
+    SubI {
+        dst: Reg,
+        a: Reg,
+        imm: i32,
+        fail: Pc,
+    },
+    /// [`Op::Mul`] with the integer `imm` as right operand.
+    MulI {
+        dst: Reg,
+        a: Reg,
+        imm: i32,
+        fail: Pc,
+    },
+    /// [`Op::Mod`] with the integer `imm` as right operand.
+    ModI {
+        dst: Reg,
+        a: Reg,
+        imm: i32,
+        fail: Pc,
+    },
     /// `dst = -src`; jump to `fail` when `src` is not a number.
     Neg { dst: Reg, src: Reg, fail: Pc },
     // --- conditions and control ---
@@ -231,6 +268,15 @@ pub enum Op {
         b: Reg,
         when: bool,
         record: bool,
+        target: Pc,
+    },
+    /// [`Op::JumpCmp`] with the integer `imm` as right operand.
+    JumpCmpI {
+        cmp: Cmp,
+        a: Reg,
+        when: bool,
+        record: bool,
+        imm: i32,
         target: Pc,
     },
     /// Ask the host to compare `a` with `b` by the IRC-state operator named `name` (`isop`,
@@ -449,6 +495,18 @@ pub fn disassemble(c: &Chunk) -> String {
                 cmp_s(cmp),
                 if record { " (v1v2)" } else { "" }
             ),
+            Op::IncLoopI {
+                reg,
+                cmp,
+                a,
+                record,
+                imm,
+                target,
+            } => format!(
+                "incloop r{reg}; jumpif r{a} {} {imm}{} @{target}",
+                cmp_s(cmp),
+                if record { " (v1v2)" } else { "" }
+            ),
             Op::Unset { start, n } => format!("unset r{start}..+{n}"),
             Op::LoadParam { dst, n } => format!("loadparam r{dst}, ${n}"),
             Op::LoadParamRange { dst, from, to } => format!(
@@ -476,7 +534,27 @@ pub fn disassemble(c: &Chunk) -> String {
                 "arith r{dst}, r{a} {} r{b} else @{fail}",
                 arith_s(op.arith_op().unwrap_or(ArithOp::Add))
             ),
+            Op::AddI { dst, a, imm, fail }
+            | Op::SubI { dst, a, imm, fail }
+            | Op::MulI { dst, a, imm, fail }
+            | Op::ModI { dst, a, imm, fail } => format!(
+                "arith r{dst}, r{a} {} {imm} else @{fail}",
+                arith_s(op.arith_op().unwrap_or(ArithOp::Add))
+            ),
             Op::Neg { dst, src, fail } => format!("neg r{dst}, r{src} else @{fail}"),
+            Op::JumpCmpI {
+                cmp,
+                a,
+                when,
+                record,
+                imm,
+                target,
+            } => format!(
+                "jump{} r{a} {} {imm}{} @{target}",
+                if when { "if" } else { "unless" },
+                cmp_s(cmp),
+                if record { " (v1v2)" } else { "" }
+            ),
             Op::JumpCmp {
                 cmp,
                 a,
@@ -678,6 +756,7 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
             Op::IncLoop {
                 reg, a, b, target, ..
             } => (vec![reg, a, b], vec![], vec![], Some(target)),
+            Op::IncLoopI { reg, a, target, .. } => (vec![reg, a], vec![], vec![], Some(target)),
             Op::Unset { start, n } => (vec![], vec![(start, u16::from(n))], vec![], None),
             Op::LoadParam { dst, .. }
             | Op::LoadParamRange { dst, .. }
@@ -697,7 +776,12 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
             | Op::Sub { dst, a, b, fail }
             | Op::Mul { dst, a, b, fail }
             | Op::Mod { dst, a, b, fail } => (vec![dst, a, b], vec![], vec![], Some(fail)),
+            Op::AddI { dst, a, fail, .. }
+            | Op::SubI { dst, a, fail, .. }
+            | Op::MulI { dst, a, fail, .. }
+            | Op::ModI { dst, a, fail, .. } => (vec![dst, a], vec![], vec![], Some(fail)),
             Op::Neg { dst, src, fail } => (vec![dst, src], vec![], vec![], Some(fail)),
+            Op::JumpCmpI { a, target, .. } => (vec![a], vec![], vec![], Some(target)),
             Op::JumpCmp { a, b, target, .. } => (vec![a, b], vec![], vec![], Some(target)),
             Op::JumpHostCmp {
                 a, b, name, target, ..
@@ -783,6 +867,18 @@ impl Op {
         }
     }
 
+    /// The arithmetic instruction for `op` with the integer `imm` as right operand, when there
+    /// is one.
+    pub fn arith_imm(op: ArithOp, dst: Reg, a: Reg, imm: i32, fail: Pc) -> Option<Op> {
+        Some(match op {
+            ArithOp::Add => Op::AddI { dst, a, imm, fail },
+            ArithOp::Sub => Op::SubI { dst, a, imm, fail },
+            ArithOp::Mul => Op::MulI { dst, a, imm, fail },
+            ArithOp::Mod => Op::ModI { dst, a, imm, fail },
+            _ => return None,
+        })
+    }
+
     /// The operator of an arithmetic instruction.
     pub fn arith_op(&self) -> Option<ArithOp> {
         match self {
@@ -791,6 +887,10 @@ impl Op {
             Op::Sub { .. } => Some(ArithOp::Sub),
             Op::Mul { .. } => Some(ArithOp::Mul),
             Op::Mod { .. } => Some(ArithOp::Mod),
+            Op::AddI { .. } => Some(ArithOp::Add),
+            Op::SubI { .. } => Some(ArithOp::Sub),
+            Op::MulI { .. } => Some(ArithOp::Mul),
+            Op::ModI { .. } => Some(ArithOp::Mod),
             _ => None,
         }
     }
@@ -838,6 +938,18 @@ impl Op {
                 *by = f(*by);
             }
             Op::IncReg { reg } => *reg = f(*reg),
+            Op::IncLoopI { reg, a, .. } => {
+                *reg = f(*reg);
+                *a = f(*a);
+            }
+            Op::AddI { dst, a, .. }
+            | Op::SubI { dst, a, .. }
+            | Op::MulI { dst, a, .. }
+            | Op::ModI { dst, a, .. } => {
+                *dst = f(*dst);
+                *a = f(*a);
+            }
+            Op::JumpCmpI { a, .. } => *a = f(*a),
             Op::IncLoop { reg, a, b, .. } => {
                 *reg = f(*reg);
                 *a = f(*a);

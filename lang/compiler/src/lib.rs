@@ -323,6 +323,7 @@ impl Compiler {
             | Op::Loop { target: t }
             | Op::Resume { target: t }
             | Op::JumpCmp { target: t, .. }
+            | Op::JumpCmpI { target: t, .. }
             | Op::JumpHostCmp { target: t, .. }
             | Op::JumpTruth { target: t, .. } => *t = target,
             Op::Arith { fail, .. }
@@ -330,6 +331,10 @@ impl Compiler {
             | Op::Sub { fail, .. }
             | Op::Mul { fail, .. }
             | Op::Mod { fail, .. }
+            | Op::AddI { fail, .. }
+            | Op::SubI { fail, .. }
+            | Op::MulI { fail, .. }
+            | Op::ModI { fail, .. }
             | Op::Neg { fail, .. } => *fail = target,
             _ => {}
         }
@@ -583,8 +588,30 @@ impl Compiler {
                 negate,
             } => {
                 let a = self.operand(left)?;
-                let b = self.operand(right)?;
                 let record = self.opts.record_v1v2;
+                // A numeric comparison with an integer literal takes it as an immediate.
+                let int_cmp = match op {
+                    CmpOp::Lt => Some(Cmp::Lt),
+                    CmpOp::Le => Some(Cmp::Le),
+                    CmpOp::Gt => Some(Cmp::Gt),
+                    CmpOp::Ge => Some(Cmp::Ge),
+                    CmpOp::Eq => Some(Cmp::Eq),
+                    _ => None,
+                };
+                if let (Some(cmp), Some(imm)) = (int_cmp, literal_imm(right)) {
+                    return Ok(vec![self.emit(
+                        Op::JumpCmpI {
+                            cmp,
+                            a,
+                            when: when ^ negate,
+                            record,
+                            imm,
+                            target: 0,
+                        },
+                        Some(span),
+                    )]);
+                }
+                let b = self.operand(right)?;
                 if let CmpOp::Host(n) = op {
                     let name = self.name(n);
                     return Ok(vec![self.emit(
@@ -1661,6 +1688,31 @@ impl Compiler {
                 Ok(dst)
             }
             CalcNode::Bin(op, a, b) => {
+                // An integer literal operand becomes an immediate; `+` and `*` take it from
+                // either side.
+                let (a, b) = match (op, &**a) {
+                    (ArithOp::Add | ArithOp::Mul, CalcNode::Num(t))
+                        if calc_imm(t).is_some() && !matches!(&**b, CalcNode::Num(_)) =>
+                    {
+                        (b, a)
+                    }
+                    _ => (a, b),
+                };
+                if let CalcNode::Num(t) = &**b {
+                    if let Some(imm) = calc_imm(t) {
+                        if matches!(
+                            op,
+                            ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Mod
+                        ) {
+                            let ra = self.calc_tree(a, fails, None)?;
+                            let dst = dst_for(self)?;
+                            if let Some(i) = Op::arith_imm(*op, dst, ra, imm, 0) {
+                                fails.push(self.emit(i, None));
+                            }
+                            return Ok(dst);
+                        }
+                    }
+                }
                 let ra = self.calc_tree(a, fails, None)?;
                 let rb = self.calc_tree(b, fails, None)?;
                 let dst = dst_for(self)?;
@@ -1669,6 +1721,22 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The integer a `$calc` number literal denotes, when it fits an immediate operand.
+fn calc_imm(text: &str) -> Option<i32> {
+    text.parse::<i32>().ok()
+}
+
+/// A comparison operand that is a canonical integer literal (`10`, `-3`, not `007`) fitting an
+/// immediate operand.
+fn literal_imm(w: &Words) -> Option<i32> {
+    if let [word] = w.words.as_slice() {
+        if let [Part::Lit(t)] = word.parts.as_slice() {
+            return t.parse::<i32>().ok().filter(|i| i.to_string() == *t);
+        }
+    }
+    None
 }
 
 /// Fuses `increg r; jumpif a cmp b @back` into one [`Op::IncLoop`]. The `jumpif` stays in
@@ -1696,6 +1764,29 @@ fn fuse_inc_loops(code: &mut [Op]) {
                     a,
                     b,
                     record,
+                    target,
+                };
+            }
+        }
+        if let (
+            Op::IncReg { reg },
+            Op::JumpCmpI {
+                cmp,
+                a,
+                when: true,
+                record,
+                imm,
+                target,
+            },
+        ) = (code[k], code[k + 1])
+        {
+            if (target as usize) <= k {
+                code[k] = Op::IncLoopI {
+                    cmp,
+                    reg,
+                    a,
+                    record,
+                    imm,
                     target,
                 };
             }
