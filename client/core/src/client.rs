@@ -10,10 +10,13 @@
 
 use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
 use crate::host::msl::MslEngine;
+use crate::persist::write_atomic;
 use crate::proto::{Ctcp, Message, Prefix};
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
+use crate::users::{self, UserList};
 use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 
 /// What the client has sent and shown, in order.
 #[derive(Clone, Debug, Default)]
@@ -89,6 +92,10 @@ pub struct Client {
     /// Whether the client answers CTCP VERSION, PING, TIME and CLIENTINFO (when no handler
     /// halted the request); the network's own automatic replies are off.
     ctcp_replies: bool,
+    /// The user list (`/auser`, `on 5:TEXT`), kept in `users.ini`.
+    pub users: UserList,
+    /// Where `users.ini`, `vars.ini` and scripts' files live; `None` keeps nothing on disk.
+    data_dir: Option<PathBuf>,
 }
 
 /// How deeply `/signal -n` may nest (a handler raising its own signal would otherwise recurse
@@ -118,6 +125,46 @@ impl Client {
             signals: VecDeque::new(),
             delivering: false,
             signal_depth: 0,
+            users: UserList::default(),
+            data_dir: None,
+        }
+    }
+
+    /// Uses `dir` as the data folder (created if missing): the user list is read from its
+    /// `users.ini`, and scripts' relative file paths (`/write`, `/hsave`, `$read`) point into
+    /// it. Call it before loading scripts.
+    ///
+    /// # Errors
+    /// When the folder cannot be created or a file in it cannot be read.
+    pub fn set_data_dir(&mut self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let dir = std::fs::canonicalize(dir)?;
+        match std::fs::read_to_string(dir.join("users.ini")) {
+            Ok(text) => self.users = UserList::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        self.msl.engine.vm.st.files_root = Some(dir.clone());
+        self.data_dir = Some(dir);
+        Ok(())
+    }
+
+    /// The data folder, when there is one.
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+
+    /// Writes `users.ini` (atomically); a failure is shown in the status window.
+    fn save_users(&mut self) {
+        let Some(dir) = &self.data_dir else {
+            return;
+        };
+        let path = dir.join("users.ini");
+        if let Err(e) = write_atomic(&path, self.users.to_ini().as_bytes()) {
+            self.out.show(
+                "status",
+                format!("* Could not save {}: {e}", path.display()),
+            );
         }
     }
 
@@ -284,6 +331,9 @@ impl Client {
     }
 
     fn after(&mut self, pending: Pending) {
+        if pending.users_changed {
+            self.save_users();
+        }
         self.out.sent.extend(pending.sent);
         for (w, t) in pending.shown {
             self.out.show(&w, t);
@@ -352,6 +402,11 @@ impl Client {
             _ => Place::None,
         };
         let me_op = info.chan.as_deref().is_some_and(|c| self.net.is_op(&me, c));
+        let user_levels = info
+            .from
+            .as_ref()
+            .map(|p| self.users.levels_of(&p.to_string()))
+            .unwrap_or_default();
         let ctx = EventCtx {
             event: &info.name,
             key: info.key.as_deref(),
@@ -359,8 +414,8 @@ impl Client {
             place,
             by_me,
             me_op,
-            user_levels: &[],
-            default_level: 1,
+            user_levels: &user_levels,
+            default_level: self.users.default_level,
         };
         let mut outcome = Outcome {
             halt_default: halted,
@@ -369,7 +424,8 @@ impl Client {
         // Dynamic fields are evaluated with a host that sees this event.
         let selected = {
             let table = &self.table;
-            let mut host = ScriptHost::detached(&self.net, info, &self.active, self.now);
+            let mut host =
+                ScriptHost::detached(&self.net, &self.users, info, &self.active, self.now);
             let msl = &mut self.msl;
             table.select(&ctx, phase, halted, &mut |_, f| {
                 msl.eval_field(f, &mut host)
@@ -637,6 +693,8 @@ struct Pending {
     groups: Vec<(Option<u32>, String, bool)>,
     /// `/signal`s raised: `(-n given, name, params)`.
     signals: Vec<(bool, String, String)>,
+    /// The user list changed (save it).
+    users_changed: bool,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -650,7 +708,8 @@ fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
 
 /// What scripts see of the client while one of them runs.
 pub struct ScriptHost<'a> {
-    net: NetRef<'a>,
+    net: Ref<'a, Network>,
+    users: Ref<'a, UserList>,
     msl: Option<&'a mut MslEngine>,
     info: &'a EventInfo,
     active: String,
@@ -658,16 +717,24 @@ pub struct ScriptHost<'a> {
     pending: Pending,
 }
 
-enum NetRef<'a> {
-    Mut(&'a mut Network),
-    Shared(&'a Network),
+/// Client state a host may change, or only read (for evaluating `$(…)` event fields).
+enum Ref<'a, T> {
+    Mut(&'a mut T),
+    Shared(&'a T),
 }
 
-impl NetRef<'_> {
-    fn get(&self) -> &Network {
+impl<T> Ref<'_, T> {
+    fn get(&self) -> &T {
         match self {
-            NetRef::Mut(n) => n,
-            NetRef::Shared(n) => n,
+            Ref::Mut(n) => n,
+            Ref::Shared(n) => n,
+        }
+    }
+
+    fn get_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Ref::Mut(n) => Some(n),
+            Ref::Shared(_) => None,
         }
     }
 }
@@ -675,7 +742,8 @@ impl NetRef<'_> {
 impl<'a> ScriptHost<'a> {
     fn new(c: &'a mut Client, info: &'a EventInfo) -> ScriptHost<'a> {
         ScriptHost {
-            net: NetRef::Mut(&mut c.net),
+            net: Ref::Mut(&mut c.net),
+            users: Ref::Mut(&mut c.users),
             msl: Some(&mut c.msl),
             info,
             active: c.active.clone(),
@@ -685,9 +753,16 @@ impl<'a> ScriptHost<'a> {
     }
 
     /// A host that can read but not act (for evaluating `$(…)` event fields).
-    fn detached(net: &'a Network, info: &'a EventInfo, active: &str, now: u64) -> ScriptHost<'a> {
+    fn detached(
+        net: &'a Network,
+        users: &'a UserList,
+        info: &'a EventInfo,
+        active: &str,
+        now: u64,
+    ) -> ScriptHost<'a> {
         ScriptHost {
-            net: NetRef::Shared(net),
+            net: Ref::Shared(net),
+            users: Ref::Shared(users),
             msl: None,
             info,
             active: active.to_string(),
@@ -728,7 +803,7 @@ impl<'a> ScriptHost<'a> {
     }
 
     fn intent(&mut self, intent: Intent) {
-        if let NetRef::Mut(net) = &mut self.net {
+        if let Some(net) = self.net.get_mut() {
             let effects = net.handle(Input::Intent(intent));
             for e in effects {
                 match e {
@@ -761,6 +836,100 @@ impl<'a> ScriptHost<'a> {
         self.pending
             .signals
             .push((now, name.to_string(), params.trim().to_string()));
+        Ok(())
+    }
+
+    /// A nick's full address from the internal address list; anything else as given.
+    fn user_address(&self, who: &str) -> String {
+        if who.contains(['!', '@', '*', '?']) {
+            return who.to_string();
+        }
+        match self.net.get().address(who) {
+            Some(a) => format!(
+                "{}!{}@{}",
+                a.nick,
+                a.user.as_deref().unwrap_or("*"),
+                a.host.as_deref().unwrap_or("*")
+            ),
+            None => who.to_string(),
+        }
+    }
+
+    /// `/auser [-a] levels nick|mask [info]`, `/guser [-a] levels nick [type] [info]`.
+    fn add_user(&mut self, name: &str, args: &str) -> Result<(), String> {
+        let (append, rest) = match args.strip_prefix("-a ") {
+            Some(r) => (true, r.trim_start()),
+            None => (false, args),
+        };
+        let mut w = rest.splitn(3, ' ');
+        let (levels, who, more) = (w.next().unwrap_or(""), w.next().unwrap_or(""), w.next());
+        if who.is_empty() {
+            return Err(format!("/{name}: insufficient parameters"));
+        }
+        let (mask, info) = if name == "guser" {
+            let (ty, info) = match more.map(|m| m.split_once(' ').unwrap_or((m, ""))) {
+                Some((t, i)) if t.parse::<u32>().is_ok() => (t.parse().unwrap_or(6), i),
+                Some(_) => (6, more.unwrap_or("")),
+                None => (6, ""),
+            };
+            let address = self.user_address(who);
+            if !address.contains('@') {
+                return Err(format!(
+                    "/guser: the address of {who} is not known (not on a common channel)"
+                ));
+            }
+            let mask = users::mask(&address, ty)
+                .ok_or_else(|| format!("/guser: bad address type {ty}"))?;
+            (mask, info.to_string())
+        } else {
+            (who.to_string(), more.unwrap_or("").to_string())
+        };
+        if let Some(list) = self.users.get_mut() {
+            list.add(levels, &mask, info.trim(), append);
+            self.pending.users_changed = true;
+        }
+        Ok(())
+    }
+
+    /// `/ruser [levels] nick[!]|mask [type]`: removes the entry with that mask, the entries
+    /// of `nick!*@*` for `nick!`, or the entry matching a nick's address (as a `$mask` of
+    /// `type` when given); with levels, only those levels.
+    fn remove_user(&mut self, args: &str) -> Result<(), String> {
+        let w: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
+        let is_num = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (levels, who, ty) = match w.as_slice() {
+            [] => return Err("/ruser: insufficient parameters".to_string()),
+            [who] => (None, *who, None),
+            [who, t] if is_num(t) => (None, *who, t.parse::<u32>().ok()),
+            [l, who, rest @ ..] => (Some(*l), *who, rest.first().and_then(|t| t.parse().ok())),
+        };
+        let address = self.user_address(who);
+        let exact = match (ty, who.strip_suffix('!')) {
+            (_, Some(nick)) => format!("{nick}!*@*"),
+            (Some(t), None) => users::mask(&address, t).unwrap_or_else(|| who.to_string()),
+            (None, None) => who.to_string(),
+        };
+        let Some(list) = self.users.get_mut() else {
+            return Ok(());
+        };
+        let changed = if who.ends_with('!') {
+            let nick = who.trim_end_matches('!');
+            list.remove(levels, |e| {
+                users::full_mask(&e.mask)
+                    .split_once('!')
+                    .is_some_and(|(n, _)| n.eq_ignore_ascii_case(nick))
+            })
+        } else if list
+            .entries()
+            .iter()
+            .any(|e| e.mask.eq_ignore_ascii_case(&exact))
+        {
+            list.remove(levels, |e| e.mask.eq_ignore_ascii_case(&exact))
+        } else {
+            let first = list.find(&address).map(|e| e.mask.clone());
+            first.is_some_and(|m| list.remove(levels, |e| e.mask == m))
+        };
+        self.pending.users_changed |= changed;
         Ok(())
     }
 
@@ -827,7 +996,7 @@ impl Host for ScriptHost<'_> {
         &mut self,
         name: &str,
         args: &[Value],
-        _prop: Option<&str>,
+        prop: Option<&str>,
     ) -> Option<Result<Value, String>> {
         let net = self.net.get();
         let info = self.info;
@@ -851,6 +1020,39 @@ impl Host for ScriptHost<'_> {
             }
             ("event", 0) => text(Some(&info.name.to_ascii_lowercase())),
             ("signal", 0) => text(info.key.as_deref().filter(|_| info.name == "SIGNAL")),
+            ("level", 1) => {
+                let users = self.users.get();
+                let who = self.user_address(&args[0].as_str());
+                Some(Ok(match users.find(&who) {
+                    Some(e) => Value::from_string(e.levels.join(",")),
+                    None => Value::Int(i64::from(users.default_level)),
+                }))
+            }
+            ("ulist", 1..=3) => {
+                let (level, n) = match args.len() {
+                    1 => (None, 1),
+                    2 => (None, args[1].to_i64_lenient()),
+                    _ => {
+                        let l = args[1].as_str().into_owned();
+                        ((!l.is_empty()).then_some(l), args[2].to_i64_lenient())
+                    }
+                };
+                let found = self
+                    .users
+                    .get()
+                    .matching(&args[0].as_str(), level.as_deref());
+                if n == 0 {
+                    return Some(Ok(Value::Int(found.len() as i64)));
+                }
+                let e = usize::try_from(n - 1).ok().and_then(|i| found.get(i));
+                text(e.map(|e| {
+                    if prop.is_some_and(|p| p.eq_ignore_ascii_case("info")) {
+                        e.info.as_str()
+                    } else {
+                        e.mask.as_str()
+                    }
+                }))
+            }
             ("numeric", 0) => text(Some(
                 info.key
                     .as_deref()
@@ -1098,6 +1300,8 @@ impl Host for ScriptHost<'_> {
                 Ok(())
             }
             "signal" => self.signal(args),
+            "auser" | "guser" => self.add_user(&name, args),
+            "ruser" => self.remove_user(args),
             "enable" | "disable" => {
                 for g in args.split(' ').filter(|g| g.starts_with('#')) {
                     self.pending

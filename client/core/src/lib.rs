@@ -7,6 +7,8 @@ pub mod client;
 pub mod events;
 pub mod host;
 pub mod net;
+pub mod persist;
 pub mod proto;
 pub mod replay;
 pub mod state;
+pub mod users;

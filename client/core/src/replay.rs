@@ -303,10 +303,29 @@ fn around(lines: &[String], from: usize, what: &str) -> Vec<String> {
 /// A client registered to a scripted server, as a transcript starts: server
 /// `irc.example.net`, network `ExampleNet`, nick `me` (user `me`, host `me.host`), ISUPPORT
 /// `PREFIX=(ov)@+ CHANTYPES=# CASEMAPPING=rfc1459`, no channels, the status window active,
-/// the clock at 2026-01-01 00:00:00 UTC, send-rate limiting off.
+/// the clock at 2026-01-01 00:00:00 UTC, send-rate limiting off, and an empty data folder of
+/// its own (a temporary folder, removed when the session is dropped).
 pub struct Session {
     /// The client under test.
     pub client: crate::client::Client,
+    /// The session's data folder.
+    pub data_dir: std::path::PathBuf,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// A new empty folder for one session's data.
+fn fresh_data_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("rustirc-replay-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
 }
 
 /// 2026-01-01 00:00:00 UTC in milliseconds since the Unix epoch.
@@ -326,6 +345,13 @@ impl Session {
         config.ping_interval_ms = u64::MAX / 4;
         let mut client =
             crate::client::Client::new(config, rustirc_lang::Limits::default(), START_MS);
+        let data_dir = fresh_data_dir();
+        if let Err(e) = client.set_data_dir(&data_dir) {
+            client.out.shown.push((
+                "status".to_string(),
+                format!("* No data folder at {}: {e}", data_dir.display()),
+            ));
+        }
         for (name, bytes) in scripts {
             client.load_script(name, bytes);
         }
@@ -337,7 +363,7 @@ impl Session {
         ] {
             client.recv_line(line);
         }
-        Session { client }
+        Session { client, data_dir }
     }
 }
 
