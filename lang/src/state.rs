@@ -49,6 +49,8 @@ pub const WATCHDOG_EVERY: u64 = 1 << 14;
 #[derive(Default, Debug)]
 pub struct Globals {
     map: IndexMap<Box<str>, (Box<str>, Value), FxBuildHasher>,
+    /// Bumped by every change (see [`Globals::changes`]).
+    changes: u64,
 }
 
 impl Globals {
@@ -57,13 +59,21 @@ impl Globals {
         self.map.get(fold(name).as_ref()).map(|(_, v)| v)
     }
 
-    /// A mutable slot for `%name`, if set.
+    /// A mutable slot for `%name`, if set (counted as a change).
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.changes = self.changes.wrapping_add(1);
         self.map.get_mut(fold(name).as_ref()).map(|(_, v)| v)
+    }
+
+    /// How many changes the table has seen: a host that saves the variables (vars.ini)
+    /// compares it with the count at its last save.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// Sets `%name` (creating it).
     pub fn set(&mut self, name: &str, v: Value) {
+        self.changes = self.changes.wrapping_add(1);
         let key = fold(name);
         if let Some(slot) = self.map.get_mut(key.as_ref()) {
             slot.1 = v;
@@ -74,7 +84,11 @@ impl Globals {
 
     /// Removes `%name`; returns whether it existed.
     pub fn unset(&mut self, name: &str) -> bool {
-        self.map.shift_remove(fold(name).as_ref()).is_some()
+        let gone = self.map.shift_remove(fold(name).as_ref()).is_some();
+        if gone {
+            self.changes = self.changes.wrapping_add(1);
+        }
+        gone
     }
 
     /// Every `(name, value)` in creation order.
@@ -93,6 +107,7 @@ impl Globals {
 
     /// Removes every variable.
     pub fn clear(&mut self) {
+        self.changes = self.changes.wrapping_add(1);
         self.map.clear();
     }
 

@@ -11,7 +11,7 @@ const USAGE: &str = "usage:
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
   rustirc replay [--load FILE]... TRANSCRIPT...
-  rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]...";
+  rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]... [--data DIR]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -386,6 +386,19 @@ fn replay(args: &[String]) -> i32 {
     i32::from(failed)
 }
 
+/// The data folder when `--data` is not given: `$XDG_DATA_HOME/rustirc`, else
+/// `~/.local/share/rustirc`.
+fn default_data_dir() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("XDG_DATA_HOME")
+        .or_else(|| env("HOME").map(|h| h.join(".local/share")))
+        .map(|d| d.join("rustirc"))
+}
+
 /// `rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]...`:
 /// a bot with the same scripts the desktop client runs; what windows would show goes to
 /// standard output with timestamps.
@@ -394,11 +407,13 @@ fn headless(args: &[String]) -> i32 {
     let mut nick = None;
     let mut joins = Vec::new();
     let mut loads = Vec::new();
+    let mut data = None;
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
         match (args[i].as_str(), value) {
             ("--server", Some(v)) => server = Some(v),
+            ("--data", Some(v)) => data = Some(PathBuf::from(v)),
             ("--nick", Some(v)) => nick = Some(v),
             ("--join", Some(v)) => joins.push(v),
             ("--load", Some(v)) => loads.push(v),
@@ -431,6 +446,14 @@ fn headless(args: &[String]) -> i32 {
     config.autojoin = joins.into_iter().map(|c| (c, None)).collect();
     let mut client =
         rustirc_core::client::Client::new(config, Limits::default(), rustirc_core::net::now_ms());
+    let Some(data) = data.or_else(default_data_dir) else {
+        eprintln!("rustirc: no data folder: set HOME or XDG_DATA_HOME, or pass --data DIR");
+        return 2;
+    };
+    if let Err(e) = client.set_data_dir(&data) {
+        eprintln!("rustirc: data folder {}: {e}", data.display());
+        return 1;
+    }
     for f in &loads {
         match std::fs::read(f) {
             Ok(b) => {

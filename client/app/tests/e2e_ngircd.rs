@@ -177,6 +177,8 @@ fn a_scripted_bot_against_ngircd() {
             ])
             .arg("--load")
             .arg(&script)
+            .arg("--data")
+            .arg(dir.join("data"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -74,7 +74,7 @@ fn the_documented_examples_pass() {
     for doc in ["testing-scripts", "events", "headless"] {
         runs += documented_examples(doc);
     }
-    assert!(runs >= 2, "only {runs} documented transcripts");
+    assert!(runs >= 5, "only {runs} documented transcripts");
 }
 
 fn documented_examples(name: &str) -> usize {

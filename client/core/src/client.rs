@@ -10,7 +10,7 @@
 
 use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
 use crate::host::msl::MslEngine;
-use crate::persist::write_atomic;
+use crate::persist::{parse_vars, vars_text, write_atomic};
 use crate::proto::{Ctcp, Message, Prefix};
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
@@ -96,7 +96,16 @@ pub struct Client {
     pub users: UserList,
     /// Where `users.ini`, `vars.ini` and scripts' files live; `None` keeps nothing on disk.
     data_dir: Option<PathBuf>,
+    /// The global variables' change count as last saved to (or loaded from) `vars.ini`.
+    vars_saved: u64,
+    /// When the changed variables are to be saved.
+    vars_due: Option<u64>,
 }
+
+/// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
+/// burst (a loop of `/set`s, a busy channel counting words) cost one write, and a crash loses
+/// at most this much.
+pub const VARS_SAVE_DELAY_MS: u64 = 2000;
 
 /// How deeply `/signal -n` may nest (a handler raising its own signal would otherwise recurse
 /// without end; mIRC stops at about the same depth).
@@ -127,23 +136,36 @@ impl Client {
             signal_depth: 0,
             users: UserList::default(),
             data_dir: None,
+            vars_saved: 0,
+            vars_due: None,
         }
     }
 
-    /// Uses `dir` as the data folder (created if missing): the user list is read from its
-    /// `users.ini`, and scripts' relative file paths (`/write`, `/hsave`, `$read`) point into
-    /// it. Call it before loading scripts.
+    /// Uses `dir` as the data folder (created if missing): global variables are read from its
+    /// `vars.ini` and the user list from its `users.ini`, and scripts' relative file paths
+    /// (`/write`, `/hsave`, `$read`) point into it. Call it before loading scripts.
     ///
     /// # Errors
     /// When the folder cannot be created or a file in it cannot be read.
     pub fn set_data_dir(&mut self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let dir = std::fs::canonicalize(dir)?;
-        match std::fs::read_to_string(dir.join("users.ini")) {
-            Ok(text) => self.users = UserList::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        let read = |name: &str| match std::fs::read(dir.join(name)) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        };
+        if let Some(text) = read("users.ini")? {
+            self.users = UserList::parse(&text);
         }
+        if let Some(text) = read("vars.ini")? {
+            let globals = &mut self.msl.engine.vm.st.globals;
+            for (name, value) in parse_vars(&text) {
+                globals.set(&name, Value::from_string(value));
+            }
+        }
+        self.vars_saved = self.msl.engine.vm.st.globals.changes();
+        self.vars_due = None;
         self.msl.engine.vm.st.files_root = Some(dir.clone());
         self.data_dir = Some(dir);
         Ok(())
@@ -152,6 +174,46 @@ impl Client {
     /// The data folder, when there is one.
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
+    }
+
+    /// Saves what has not been saved yet (the global variables; the user list is saved as it
+    /// changes). The network loop calls this when the client quits.
+    pub fn save(&mut self) {
+        if self.msl.engine.vm.st.globals.changes() != self.vars_saved {
+            self.save_vars();
+        }
+    }
+
+    /// Writes `vars.ini` (atomically); a failure is shown in the status window.
+    fn save_vars(&mut self) {
+        self.vars_due = None;
+        let Some(dir) = &self.data_dir else {
+            return;
+        };
+        let globals = &self.msl.engine.vm.st.globals;
+        let text = vars_text(globals.iter().map(|(n, v)| {
+            // One line per variable: a line break in a value would end it early.
+            (n, v.as_str().replace(['\r', '\n'], " "))
+        }));
+        let changes = globals.changes();
+        let path = dir.join("vars.ini");
+        match write_atomic(&path, text.as_bytes()) {
+            Ok(()) => self.vars_saved = changes,
+            Err(e) => self.out.show(
+                "status",
+                format!("* Could not save {}: {e}", path.display()),
+            ),
+        }
+    }
+
+    /// Schedules saving `vars.ini` when a script changed a global variable.
+    fn note_var_changes(&mut self) {
+        if self.vars_due.is_none()
+            && self.data_dir.is_some()
+            && self.msl.engine.vm.st.globals.changes() != self.vars_saved
+        {
+            self.vars_due = Some(self.now + VARS_SAVE_DELAY_MS);
+        }
     }
 
     /// Writes `users.ini` (atomically); a failure is shown in the status window.
@@ -281,6 +343,9 @@ impl Client {
             }
             self.run_command(&command);
         }
+        if self.vars_due.is_some_and(|t| t <= now_ms) {
+            self.save_vars();
+        }
     }
 
     /// The user typed `text` into `window` (which becomes active): `/command` runs as a
@@ -334,6 +399,7 @@ impl Client {
         if pending.users_changed {
             self.save_users();
         }
+        self.note_var_changes();
         self.out.sent.extend(pending.sent);
         for (w, t) in pending.shown {
             self.out.show(&w, t);

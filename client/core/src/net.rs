@@ -38,8 +38,21 @@ fn print(out: &mut dyn Write, o: &Outbox, now: u64) {
     let _ = out.flush();
 }
 
-/// Runs the client against `server` until the user quits (Ctrl-C sends QUIT and returns).
+/// Runs the client against `server` until the user quits (Ctrl-C sends QUIT and returns);
+/// what is not saved yet (the global variables) is saved before it returns.
 pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> std::io::Result<()> {
+    let r = connect_loop(client, server, out).await;
+    client.save();
+    let o = client.take_output();
+    print(out, &o, now_ms());
+    r
+}
+
+async fn connect_loop(
+    client: &mut Client,
+    server: &Server,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut backoff = Duration::from_secs(2);
     loop {
         let o = client.take_output();
