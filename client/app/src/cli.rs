@@ -1,5 +1,6 @@
 //! The command line: `check`, `eval`, `run`, `replay`.
 
+use rustirc_core::settings::{split_channel, split_server, NetworkSettings, Settings};
 use rustirc_lang::engine::Engine;
 use rustirc_lang::host::Host;
 use rustirc_lang::{Limits, Value};
@@ -11,7 +12,8 @@ const USAGE: &str = "usage:
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
   rustirc replay [--load FILE]... TRANSCRIPT...
-  rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]... [--data DIR]";
+  rustirc --headless [--config FILE] [--network NAME] [--server HOST[:PORT]] [--nick NICK]
+                    [--join #chan]... [--load FILE]... [--data DIR] [--budget N]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -399,15 +401,32 @@ fn default_data_dir() -> Option<PathBuf> {
         .map(|d| d.join("rustirc"))
 }
 
-/// `rustirc --headless --server HOST[:PORT] --nick NICK [--join #chan]... [--load FILE]...`:
-/// a bot with the same scripts the desktop client runs; what windows would show goes to
-/// standard output with timestamps.
+/// Where the config file is when `--config` is not given: `$XDG_CONFIG_HOME/rustirc/config.toml`,
+/// else `~/.config/rustirc/config.toml`.
+fn default_config_file() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("XDG_CONFIG_HOME")
+        .or_else(|| env("HOME").map(|h| h.join(".config")))
+        .map(|d| d.join("rustirc/config.toml"))
+}
+
+/// `rustirc --headless [--config FILE] [--network NAME] [--server HOST[:PORT]] [--nick NICK]
+/// [--join #chan]... [--load FILE]... [--data DIR] [--budget N]`: a bot with the same scripts
+/// the desktop client runs; what windows would show goes to standard output with
+/// timestamps. Settings come from the config file; flags replace them.
 fn headless(args: &[String]) -> i32 {
     let mut server = None;
     let mut nick = None;
     let mut joins = Vec::new();
     let mut loads = Vec::new();
     let mut data = None;
+    let mut config_file = None;
+    let mut network = None;
+    let mut budget = None;
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
@@ -416,7 +435,16 @@ fn headless(args: &[String]) -> i32 {
             ("--data", Some(v)) => data = Some(PathBuf::from(v)),
             ("--nick", Some(v)) => nick = Some(v),
             ("--join", Some(v)) => joins.push(v),
-            ("--load", Some(v)) => loads.push(v),
+            ("--load", Some(v)) => loads.push(PathBuf::from(v)),
+            ("--config", Some(v)) => config_file = Some(PathBuf::from(v)),
+            ("--network", Some(v)) => network = Some(v),
+            ("--budget", v) => match parse_budget(v.as_ref()) {
+                Ok(b) => budget = Some(b),
+                Err(e) => {
+                    eprintln!("rustirc: {e}");
+                    return 2;
+                }
+            },
             ("--tls", _) => {
                 eprintln!("rustirc: --tls is not supported yet");
                 return 2;
@@ -428,25 +456,61 @@ fn headless(args: &[String]) -> i32 {
         }
         i += 2;
     }
-    let (Some(server), Some(nick)) = (server, nick) else {
-        eprintln!("rustirc: --headless needs --server and --nick\n{USAGE}");
-        return 2;
-    };
-    let (host, port) = match server.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.starts_with('[') => match p.parse::<u16>() {
-            Ok(p) => (h.trim_matches(['[', ']']).to_string(), p),
-            Err(_) => {
-                eprintln!("rustirc: bad port in --server {server}");
+    // The config file: the one named (which must exist), else the default one if present.
+    let settings = match config_file.or_else(|| default_config_file().filter(|p| p.exists())) {
+        Some(path) => match Settings::load(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("rustirc: {e}");
                 return 2;
             }
         },
-        _ => (server.clone(), 6667),
+        None => Settings::default(),
     };
-    let mut config = rustirc_core::state::Config::new(&nick);
-    config.autojoin = joins.into_iter().map(|c| (c, None)).collect();
-    let mut client =
-        rustirc_core::client::Client::new(config, Limits::default(), rustirc_core::net::now_ms());
-    let Some(data) = data.or_else(default_data_dir) else {
+    let net = match settings.network(network.as_deref()) {
+        Some(n) => n.clone(),
+        None if network.is_some() => {
+            eprintln!(
+                "rustirc: no [[network]] named {} in the config file",
+                network.unwrap_or_default()
+            );
+            return 2;
+        }
+        None => NetworkSettings::default(),
+    };
+    if net.tls {
+        eprintln!("rustirc: tls = true: TLS is not supported yet");
+        return 2;
+    }
+    let (Some(server), Some(nick)) = (server.or(net.server.clone()), nick.or(net.nick.clone()))
+    else {
+        eprintln!(
+            "rustirc: --headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file)\n{USAGE}"
+        );
+        return 2;
+    };
+    let (host, port) = match split_server(&server) {
+        Ok(hp) => hp,
+        Err(e) => {
+            eprintln!("rustirc: {e}");
+            return 2;
+        }
+    };
+    let mut config = net.to_config(&nick);
+    if !joins.is_empty() {
+        config.autojoin = joins.iter().map(|c| split_channel(c)).collect();
+    }
+    let mut limits = settings.limits.to_limits();
+    if let Some(b) = budget {
+        limits.instructions = b;
+    }
+    let scripts = if loads.is_empty() {
+        settings.scripts.clone()
+    } else {
+        loads
+    };
+    let mut client = rustirc_core::client::Client::new(config, limits, rustirc_core::net::now_ms());
+    let Some(data) = data.or(settings.data.clone()).or_else(default_data_dir) else {
         eprintln!("rustirc: no data folder: set HOME or XDG_DATA_HOME, or pass --data DIR");
         return 2;
     };
@@ -454,10 +518,11 @@ fn headless(args: &[String]) -> i32 {
         eprintln!("rustirc: data folder {}: {e}", data.display());
         return 1;
     }
-    for f in &loads {
-        match std::fs::read(f) {
+    for path in &scripts {
+        let f = path.display().to_string();
+        match std::fs::read(path) {
             Ok(b) => {
-                let report = client.load_script(f, &b);
+                let report = client.load_script(&f, &b);
                 if report.has_errors() {
                     eprintln!("rustirc: {f} has errors (shown above); its good parts are loaded");
                 }

@@ -1,7 +1,8 @@
 //! End to end against a real IRC server: ngircd on a free loopback port, the headless client
 //! running a bot script, and plain-socket users talking to it. Covers registration, joining,
 //! `on JOIN` greetings, `on TEXT` replies, nick-change tracking, CTCP VERSION, reconnecting
-//! and rejoining after the server restarts, and quitting on Ctrl-C.
+//! and rejoining after the server restarts, and quitting on Ctrl-C; and a bot set up by a
+//! config file alone, whose variables are saved when it quits.
 //!
 //! Needs `ngircd` (the README's test command installs it).
 
@@ -143,18 +144,18 @@ impl User {
     }
 }
 
-/// Waits (up to 20 s) until the bot is in #bots, as seen by `u` through NAMES.
-fn wait_for_bot(u: &mut User) {
+/// Waits (up to 20 s) until `bot` is in `chan`, as seen by `u` through NAMES.
+fn wait_for(u: &mut User, chan: &str, bot: &str) {
     let end = Instant::now() + Duration::from_secs(20);
     loop {
-        u.send("NAMES #bots");
+        u.send(&format!("NAMES {chan}"));
         let l = u.expect(|l| l.contains(" 353 ") || l.contains(" 366 "), "names");
-        if l.contains(" 353 ") && l.contains("bot") {
+        if l.contains(" 353 ") && l.contains(bot) {
             // Read the end of the list so later expectations start after it.
             u.expect(|l| l.contains(" 366 "), "end of names");
             return;
         }
-        assert!(Instant::now() < end, "the bot is not in #bots");
+        assert!(Instant::now() < end, "{bot} is not in {chan}");
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -179,6 +180,7 @@ fn a_scripted_bot_against_ngircd() {
             .arg(&script)
             .arg("--data")
             .arg(dir.join("data"))
+            .env("XDG_CONFIG_HOME", &dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -187,7 +189,7 @@ fn a_scripted_bot_against_ngircd() {
 
     // The bot joins #bots on connect; a user joining is greeted.
     let mut alice = User::connect(port, "alice");
-    wait_for_bot(&mut alice);
+    wait_for(&mut alice, "#bots", "bot");
     alice.send("JOIN #bots");
     alice.expect(
         |l| l.contains("PRIVMSG #bots :Welcome, alice!"),
@@ -222,7 +224,7 @@ fn a_scripted_bot_against_ngircd() {
     drop(alice);
     server.restart();
     let mut carol = User::connect(port, "carol");
-    wait_for_bot(&mut carol);
+    wait_for(&mut carol, "#bots", "bot");
     carol.send("JOIN #bots");
     carol.expect(
         |l| l.contains("Welcome, carol!"),
@@ -239,5 +241,54 @@ fn a_scripted_bot_against_ngircd() {
     let mut out = String::new();
     std::io::Read::read_to_string(bot.0.stdout.as_mut().unwrap(), &mut out).unwrap();
     assert!(out.contains("#bots: <alice> !hello there"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_bot_from_a_config_file() {
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let _server = Server::start(&dir, port);
+    std::fs::write(
+        dir.join("bot.mrc"),
+        "on *:TEXT:!ping:#: inc %pings | msg # pong %pings from $me\n",
+    )
+    .unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scripts = [\"bot.mrc\"]\ndata = \"data\"\n[limits]\ninstructions = 100000\n\
+             [[network]]\nserver = \"127.0.0.1:{port}\"\nnick = \"cfgbot\"\nchannels = [\"#cfg\"]\n"
+        ),
+    )
+    .unwrap();
+    let mut bot = Reap(
+        Command::new(env!("CARGO_BIN_EXE_rustirc"))
+            .arg("--headless")
+            .arg("--config")
+            .arg(&config)
+            .env("XDG_DATA_HOME", &dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut dave = User::connect(port, "dave");
+    wait_for(&mut dave, "#cfg", "cfgbot");
+    dave.send("JOIN #cfg");
+    dave.send("PRIVMSG #cfg :!ping");
+    dave.expect(
+        |l| l.contains("PRIVMSG #cfg :pong 1 from cfgbot"),
+        "the reply",
+    );
+    let _ = Command::new("kill")
+        .args(["-INT", &bot.0.id().to_string()])
+        .status();
+    assert!(bot.0.wait().unwrap().success());
+    let vars = std::fs::read_to_string(dir.join("data/vars.ini")).unwrap();
+    assert_eq!(vars, "[variables]\nn0=%pings 1\n");
     std::fs::remove_dir_all(&dir).ok();
 }

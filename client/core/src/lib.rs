@@ -10,5 +10,6 @@ pub mod net;
 pub mod persist;
 pub mod proto;
 pub mod replay;
+pub mod settings;
 pub mod state;
 pub mod users;

@@ -1,0 +1,252 @@
+//! `config.toml`: the networks to connect to, the scripts to load, the data folder and the
+//! scripts' limits. Reading it is all this module does; the command line decides where the
+//! file is and which of its settings a flag replaces.
+//!
+//! ```toml
+//! scripts = ["bot.mrc"]
+//!
+//! [limits]
+//! instructions = 1000000
+//!
+//! [[network]]
+//! server = "irc.example.net:6667"
+//! nick = "mybot"
+//! channels = ["#bots", "#private key"]
+//! ```
+//!
+//! Unknown keys are errors, so a misspelt setting is reported (with its line and column)
+//! rather than silently ignored.
+
+use crate::state::Config;
+use rustirc_lang::Limits;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The whole file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// mSL scripts loaded at start, in order; relative paths are from the file's folder.
+    #[serde(default)]
+    pub scripts: Vec<PathBuf>,
+    /// The data folder; relative paths are from the file's folder.
+    pub data: Option<PathBuf>,
+    /// Limits on every script run.
+    #[serde(default)]
+    pub limits: LimitSettings,
+    /// The networks, as `[[network]]` tables.
+    #[serde(default, rename = "network")]
+    pub networks: Vec<NetworkSettings>,
+}
+
+/// `[limits]`: each one left out keeps its default; `0` means no limit.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Instructions per run (an event, a typed command, a timer firing).
+    pub instructions: Option<u64>,
+    /// Deepest alias call chain.
+    pub call_depth: Option<u32>,
+    /// Longest string, in bytes.
+    pub string_len: Option<usize>,
+    /// Most items in one hash table.
+    pub table_items: Option<usize>,
+    /// Most hash tables at once.
+    pub tables: Option<usize>,
+    /// Milliseconds of wall-clock time per run.
+    pub wall_ms: Option<u64>,
+}
+
+/// One `[[network]]`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// A name to pick it by (`--network NAME`).
+    pub name: Option<String>,
+    /// `host` or `host:port` (port 6667 when left out).
+    pub server: Option<String>,
+    /// The nick.
+    pub nick: Option<String>,
+    /// Nicks to try when the nick is taken.
+    #[serde(default)]
+    pub alt_nicks: Vec<String>,
+    /// The user name (ident); the nick when left out.
+    pub user: Option<String>,
+    /// The real name; the nick when left out.
+    pub realname: Option<String>,
+    /// Channels to join once registered: `"#chan"` or `"#chan key"`.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Connect with TLS. Reserved: the client cannot yet, and refuses `true`.
+    #[serde(default)]
+    pub tls: bool,
+}
+
+impl Settings {
+    /// Reads a config text; `Err` is the parser's message, which names the line and column.
+    ///
+    /// # Errors
+    /// When the text is not TOML or has a key or value this file does not allow.
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    }
+
+    /// Reads the file at `path`, making its relative paths relative to its folder.
+    ///
+    /// # Errors
+    /// When the file cannot be read or [`Settings::parse`] fails; the message starts with the
+    /// path.
+    pub fn load(path: &Path) -> Result<Settings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut s = Settings::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        for p in &mut s.scripts {
+            *p = base.join(&*p);
+        }
+        if let Some(d) = &mut s.data {
+            *d = base.join(&*d);
+        }
+        Ok(s)
+    }
+
+    /// The network called `name`, or the first one when `name` is `None`.
+    pub fn network(&self, name: Option<&str>) -> Option<&NetworkSettings> {
+        match name {
+            None => self.networks.first(),
+            Some(n) => self
+                .networks
+                .iter()
+                .find(|x| x.name.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n))),
+        }
+    }
+}
+
+impl LimitSettings {
+    /// The defaults with these settings applied.
+    pub fn to_limits(&self) -> Limits {
+        let mut l = Limits::default();
+        if let Some(v) = self.instructions {
+            l.instructions = v;
+        }
+        if let Some(v) = self.call_depth {
+            l.call_depth = v;
+        }
+        if let Some(v) = self.string_len {
+            l.string_len = v;
+        }
+        if let Some(v) = self.table_items {
+            l.table_items = v;
+        }
+        if let Some(v) = self.tables {
+            l.tables = v;
+        }
+        if let Some(v) = self.wall_ms {
+            l.wall_ms = v;
+        }
+        l
+    }
+}
+
+impl NetworkSettings {
+    /// The state machine's settings for `nick` (this network's nick unless the caller has
+    /// another): identity, alternative nicks and channels to join.
+    pub fn to_config(&self, nick: &str) -> Config {
+        let mut c = Config::new(nick);
+        c.alt_nicks.clone_from(&self.alt_nicks);
+        if let Some(u) = &self.user {
+            c.user.clone_from(u);
+        }
+        if let Some(r) = &self.realname {
+            c.realname.clone_from(r);
+        }
+        c.autojoin = self.channels.iter().map(|c| split_channel(c)).collect();
+        c
+    }
+}
+
+/// `"#chan key"` → `("#chan", Some("key"))`.
+pub fn split_channel(text: &str) -> (String, Option<String>) {
+    let t = text.trim();
+    match t.split_once(' ') {
+        Some((c, k)) if !k.trim().is_empty() => (c.to_string(), Some(k.trim().to_string())),
+        _ => (t.to_string(), None),
+    }
+}
+
+/// `host`, `host:port` or `[v6]:port` → host and port (6667 when not given).
+///
+/// # Errors
+/// When the port is not a number from 0 to 65535.
+pub fn split_server(server: &str) -> Result<(String, u16), String> {
+    match server.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.starts_with('[') => match p.parse::<u16>() {
+            Ok(p) => Ok((h.trim_matches(['[', ']']).to_string(), p)),
+            Err(_) => Err(format!("bad port in server {server}")),
+        },
+        _ => Ok((server.to_string(), 6667)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The file format is user-facing: every documented key must be read, and a mistake must
+    //! be reported with its place.
+    use super::*;
+
+    #[test]
+    fn reads_every_key() {
+        let s = Settings::parse(
+            r##"
+scripts = ["a.mrc", "b.mrc"]
+data = "data"
+[limits]
+instructions = 5000
+call_depth = 50
+string_len = 1000
+table_items = 10
+tables = 2
+wall_ms = 100
+[[network]]
+name = "test"
+server = "irc.example.net:6697"
+nick = "bot"
+alt_nicks = ["bot_"]
+user = "ident"
+realname = "A Bot"
+channels = ["#a", "#b key"]
+tls = false
+"##,
+        )
+        .unwrap();
+        assert_eq!(s.scripts.len(), 2);
+        let l = s.limits.to_limits();
+        assert_eq!((l.instructions, l.call_depth, l.wall_ms), (5000, 50, 100));
+        let n = s.network(Some("TEST")).unwrap();
+        assert_eq!(
+            split_server(n.server.as_deref().unwrap()).unwrap(),
+            ("irc.example.net".to_string(), 6697)
+        );
+        let c = n.to_config("bot");
+        assert_eq!(c.alt_nicks, ["bot_"]);
+        assert_eq!((c.user.as_str(), c.realname.as_str()), ("ident", "A Bot"));
+        assert_eq!(
+            c.autojoin,
+            [
+                ("#a".to_string(), None),
+                ("#b".to_string(), Some("key".to_string()))
+            ]
+        );
+        assert_eq!(Settings::parse("").unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = Settings::parse("[[network]]\nnick = \"a\"\nnikc = \"b\"\n").unwrap_err();
+        assert!(e.contains("line 3"), "{e}");
+        assert!(e.contains("nikc"), "{e}");
+        let e = Settings::parse("[limits]\ninstructions = \"many\"\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert_eq!(split_server("h").unwrap(), ("h".to_string(), 6667));
+        assert!(split_server("h:x").is_err());
+    }
+}
