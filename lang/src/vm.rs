@@ -844,6 +844,19 @@ impl Vm {
                         if let Some(c) = curn {
                             r!(slot) = arith(op, &c, &by_n).unwrap_or(c);
                         }
+                    } else if slot == NO_REG && owner == fi && !self.frames[fi].has_dyn_locals() {
+                        // No local of that name here: only the globals remain.
+                        let n = &self.chunks[chunk_idx].chunk.names[name as usize];
+                        let cur = self.st.globals.get(n).cloned().unwrap_or_default();
+                        let curn = if cur.is_null() {
+                            Some(Value::Int(0))
+                        } else {
+                            num_of(&cur)
+                        };
+                        if let Some(c) = curn {
+                            let v = arith(op, &c, &by_n).unwrap_or(c);
+                            self.st.globals.set(n, v);
+                        }
                     } else {
                         let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
                         let cur = self.read_var(&n);

@@ -52,3 +52,31 @@ fn call_arguments_are_computed_in_place() {
         "{d}"
     );
 }
+
+#[test]
+fn parameters_are_registers_and_literals_are_immediates() {
+    let d = disasm(
+        "alias fib {\n  if ($1 < 2) return $1\n  return $calc($fib($calc($1 - 1)) + $fib($calc($1 - 2)))\n}\n",
+    );
+    // `$1` is read where it lives: no load, no constant registers for 1 and 2.
+    assert!(!d.contains("loadparam"), "{d}");
+    assert!(!d.contains("const r"), "{d}");
+    assert!(d.contains("param $1 = r"), "{d}");
+    assert!(d.contains(" lt 2 @"), "{d}");
+    assert!(d.contains(" - 1 else @"), "{d}");
+}
+
+#[test]
+fn calc_fallbacks_are_out_of_line() {
+    let d = disasm("alias f {\n  var %x = 1\n  %x = $calc(%x * 3 + 1)\n  echo -a %x\n}\n");
+    let code: Vec<&str> = d.lines().filter(|l| l.starts_with("  0")).collect();
+    // The lowered arithmetic runs straight into the echo; the text fallback follows the final
+    // return and resumes after the arithmetic.
+    let arith = code
+        .iter()
+        .rposition(|l| l.contains("arith"))
+        .expect("arith");
+    assert!(code[arith + 1].contains("loadk"), "{d}");
+    assert!(code.last().is_some_and(|l| l.contains("resume")), "{d}");
+    assert!(!code.iter().any(|l| l.contains(" jump @")), "{d}");
+}

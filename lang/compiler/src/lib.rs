@@ -998,14 +998,23 @@ impl Compiler {
         let mut groups: Vec<Vec<Word>> = vec![Vec::new()];
         for w in words {
             let mut w = w.clone();
+            // A group ends at a word ending with `,`: a value (`%a = 1,`) or a bare name
+            // (`var %a, %b`, read as the variable `a,`).
             let ends_comma = is_var
-                && matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,"));
+                && (matches!(w.parts.last(), Some(Part::Lit(t)) if t.ends_with(',') && !t.ends_with(",,"))
+                    || matches!(w.parts.as_slice(), [Part::Var(n)] if n.ends_with(',')));
             if ends_comma {
-                if let Some(Part::Lit(t)) = w.parts.last_mut() {
-                    t.pop();
-                    if t.is_empty() {
-                        w.parts.pop();
+                match w.parts.last_mut() {
+                    Some(Part::Lit(t)) => {
+                        t.pop();
+                        if t.is_empty() {
+                            w.parts.pop();
+                        }
                     }
+                    Some(Part::Var(n)) => {
+                        n.pop();
+                    }
+                    _ => {}
                 }
                 if !w.parts.is_empty() {
                     groups.last_mut().expect("group").push(w);
