@@ -341,7 +341,14 @@ impl Vm {
         if use_slice {
             self.st.fuel = slice;
         }
-        let r = self.run(host, 0);
+        // Without a slice, a pause at a frame boundary (fuel at zero) just continues: the
+        // budget error then comes from the next back edge or call.
+        let r = loop {
+            match self.run(host, 0) {
+                Ok(None) if !use_slice => {}
+                r => break r,
+            }
+        };
         let spent = if use_slice {
             slice - self.st.fuel
         } else {
