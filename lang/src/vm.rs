@@ -2082,20 +2082,24 @@ fn set_int(slot: &mut Value, z: i64) {
     }
 }
 
+/// For each comparison operator, the orderings of two integers that make it true (bit 0 less,
+/// bit 1 equal, bit 2 greater); 0 when integers alone do not decide it.
+const CMP_MASKS: [u8; 32] = {
+    use rustirc_bytecode::Cmp;
+    let mut m = [0u8; 32];
+    m[Cmp::Lt as usize] = 0b001;
+    m[Cmp::Le as usize] = 0b011;
+    m[Cmp::Eq as usize] = 0b010;
+    m[Cmp::Ge as usize] = 0b110;
+    m[Cmp::Gt as usize] = 0b100;
+    m
+};
+
 /// A comparison of two integers, for the operators where that is the whole answer.
-/// Branch-free: the operator picks the set of orderings that make it true (bit 0 less, bit 1
-/// equal, bit 2 greater), the operands pick one ordering.
+/// Branch-free: the operator picks its set of orderings, the operands pick one ordering.
 #[inline(always)]
 fn int_cmp(cmp: rustirc_bytecode::Cmp, x: i64, y: i64) -> Option<bool> {
-    use rustirc_bytecode::Cmp;
-    let mask: u8 = match cmp {
-        Cmp::Lt => 0b001,
-        Cmp::Le => 0b011,
-        Cmp::Eq => 0b010,
-        Cmp::Ge => 0b110,
-        Cmp::Gt => 0b100,
-        _ => 0,
-    };
+    let mask = CMP_MASKS[cmp as usize & 31];
     let ordering = 1u8 << (u8::from(x >= y) + u8::from(x > y));
     (mask != 0).then_some(mask & ordering != 0)
 }
