@@ -1061,7 +1061,7 @@ impl Vm {
                             // Inexact integer division, as `arith` computes it.
                             #[allow(clippy::cast_precision_loss)]
                             let q = x as f64 / y as f64;
-                            r!(dst) = Value::Num(q);
+                            r!(dst) = Value::num(q);
                             continue;
                         }
                     }
