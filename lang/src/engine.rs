@@ -7,7 +7,8 @@ use crate::registry::Registry;
 use crate::state::{Limits, State};
 use crate::value::Value;
 use crate::vm::{Outcome, Vm};
-use rustirc_compiler::{Compiler, Options};
+use rustirc_bytecode::Chunk;
+use rustirc_compiler::{CompileError, Compiler, Options};
 use rustirc_syntax::ast::{Event, EventKind, Item, Stmt};
 use rustirc_syntax::diag::{self, Diagnostic, Severity};
 use rustirc_syntax::source::Prepared;
@@ -89,7 +90,44 @@ impl Engine {
 
     /// Loads a script file from its bytes. Items that fail keep nothing; the others load.
     pub fn load(&mut self, file: &str, bytes: &[u8], disasm: bool) -> LoadReport {
-        let parsed = rustirc_syntax::parse_bytes(bytes);
+        let opts = Options {
+            record_v1v2: uses_v1v2(bytes),
+        };
+        // Each item is compiled on the thread that parsed it, as soon as it is parsed, and its
+        // syntax tree dropped: a large file is loaded on every core without ever holding all
+        // of its tree.
+        let parsed = rustirc_syntax::parse_bytes_with(bytes, |mut located| {
+            let compiled = match &mut located.item {
+                Item::Alias(a) => {
+                    let name = format!("alias {}", a.name);
+                    let chunk = Compiler::compile_body(&name, &a.body, opts).map(Box::new);
+                    let verified = match &chunk {
+                        Ok(c) => rustirc_bytecode::verify(c).map_err(|e| e.message),
+                        Err(_) => Ok(()),
+                    };
+                    a.body = Vec::new();
+                    Built::Body(name, chunk, verified)
+                }
+                Item::Event(ev) => {
+                    let name = match &ev.kind {
+                        EventKind::On(n) => format!("on {n}"),
+                        EventKind::Ctcp => "ctcp".to_string(),
+                        EventKind::Raw(n) => format!("raw {n}"),
+                    };
+                    let chunk = Compiler::compile_body(&name, &ev.body, opts).map(Box::new);
+                    ev.body = Vec::new();
+                    Built::Body(name, chunk, Ok(()))
+                }
+                Item::Menu(m) => Built::Menu(
+                    m.entries
+                        .iter()
+                        .filter_map(|e| Compiler::compile_body("menu", &e.body, opts).err())
+                        .collect(),
+                ),
+                _ => Built::Nothing,
+            };
+            (located, compiled)
+        });
         let prepared = Rc::new(parsed.prepared);
         let mut report = LoadReport::default();
         let mut diags: Vec<Diagnostic> = parsed.diagnostics;
@@ -99,23 +137,18 @@ impl Engine {
         self.vm
             .positions
             .push(Box::new(move |off| p2.position(off as usize)));
-        let record = {
-            let t = prepared.text.to_ascii_lowercase();
-            t.contains("$v1") || t.contains("$v2") || t.contains("$ifmatch")
-        };
-        let opts = Options {
-            record_v1v2: record,
-        };
-        for located in parsed.items {
+        for (located, compiled) in parsed.items {
             match located.item {
                 Item::Alias(a) => {
-                    let name = format!("alias {}", a.name);
-                    match Compiler::compile_body(&name, &a.body, opts) {
+                    let Built::Body(name, chunk, verified) = compiled else {
+                        continue;
+                    };
+                    match chunk {
                         Ok(chunk) => {
-                            if let Err(e) = rustirc_bytecode::verify(&chunk) {
+                            if let Err(message) = verified {
                                 diags.push(Diagnostic::error(
                                     a.span,
-                                    format!("internal compiler error in {name}: {}", e.message),
+                                    format!("internal compiler error in {name}: {message}"),
                                 ));
                                 continue;
                             }
@@ -124,7 +157,7 @@ impl Engine {
                                     .disassembly
                                     .push_str(&rustirc_bytecode::disassemble(&chunk));
                             }
-                            let idx = self.vm.add_chunk(chunk, script);
+                            let idx = self.vm.add_chunk(*chunk, script);
                             self.vm
                                 .aliases
                                 .entry(a.name.clone())
@@ -139,19 +172,17 @@ impl Engine {
                     }
                 }
                 Item::Event(ev) => {
-                    let name = match &ev.kind {
-                        EventKind::On(n) => format!("on {n}"),
-                        EventKind::Ctcp => "ctcp".to_string(),
-                        EventKind::Raw(n) => format!("raw {n}"),
+                    let Built::Body(name, chunk, _) = compiled else {
+                        continue;
                     };
-                    match Compiler::compile_body(&name, &ev.body, opts) {
+                    match chunk {
                         Ok(chunk) => {
                             if disasm {
                                 report
                                     .disassembly
                                     .push_str(&rustirc_bytecode::disassemble(&chunk));
                             }
-                            let idx = self.vm.add_chunk(chunk, script);
+                            let idx = self.vm.add_chunk(*chunk, script);
                             self.handlers.push(Handler {
                                 script,
                                 event: Event {
@@ -169,9 +200,9 @@ impl Engine {
                         )),
                     }
                 }
-                Item::Menu(m) => {
-                    for e in &m.entries {
-                        if let Err(err) = Compiler::compile_body("menu", &e.body, opts) {
+                Item::Menu(_) => {
+                    if let Built::Menu(errors) = compiled {
+                        for err in errors {
                             diags.push(Diagnostic::error(err.span, err.message));
                         }
                     }
@@ -310,6 +341,24 @@ impl Engine {
     }
 }
 
+/// What loading made of one item, on the thread that parsed it.
+enum Built {
+    /// An alias or event body: its name for messages, the chunk, the verifier's verdict.
+    Body(String, Result<Box<Chunk>, CompileError>, Result<(), String>),
+    /// A menu: the compile errors of its entries (menus run later, from the GUI).
+    Menu(Vec<CompileError>),
+    Nothing,
+}
+
+/// Whether a script reads `$v1`, `$v2` or `$ifmatch`, so comparisons must record their operands.
+fn uses_v1v2(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'$', bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        let starts = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+        starts(b"v1") || starts(b"v2") || starts(b"ifmatch")
+    })
+}
+
 fn dyn_error(kind: RunErrorKind) -> RunError {
     RunError {
         kind,
@@ -337,7 +386,8 @@ fn warn_unsupported(p: &Prepared, diags: &mut Vec<Diagnostic>) {
     let lower = p.text.to_ascii_lowercase();
     for (needle, msg) in UNSUPPORTED {
         let mut from = 0;
-        while let Some(i) = lower[from..].find(needle) {
+        let finder = memchr::memmem::Finder::new(needle);
+        while let Some(i) = finder.find(&lower.as_bytes()[from..]) {
             let at = from + i;
             // Commands must start a statement (after indentation, `.` or `/`, or ` | `).
             let is_cmd = !needle.starts_with('$');

@@ -7,13 +7,13 @@
 //! identifiers and commands go to link slots that the VM fills at link time, so this crate never
 //! sees the registry or the VM.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use rustirc_bytecode::{
     ArithOp, Chunk, Cmp, Const, ConstId, FrameInfo, LinkId, NameId, Op, Pc, Reg, VarScope,
 };
 use rustirc_syntax::ast::{
     CmpOp, Command, Condition, DynPiece, IdentCall, IdentMode, Part, Span, Stmt, Word, Words,
 };
-use std::collections::HashMap;
 
 /// Compile options.
 #[derive(Clone, Copy, Debug, Default)]
@@ -94,7 +94,7 @@ pub struct Compiler {
     /// Local name → register.
     locals: HashMap<String, Reg>,
     /// Locals declared by a top-level `var` already compiled (definitely declared from here on).
-    declared: std::collections::HashSet<String>,
+    declared: FxHashSet<String>,
     /// True when the body uses `goto` (declaration order is then unknown).
     has_goto: bool,
     loops: Vec<Loop>,
@@ -118,16 +118,16 @@ impl Compiler {
             opts,
             top: 0,
             max: 0,
-            const_index: HashMap::new(),
-            name_index: HashMap::new(),
-            ident_link_index: HashMap::new(),
-            command_link_index: HashMap::new(),
-            locals: HashMap::new(),
-            declared: std::collections::HashSet::new(),
+            const_index: HashMap::default(),
+            name_index: HashMap::default(),
+            ident_link_index: HashMap::default(),
+            command_link_index: HashMap::default(),
+            locals: HashMap::default(),
+            declared: FxHashSet::default(),
             has_goto: false,
             loops: Vec::new(),
             label_patches: Vec::new(),
-            const_regs: HashMap::new(),
+            const_regs: HashMap::default(),
             depth: 0,
             deferred: Vec::new(),
             own_params: false,

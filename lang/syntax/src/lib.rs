@@ -12,6 +12,7 @@ pub mod ast;
 pub mod diag;
 pub mod events;
 mod lower;
+pub mod par;
 pub mod source;
 
 use ast::{
@@ -28,24 +29,72 @@ use source::{FileKind, Prepared};
 #[grammar = "../../grammar/msl.pest"]
 pub(crate) struct MslParser;
 
-/// The result of parsing one file.
+/// The result of parsing one file: its items, or what a loader made of each
+/// ([`parse_bytes_with`]).
 #[derive(Debug)]
-pub struct Parsed {
+pub struct Parsed<T = Located> {
     /// The prepared text and its map to original positions.
     pub prepared: Prepared,
     /// Every item that parsed, in file order.
-    pub items: Vec<Located>,
+    pub items: Vec<T>,
     /// Errors (one per broken item) and warnings.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Parsed {
+impl<T> Parsed<T> {
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
             .any(|d| d.severity == diag::Severity::Error)
     }
+}
+
+/// The deepest nesting of `(` and `{` the parser accepts. The grammar is recursive, so this
+/// bounds its stack use; real scripts stay far below it.
+pub const MAX_NESTING: usize = 100;
+
+/// Runs the grammar's `rule` over `text`, refusing text nested deeper than [`MAX_NESTING`]
+/// before any recursion starts.
+#[allow(clippy::result_large_err)] // pest's own error type, as `Parser::parse` returns it
+pub(crate) fn pest_parse(
+    rule: Rule,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    if let Some(at) = too_deep(text) {
+        return Err(pest::error::Error::new_from_pos(
+            pest::error::ErrorVariant::CustomError {
+                message: format!("nested more than {MAX_NESTING} levels deep"),
+            },
+            pest::Position::new(text, at).expect("an ASCII byte is a char boundary"),
+        ));
+    }
+    MslParser::parse(rule, text)
+}
+
+/// The offset of the first `(` or `{` that opens level `MAX_NESTING + 1`. Parentheses close at
+/// a line end (no grammar rule lets them span lines); braces do not.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut parens, mut braces) = (0usize, 0usize);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'{' => {
+                if b == b'(' {
+                    parens += 1;
+                } else {
+                    braces += 1;
+                }
+                if parens + braces > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' => parens = parens.saturating_sub(1),
+            b'}' => braces = braces.saturating_sub(1),
+            b'\n' => parens = 0,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Sets pest's global call limit once, so a pathological line cannot exhaust the stack.
@@ -61,11 +110,21 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
 
 /// Parses decoded text.
 pub fn parse_text(text: &str) -> Parsed {
+    parse_text_with(text, |l| l)
+}
+
+/// Parses file bytes and hands each item to `f` as soon as it is parsed, on the thread that
+/// parsed it (a large file is parsed on several threads), keeping what `f` returns in file
+/// order. A loader compiles each item there, so a file's whole syntax tree never exists at once.
+pub fn parse_bytes_with<R: Send>(bytes: &[u8], f: impl Fn(Located) -> R + Sync) -> Parsed<R> {
+    parse_text_with(&source::decode(bytes), f)
+}
+
+fn parse_text_with<R: Send>(text: &str, f: impl Fn(Located) -> R + Sync) -> Parsed<R> {
     init();
     let prepared = source::prepare(text);
-    let mut items = Vec::new();
     let mut diagnostics = Vec::new();
-    split_and_parse(&prepared, &mut items, &mut diagnostics);
+    let items = split_and_parse(&prepared, &f, &mut diagnostics);
     Parsed {
         prepared,
         items,
@@ -77,7 +136,7 @@ pub fn parse_text(text: &str) -> Parsed {
 /// words. The error message has no position: the text has no file.
 pub fn parse_words(text: &str) -> Result<Words, String> {
     init();
-    let mut pairs = MslParser::parse(Rule::dyn_words, text).map_err(|e| pest_message(&e))?;
+    let mut pairs = pest_parse(Rule::dyn_words, text).map_err(|e| pest_message(&e))?;
     let top = pairs.next().ok_or("empty")?;
     let mut lx = Lx::new(text, 0);
     let toks = top
@@ -92,7 +151,7 @@ pub fn parse_words(text: &str) -> Result<Words, String> {
 /// editbox after `//`). Offsets are relative to `text`.
 pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, String> {
     init();
-    let mut pairs = MslParser::parse(Rule::body, text).map_err(|e| pest_message(&e))?;
+    let mut pairs = pest_parse(Rule::body, text).map_err(|e| pest_message(&e))?;
     let body = pairs.next().ok_or("empty")?;
     let mut lx = Lx::new(text, 0);
     let stmts = lower_body(&mut lx, body);
@@ -179,7 +238,15 @@ fn brace_delta(line: &str) -> i64 {
     d
 }
 
-fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagnostic>) {
+fn split_and_parse<R: Send>(
+    p: &Prepared,
+    f: &(impl Fn(Located) -> R + Sync),
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<R> {
+    // Items parsed on this thread as the splitter meets them (INI user and variable lines,
+    // popup files); the others are parsed below, possibly on several threads.
+    let mut inline: Vec<Located> = Vec::new();
+    let items = &mut inline;
     // Line starts in the prepared text.
     let text = p.text.as_str();
     let mut starts = vec![0];
@@ -195,10 +262,11 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
     };
     let n = starts.len();
     let mut group: Option<(String, Span)> = None;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut i = 0;
     if p.kind == FileKind::Popups {
         parse_popup_file(p, &starts, items, diags);
-        return;
+        return inline.into_iter().map(f).collect();
     }
     while i < n {
         let l = line(i);
@@ -308,16 +376,40 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
                 format!("unbalanced braces in {}: missing }}", describe_head(kw, t)),
             ));
         } else {
-            match parse_item(kw, item_text, start_off, diags) {
-                Ok(Some(item)) => items.push(Located {
-                    item,
-                    group: group.as_ref().map(|g| g.0.clone()),
-                }),
-                Ok(None) => {}
-                Err(d) => diags.push(d),
-            }
+            jobs.push(Job {
+                kw,
+                text: item_text,
+                base: start_off,
+                group: group.as_ref().map(|g| g.0.clone()),
+            });
         }
         i = j.max(i + 1);
+    }
+    // Items are independent: a large file parses them on several threads, in file order.
+    let results = par::map(
+        &jobs,
+        |j| j.text.len(),
+        |j| {
+            let mut d = Vec::new();
+            let r = parse_item(j.kw, j.text, j.base, &mut d).map(|item| {
+                item.map(|item| {
+                    f(Located {
+                        item,
+                        group: j.group.clone(),
+                    })
+                })
+            });
+            (r, d)
+        },
+    );
+    let mut out: Vec<R> = inline.into_iter().map(f).collect();
+    for (r, d) in results {
+        diags.extend(d);
+        match r {
+            Ok(Some(x)) => out.push(x),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
     }
     if let Some((name, sp)) = group {
         diags.push(Diagnostic::warning(
@@ -325,6 +417,15 @@ fn split_and_parse(p: &Prepared, items: &mut Vec<Located>, diags: &mut Vec<Diagn
             format!("group #{name} has no #{name} end"),
         ));
     }
+    out
+}
+
+/// A top-level item found by the splitter, waiting to be parsed.
+struct Job<'a> {
+    kw: &'static str,
+    text: &'a str,
+    base: usize,
+    group: Option<String>,
 }
 
 /// Records a group's initial state as a pseudo-variable item, so the loader knows it.
@@ -376,7 +477,7 @@ fn parse_simple(
     let _ = p;
     let t = l.trim();
     let lead = l.len() - l.trim_start().len();
-    match MslParser::parse(rule, t) {
+    match pest_parse(rule, t) {
         Ok(mut pairs) => {
             let top = pairs.next().expect("rule");
             let mut a = String::new();
@@ -449,8 +550,8 @@ fn parse_item(
                 Rule::alias_file_item
             };
             let what = describe_head(kw, text.lines().next().unwrap_or(""));
-            let mut pairs = MslParser::parse(rule, text)
-                .map_err(|e| fail(e, format!("cannot parse {what}")))?;
+            let mut pairs =
+                pest_parse(rule, text).map_err(|e| fail(e, format!("cannot parse {what}")))?;
             let top = pairs.next().expect("rule");
             let mut lx = Lx::new(text, base);
             let mut name = String::new();
@@ -484,7 +585,7 @@ fn parse_item(
         }
         "on" | "ctcp" | "raw" => parse_event(kw, text, base, diags).map(|e| e.map(Item::Event)),
         "menu" => {
-            let mut pairs = MslParser::parse(Rule::menu_item, text)
+            let mut pairs = pest_parse(Rule::menu_item, text)
                 .map_err(|e| fail(e, "cannot parse menu header".to_string()))?;
             let top = pairs.next().expect("rule");
             let head_len = top.as_str().len();
@@ -503,7 +604,7 @@ fn parse_item(
             })))
         }
         "dialog" => {
-            let mut pairs = MslParser::parse(Rule::dialog_item, text)
+            let mut pairs = pest_parse(Rule::dialog_item, text)
                 .map_err(|e| fail(e, "cannot parse dialog header".to_string()))?;
             let top = pairs.next().expect("rule");
             let head_len = top.as_str().len();
@@ -568,7 +669,7 @@ fn parse_event(
         "ctcp" => Rule::ctcp_item,
         _ => Rule::raw_item,
     };
-    let mut pairs = MslParser::parse(rule, text).map_err(|e| {
+    let mut pairs = pest_parse(rule, text).map_err(|e| {
         let at = base + err_offset(&e);
         Diagnostic::error(
             Span::new(at, at + 1),
@@ -670,7 +771,7 @@ fn parse_event(
     }
     let body_text = &text[rest_off.min(text.len())..];
     let mut lx = Lx::new(body_text, base + rest_off);
-    let body = match MslParser::parse(Rule::body, body_text) {
+    let body = match pest_parse(Rule::body, body_text) {
         Ok(mut pairs) => lower_body(&mut lx, pairs.next().expect("rule")),
         Err(e) => {
             let at = base + rest_off + err_offset(&e);
@@ -854,7 +955,7 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
                 i += 1;
             }
         }
-        let body = match MslParser::parse(Rule::body, &cmd) {
+        let body = match pest_parse(Rule::body, &cmd) {
             Ok(mut pairs) => {
                 let mut lx = Lx::new(&cmd, base + off + lead);
                 let b = lower_body(&mut lx, pairs.next().expect("rule"));

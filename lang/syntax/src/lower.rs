@@ -6,9 +6,8 @@ use crate::ast::{
     CmpOp, Command, Condition, DynPiece, IdentCall, IdentMode, Part, Span, Stmt, Word, Words,
 };
 use crate::diag::Diagnostic;
-use crate::{MslParser, Rule};
+use crate::Rule;
 use pest::iterators::Pair;
-use pest::Parser;
 
 /// Lowering context: the text being parsed and its offset in the prepared file.
 pub(crate) struct Lx<'s> {
@@ -346,7 +345,7 @@ impl<'s> Lx<'s> {
             if let Some(raw) = call.raw_args.first() {
                 let start = span.start as usize - self.base
                     + call_args_offset(&self.src[span.start as usize - self.base..]);
-                match MslParser::parse(Rule::iif_condition, raw) {
+                match crate::pest_parse(Rule::iif_condition, raw) {
                     Ok(mut pairs) => {
                         let mut sub = Lx::new(raw, self.base + start);
                         let cond = pairs

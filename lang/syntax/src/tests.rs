@@ -98,3 +98,42 @@ fn nested_parens_parse_in_linear_time() {
         );
     }
 }
+
+/// The grammar recurses once per `(` or `{` level: nesting up to the limit parses (on a test
+/// thread's small stack, unoptimised), deeper nesting is one located error, never a crash.
+#[test]
+fn nesting_is_bounded() {
+    let depth = crate::MAX_NESTING - 2;
+    let ok = format!(
+        "alias a {{\n  if (1) {{ echo {}x{} }}\n}}\n",
+        "$len(".repeat(depth - 2),
+        ")".repeat(depth - 2)
+    );
+    assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+    let blocks = format!(
+        "alias b {{\n{}echo deep\n{}}}\n",
+        "if (1) {\n".repeat(depth - 1),
+        "}\n".repeat(depth - 1)
+    );
+    assert!(errors(&blocks).is_empty(), "{:?}", errors(&blocks));
+    for src in [
+        format!(
+            "alias c echo {}x{}\n",
+            "$len(".repeat(5000),
+            ")".repeat(5000)
+        ),
+        format!(
+            "alias d {{\n{}echo x\n{}}}\n",
+            "if (1) {\n".repeat(5000),
+            "}\n".repeat(5000)
+        ),
+    ] {
+        let e = errors(&src);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("nested more than"), "{e:?}");
+    }
+    let run_time = format!("echo {}x{}", "$len(".repeat(5000), ")".repeat(5000));
+    assert!(crate::parse_statements(&run_time)
+        .unwrap_err()
+        .contains("nested more than"));
+}
