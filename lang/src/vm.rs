@@ -1058,10 +1058,18 @@ impl Vm {
                             continue;
                         }
                         if op == rustirc_bytecode::ArithOp::Div && y != 0 {
-                            // Inexact integer division, as `arith` computes it.
+                            // Inexact integer division, as `arith` computes it. For an exact
+                            // dividend the quotient below 2^52 of integers that do not divide
+                            // is never integral.
                             #[allow(clippy::cast_precision_loss)]
                             let q = x as f64 / y as f64;
-                            r!(dst) = Value::num(q);
+                            r!(dst) = if q.abs() < 4_503_599_627_370_496.0
+                                && x.abs() <= crate::value::MAX_EXACT
+                            {
+                                Value::Num(q)
+                            } else {
+                                Value::num(q)
+                            };
                             continue;
                         }
                     }
