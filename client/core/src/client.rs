@@ -781,6 +781,8 @@ pub struct ScriptHost<'a> {
     active: String,
     now: u64,
     pending: Pending,
+    /// The client's timers when the host was made (for `/timers` and unnamed timer numbers).
+    timers: Vec<Timer>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -815,6 +817,7 @@ impl<'a> ScriptHost<'a> {
             active: c.active.clone(),
             now: c.now,
             pending: Pending::default(),
+            timers: c.timers.clone(),
         }
     }
 
@@ -834,6 +837,7 @@ impl<'a> ScriptHost<'a> {
             active: active.to_string(),
             now,
             pending: Pending::default(),
+            timers: Vec::new(),
         }
     }
 
@@ -999,6 +1003,72 @@ impl<'a> ScriptHost<'a> {
         Ok(())
     }
 
+    /// The timers as they will be once this host's changes apply.
+    fn live_timers(&self) -> Vec<&Timer> {
+        let mut live: Vec<&Timer> = self.timers.iter().collect();
+        for t in &self.pending.timers {
+            live.retain(|x| !x.name.eq_ignore_ascii_case(&t.name));
+            if t.reps != u64::MAX {
+                live.push(t);
+            }
+        }
+        live
+    }
+
+    /// The lowest number no timer is named, across the client (mIRC numbers unnamed timers so).
+    fn free_timer_number(&self) -> String {
+        let live = self.live_timers();
+        (1u64..)
+            .map(|n| n.to_string())
+            .find(|n| !live.iter().any(|t| t.name == *n))
+            .unwrap_or_default()
+    }
+
+    /// `/timers [off]`: lists the active timers, or stops them all.
+    fn timers_command(&mut self, args: &str) -> Result<(), String> {
+        let names: Vec<String> = self.live_timers().iter().map(|t| t.name.clone()).collect();
+        if args.eq_ignore_ascii_case("off") {
+            for name in names {
+                self.pending.timers.push(Timer {
+                    name,
+                    reps: u64::MAX,
+                    interval_ms: 0,
+                    due: 0,
+                    command: String::new(),
+                });
+            }
+            self.show("status", "* All timers halted".to_string());
+            return Ok(());
+        }
+        if !args.is_empty() {
+            return Err("/timers: invalid parameters".to_string());
+        }
+        let lines: Vec<String> = self
+            .live_timers()
+            .iter()
+            .map(|t| {
+                let reps = if t.reps == 0 {
+                    "0".to_string()
+                } else {
+                    t.reps.to_string()
+                };
+                format!(
+                    "* Timer {} {}time(s) {}ms delay {}",
+                    t.name, reps, t.interval_ms, t.command
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            self.show("status", "* No active timers".to_string());
+        } else {
+            self.show("status", "* Active timers:".to_string());
+            for l in lines {
+                self.show("status", l);
+            }
+        }
+        Ok(())
+    }
+
     /// `/timer[name] [-m] reps delay command`, `/timerNAME off`.
     fn timer(&mut self, name: &str, args: &str) -> Result<(), String> {
         let mut words: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
@@ -1012,7 +1082,7 @@ impl<'a> ScriptHost<'a> {
             }
         }
         let name = if name.is_empty() {
-            format!("{}", self.pending.timers.len() + 1)
+            self.free_timer_number()
         } else {
             name.to_string()
         };
@@ -1133,22 +1203,72 @@ impl Host for ScriptHost<'_> {
             ("away", 0) => Some(Ok(Value::bool(net.away().is_some()))),
             ("awaymsg", 0) => text(net.away()),
             ("chan", 1) => {
-                let n = args[0].to_i64_lenient();
-                let chans: Vec<&str> = net.channels().map(|c| c.name.as_str()).collect();
-                if n == 0 {
-                    Some(Ok(Value::Int(chans.len() as i64)))
+                let a = args[0].as_str();
+                let c = if net.is_channel(&a) {
+                    net.channel(&a)
                 } else {
-                    text(chans.get((n - 1) as usize).copied())
+                    let n = args[0].to_i64_lenient();
+                    if n == 0 {
+                        return Some(Ok(Value::Int(net.channels().count() as i64)));
+                    }
+                    usize::try_from(n - 1)
+                        .ok()
+                        .and_then(|i| net.channels().nth(i))
+                };
+                let Some(c) = c else {
+                    return text(None);
+                };
+                match prop.map(str::to_ascii_lowercase).as_deref() {
+                    None => text(Some(&c.name)),
+                    Some("topic") => text(c.topic.as_deref()),
+                    Some("key") => text(c.modes.get(&'k').cloned().flatten().as_deref()),
+                    Some("limit") => text(c.modes.get(&'l').cloned().flatten().as_deref()),
+                    Some("mode") => {
+                        let mut flags = String::from("+");
+                        let mut params = Vec::new();
+                        for (m, p) in &c.modes {
+                            flags.push(*m);
+                            if let Some(p) = p {
+                                params.push(p.as_str());
+                            }
+                        }
+                        if flags.len() == 1 {
+                            return text(None);
+                        }
+                        params.insert(0, &flags);
+                        text(Some(&params.join(" ")))
+                    }
+                    Some(_) => text(None),
                 }
             }
-            ("nick", 2) => {
+            ("nick", 2..=4) => {
                 let chan = args[0].as_str();
-                let n = args[1].to_i64_lenient();
-                let nicks = net.nicks(&chan, "", "");
-                if n == 0 {
-                    Some(Ok(Value::Int(nicks.len() as i64)))
+                let include = args
+                    .get(2)
+                    .map(|a| a.as_str().into_owned())
+                    .unwrap_or_default();
+                let exclude = args
+                    .get(3)
+                    .map(|a| a.as_str().into_owned())
+                    .unwrap_or_default();
+                let nicks = net.nicks(&chan, &include, &exclude);
+                let who = args[1].as_str();
+                let m = if who.parse::<i64>().is_ok() {
+                    let n = args[1].to_i64_lenient();
+                    if n == 0 {
+                        return Some(Ok(Value::Int(nicks.len() as i64)));
+                    }
+                    usize::try_from(n - 1).ok().and_then(|i| nicks.get(i))
                 } else {
-                    text(nicks.get((n - 1) as usize).map(|m| m.nick.as_str()))
+                    nicks.iter().find(|m| m.nick.eq_ignore_ascii_case(&who))
+                };
+                let Some(m) = m else {
+                    return text(None);
+                };
+                if prop.is_some_and(|p| p.eq_ignore_ascii_case("pnick")) {
+                    text(Some(&format!("{}{}", m.prefixes, m.nick)))
+                } else {
+                    text(Some(&m.nick))
                 }
             }
             ("comchan", 2) => {
@@ -1169,7 +1289,8 @@ impl Host for ScriptHost<'_> {
                         a.host.as_deref().unwrap_or("*")
                     )
                 });
-                text(a.as_deref())
+                let ty = u32::try_from(args[1].to_i64_lenient()).ok();
+                text(a.and_then(|a| users::mask(&a, ty?)).as_deref())
             }
             ("op:ison", 2) => Some(Ok(Value::bool(
                 net.is_on(&args[0].as_str(), &args[1].as_str()),
@@ -1180,7 +1301,7 @@ impl Host for ScriptHost<'_> {
             ("op:ishop", 2) => Some(Ok(Value::bool(
                 net.is_hop(&args[0].as_str(), &args[1].as_str()),
             ))),
-            ("op:isvoice", 2) => Some(Ok(Value::bool(
+            ("op:isvoice" | "op:isvo", 2) => Some(Ok(Value::bool(
                 net.is_voice(&args[0].as_str(), &args[1].as_str()),
             ))),
             ("op:isreg", 2) => Some(Ok(Value::bool(
@@ -1199,6 +1320,9 @@ impl Host for ScriptHost<'_> {
         let me = self.me();
         let active = self.active.clone();
         let args = args.trim();
+        if name == "timers" {
+            return Some(self.timers_command(args));
+        }
         if let Some(tname) = name.strip_prefix("timer") {
             return Some(self.timer(tname, args));
         }
@@ -1357,12 +1481,7 @@ impl Host for ScriptHost<'_> {
                 Ok(())
             }
             "away" => {
-                let params: Vec<String> = if args.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![args.to_string()]
-                };
-                self.intent(Intent::Send(Message::new("AWAY", params)));
+                self.intent(Intent::Away((!args.is_empty()).then(|| args.to_string())));
                 Ok(())
             }
             "signal" => self.signal(args),
