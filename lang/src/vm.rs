@@ -1234,13 +1234,6 @@ impl Vm {
                             if let Err(e) = self.tick(host) {
                                 fail!(e);
                             }
-                            let prop = if prop == u32::MAX {
-                                None
-                            } else {
-                                Some(Rc::from(
-                                    self.chunks[chunk_idx].chunk.names[prop as usize].as_str(),
-                                ))
-                            };
                             let limit = self.st.limits.call_depth as usize;
                             if limit != 0 && self.depth >= limit {
                                 return Err(self.depth_error(callee, limit));
@@ -1250,15 +1243,15 @@ impl Vm {
                             let (silent, top) = (f.silent, f.top as usize);
                             let (s, n) = (base + start as usize, n as usize);
                             let linked = &self.chunks[callee];
-                            let (nregs, np) = (linked.nregs, linked.nparams);
-                            let ntop = top + nregs - np + n.max(np);
+                            let (pofs, np) = (linked.nregs - linked.nparams, linked.nparams);
+                            let ntop = top + pofs + n.max(np);
                             if self.regs.len() < ntop {
                                 self.regs.resize(ntop, Value::Null);
                             }
                             // The callee's registers start at the top; the arguments go to
                             // its parameter registers at their end.
                             let (below, above) = self.regs.split_at_mut(top);
-                            let window = &mut above[nregs - np..];
+                            let window = &mut above[pofs..];
                             for (d, v) in window[..n].iter_mut().zip(&below[s..s + n]) {
                                 copy_value(d, v);
                             }
@@ -1268,12 +1261,9 @@ impl Vm {
                             for (r, v) in &*linked.prologue {
                                 copy_value(&mut above[*r], v);
                             }
+                            // An alias owns its variables (only dynamic text borrows a frame).
+                            debug_assert!(!linked.borrows);
                             let d = self.depth;
-                            let owner = if linked.borrows {
-                                self.frames[fi].owner
-                            } else {
-                                d as u32
-                            };
                             let code_next = linked.code.clone();
                             // The frame is written in place over an emptied slot.
                             if d == self.frames.len() {
@@ -1284,20 +1274,23 @@ impl Vm {
                             f.pc = 0;
                             f.base = top as u32;
                             f.top = ntop as u32;
-                            f.pbase = (top + nregs - np) as u32;
+                            f.pbase = (top + pofs) as u32;
                             f.npar = n as u32;
-                            f.owner = owner;
+                            f.owner = d as u32;
                             f.ret = Ret::Reg((base + dst as usize) as u32);
                             f.is_id = true;
                             f.silent = silent;
                             f.declared = 0;
-                            if let Some(p) = prop {
-                                f.cold = Some(Box::new(Cold {
+                            self.depth = d + 1;
+                            if prop != u32::MAX {
+                                let p = Rc::from(
+                                    self.chunks[chunk_idx].chunk.names[prop as usize].as_str(),
+                                );
+                                self.frames[d].cold = Some(Box::new(Cold {
                                     prop: Some(p),
                                     ..Cold::default()
                                 }));
                             }
-                            self.depth = d + 1;
                             fi = d;
                             chunk_idx = callee;
                             code = code_next;
