@@ -1053,23 +1053,24 @@ impl Vm {
                     fail,
                 } => {
                     if let (&Value::Int(x), &Value::Int(y)) = (&r!(a), &r!(b)) {
-                        if let Some(z) = int_arith(op, x, y) {
+                        if op == rustirc_bytecode::ArithOp::Div {
+                            // As `arith` divides integers: exact quotients stay integers,
+                            // others are the double quotient.
+                            if let Some(rem) = x.checked_rem(y) {
+                                if rem != 0 {
+                                    #[allow(clippy::cast_precision_loss)]
+                                    let q = x as f64 / y as f64;
+                                    r!(dst) = Value::Num(q);
+                                    continue;
+                                }
+                                let z = x / y;
+                                if z.abs() <= crate::value::MAX_EXACT {
+                                    set_int(&mut r!(dst), z);
+                                    continue;
+                                }
+                            }
+                        } else if let Some(z) = int_arith(op, x, y) {
                             set_int(&mut r!(dst), z);
-                            continue;
-                        }
-                        if op == rustirc_bytecode::ArithOp::Div && y != 0 {
-                            // Inexact integer division, as `arith` computes it. For an exact
-                            // dividend the quotient below 2^52 of integers that do not divide
-                            // is never integral.
-                            #[allow(clippy::cast_precision_loss)]
-                            let q = x as f64 / y as f64;
-                            r!(dst) = if q.abs() < 4_503_599_627_370_496.0
-                                && x.abs() <= crate::value::MAX_EXACT
-                            {
-                                Value::Num(q)
-                            } else {
-                                Value::num(q)
-                            };
                             continue;
                         }
                     }
@@ -2045,13 +2046,7 @@ fn int_arith(op: rustirc_bytecode::ArithOp, x: i64, y: i64) -> Option<i64> {
         ArithOp::Sub => x.checked_sub(y)?,
         ArithOp::Mul => x.checked_mul(y)?,
         ArithOp::Mod => x.checked_rem(y)?,
-        ArithOp::Div => {
-            if x.checked_rem(y)? != 0 {
-                return None;
-            }
-            x / y
-        }
-        ArithOp::FloorDiv | ArithOp::Pow => return None,
+        ArithOp::Div | ArithOp::FloorDiv | ArithOp::Pow => return None,
     };
     (r.abs() <= crate::value::MAX_EXACT).then_some(r)
 }
