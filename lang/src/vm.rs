@@ -98,6 +98,9 @@ struct Frame {
     silent: bool,
     declared: u64,
     parms_text: Option<Rc<str>>,
+    /// This frame's code while an alias of another chunk it called runs (see the calls and
+    /// returns in [`Vm::run`]); a call within the same chunk leaves it empty.
+    saved_code: Option<Rc<[Op]>>,
     /// What few frames need (boxed: keeps frames small).
     cold: Option<Box<Cold>>,
 }
@@ -400,6 +403,7 @@ impl Vm {
         if n < self.depth {
             for f in &mut self.frames[n..self.depth] {
                 f.parms_text = None;
+                f.saved_code = None;
                 f.cold = None;
             }
             self.depth = n;
@@ -501,6 +505,7 @@ impl Vm {
             silent,
             declared: 0,
             parms_text: parms,
+            saved_code: None,
             cold: prop.map(|p| {
                 Box::new(Cold {
                     prop: Some(p),
@@ -1265,7 +1270,13 @@ impl Vm {
                             // An alias owns its variables (only dynamic text borrows a frame).
                             debug_assert!(!linked.borrows);
                             let d = self.depth;
-                            let code_next = linked.code.clone();
+                            // The caller keeps its code in its frame unless the callee shares
+                            // it (recursion): no reference counting on the way back.
+                            if callee != chunk_idx {
+                                let next = linked.code.clone();
+                                self.frames[fi].saved_code =
+                                    Some(std::mem::replace(&mut code, next));
+                            }
                             // The frame is written in place over an emptied slot.
                             if d == self.frames.len() {
                                 self.frames.push(Frame::default());
@@ -1294,7 +1305,6 @@ impl Vm {
                             }
                             fi = d;
                             chunk_idx = callee;
-                            code = code_next;
                             pc = 0;
                             base = top;
                         }
@@ -1493,6 +1503,9 @@ impl Vm {
                     if f.parms_text.is_some() {
                         f.parms_text = None;
                     }
+                    if f.saved_code.is_some() {
+                        f.saved_code = None;
+                    }
                     if f.cold.is_some() {
                         f.cold = None;
                     }
@@ -1520,7 +1533,19 @@ impl Vm {
                             halt_default: self.halt_default,
                         }));
                     }
-                    reload!();
+                    // Back in the caller: its code is the one it kept, or still the current
+                    // one when it is the same chunk.
+                    fi -= 1;
+                    let f = &mut self.frames[fi];
+                    let caller = f.chunk as usize;
+                    pc = f.pc as usize;
+                    base = f.base as usize;
+                    if let Some(c) = f.saved_code.take() {
+                        code = c;
+                    } else if caller != chunk_idx {
+                        code = self.chunks[caller].code.clone();
+                    }
+                    chunk_idx = caller;
                     // A paused slice only stops at frame boundaries of the outermost run.
                     if self.nested == 0 && self.st.fuel == 0 {
                         self.frames[fi].pc = pc as u32;
