@@ -151,7 +151,14 @@ pub fn parse_words(text: &str) -> Result<Words, String> {
 /// editbox after `//`). Offsets are relative to `text`.
 pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, String> {
     init();
-    let mut pairs = pest_parse(Rule::body, text).map_err(|e| pest_message(&e))?;
+    let mut pairs = pest_parse(Rule::body, text).map_err(|e| match unclosed_brace(text) {
+        Some(at) if matches!(e.variant, pest::error::ErrorVariant::ParsingError { .. }) => {
+            let line = text[..at].matches('\n').count() + 1;
+            let col = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+            format!("the {{ at line {line}, column {col} is never closed (missing }})")
+        }
+        _ => pest_message(&e),
+    })?;
     let body = pairs.next().ok_or("empty")?;
     let mut lx = Lx::new(text, 0);
     let stmts = lower_body(&mut lx, body);
@@ -159,6 +166,23 @@ pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, String> {
         return Err(d.message.clone());
     }
     Ok(stmts)
+}
+
+/// The offset of the first `{` (a whole word) that no `}` closes.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut at = 0;
+    for w in text.split_inclusive([' ', '\t', '\n']) {
+        match w.trim_end_matches([' ', '\t', '\n', '\r']) {
+            "{" => open.push(at),
+            "}" => {
+                open.pop();
+            }
+            _ => {}
+        }
+        at += w.len();
+    }
+    open.first().copied()
 }
 
 /// The first line of a pest error, without its own position (we add ours).

@@ -137,3 +137,32 @@ fn nesting_is_bounded() {
         .unwrap_err()
         .contains("nested more than"));
 }
+
+/// A broken `if (…) {` was also tried as the command `if` followed by a `{ }` block, so every
+/// unclosed block inside it was parsed twice: 30 nested unclosed blocks took 2^30 steps, and
+/// from about 14 levels on pest's call limit stopped the parse with "call limit reached". Each
+/// block is now tried once: any depth the nesting limit allows ends with the located error.
+#[test]
+fn unclosed_blocks_parse_in_linear_time() {
+    let depth = crate::MAX_NESTING - 10;
+    for open in [
+        "if (1) { ",
+        "while (1) {\n",
+        "if (1) { echo x | ",
+        "else {\n",
+    ] {
+        let text = format!("echo start\n{}", open.repeat(depth));
+        let e = crate::parse_statements(&text).unwrap_err();
+        let col = open.find('{').unwrap() + 1;
+        assert_eq!(
+            e,
+            format!("the {{ at line 2, column {col} is never closed (missing }})")
+        );
+        let in_file = format!("alias a {{\n{}}}\n", open.repeat(depth));
+        let e = errors(&in_file);
+        assert_eq!(e.len(), 1, "{e:?}");
+        // Deeper than the nesting limit: refused before parsing, whatever the depth.
+        let deep = crate::parse_statements(&open.repeat(2000)).unwrap_err();
+        assert!(deep.contains("nested more than"), "{deep}");
+    }
+}
