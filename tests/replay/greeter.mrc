@@ -6,6 +6,7 @@ on *:TEXT:!hello*:#: msg # Hello $nick
 on *:TEXT:!count:#: msg # $nick has said $hget(seen, $nick) things
 on $*:TEXT:/^!roll (\d+)$/i:#: msg # $nick rolls $regml(1)
 on *:KICK:#: if ($knick == $me) join $chan
+on *:INVITE:#: join $chan
 ctcp *:PING:*: ctcpreply $nick PING $2- | halt
 raw 366:*: echo -s names done for $2
 alias announce msg #bots still here

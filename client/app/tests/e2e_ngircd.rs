@@ -30,16 +30,25 @@ impl Server {
             ),
         )
         .unwrap();
+        let log = std::fs::File::create(dir.join(format!("ngircd-{port}.log"))).unwrap();
         let child = Command::new(ngircd())
             .args(["-n", "-f"])
             .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
             .spawn()
             .expect("start ngircd (install the Debian package `ngircd`)");
-        let s = Server { child, conf, port };
+        let mut s = Server { child, conf, port };
         let end = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        loop {
+            if let Ok(Some(status)) = s.child.try_wait() {
+                panic!("ngircd exited at start ({status})");
+            }
+            // A connection to itself (source port = destination port) is not ngircd.
+            match TcpStream::connect(("127.0.0.1", port)) {
+                Ok(c) if c.local_addr().ok() != c.peer_addr().ok() => break,
+                _ => {}
+            }
             assert!(Instant::now() < end, "ngircd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -61,6 +70,11 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
+        if std::thread::panicking() {
+            let dir = self.conf.parent().unwrap();
+            let log = std::fs::read_to_string(dir.join(format!("ngircd-{}.log", self.port)));
+            eprintln!("ngircd's log:\n{}", log.unwrap_or_default());
+        }
     }
 }
 
@@ -82,12 +96,18 @@ fn ngircd() -> &'static str {
     }
 }
 
+/// A free loopback port below the kernel's ephemeral range (32768 and up), so that no
+/// outgoing connection of a test running alongside can take it before ngircd listens.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = 20_000 + (std::process::id() % 500) as u16 * 20;
+    loop {
+        let port = start + NEXT.fetch_add(1, Ordering::Relaxed) % 10_000;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A plain-socket IRC user.
@@ -98,8 +118,25 @@ struct User {
 }
 
 impl User {
+    /// Connects and registers. This user is the test's own tool, not the client under
+    /// test: a connection the server drops before registering is retried (twice).
     fn connect(port: u16, nick: &str) -> User {
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match User::try_connect(port, nick) {
+                Ok(u) => return u,
+                Err(e) if tries < 3 => {
+                    eprintln!("{nick}: {e}; connecting again");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => panic!("{nick} could not register: {e}"),
+            }
+        }
+    }
+
+    fn try_connect(port: u16, nick: &str) -> Result<User, String> {
+        let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
         s.set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
         let mut u = User {
@@ -109,11 +146,38 @@ impl User {
         };
         u.send(&format!("NICK {nick}"));
         u.send(&format!("USER {nick} 0 * :{nick}"));
-        u.expect(
-            |l| l.contains(" 376 ") || l.contains(" 422 "),
-            "end of MOTD",
-        );
-        u
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            match u.read() {
+                Some(Ok(l)) if l.contains(" 376 ") || l.contains(" 422 ") => return Ok(u),
+                Some(Ok(_)) | None => {}
+                Some(Err(())) => {
+                    return Err(format!(
+                        "closed before registering; saw:\n{}",
+                        u.seen.join("\n")
+                    ))
+                }
+            }
+        }
+        Err(format!("no end of MOTD; saw:\n{}", u.seen.join("\n")))
+    }
+
+    /// One line (PINGs answered): `None` when nothing came within the read timeout,
+    /// `Some(Err(()))` when the server closed the connection.
+    fn read(&mut self) -> Option<Result<String, ()>> {
+        let mut line = String::new();
+        match self.r.read_line(&mut line) {
+            Ok(0) => Some(Err(())),
+            Ok(_) => {
+                let l = line.trim_end().to_string();
+                if let Some(t) = l.strip_prefix("PING ") {
+                    self.send(&format!("PONG {t}"));
+                }
+                self.seen.push(l.clone());
+                Some(Ok(l))
+            }
+            Err(_) => None,
+        }
     }
 
     fn send(&mut self, line: &str) {
@@ -124,20 +188,10 @@ impl User {
     fn expect(&mut self, pred: impl Fn(&str) -> bool, what: &str) -> String {
         let end = Instant::now() + Duration::from_secs(15);
         while Instant::now() < end {
-            let mut line = String::new();
-            match self.r.read_line(&mut line) {
-                Ok(0) => break,
-                Ok(_) => {
-                    let l = line.trim_end().to_string();
-                    if let Some(t) = l.strip_prefix("PING ") {
-                        self.send(&format!("PONG {t}"));
-                    }
-                    self.seen.push(l.clone());
-                    if pred(&l) {
-                        return l;
-                    }
-                }
-                Err(_) => {}
+            match self.read() {
+                Some(Ok(l)) if pred(&l) => return l,
+                Some(Ok(_)) | None => {}
+                Some(Err(())) => break,
             }
         }
         panic!("expected {what}; saw:\n{}", self.seen.join("\n"));
@@ -160,6 +214,43 @@ fn wait_for(u: &mut User, chan: &str, bot: &str) {
     }
 }
 
+/// Starts `rustirc --headless` as `nick` with `script` loaded, its data in `dir`, its window
+/// text piped.
+fn start_bot(port: u16, nick: &str, script: &Path, dir: &Path) -> Reap {
+    std::fs::create_dir_all(dir).unwrap();
+    Reap(
+        Command::new(env!("CARGO_BIN_EXE_rustirc"))
+            .args([
+                "--headless",
+                "--server",
+                &format!("127.0.0.1:{port}"),
+                "--nick",
+                nick,
+            ])
+            .arg("--load")
+            .arg(script)
+            .arg("--data")
+            .arg(dir.join("data"))
+            .env("XDG_CONFIG_HOME", dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// Stops a bot with Ctrl-C and returns what it printed.
+fn stop_bot(mut bot: Reap) -> String {
+    let _ = Command::new("kill")
+        .args(["-INT", &bot.0.id().to_string()])
+        .status();
+    let status = bot.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(bot.0.stdout.as_mut().unwrap(), &mut out).unwrap();
+    out
+}
+
 #[test]
 fn a_scripted_bot_against_ngircd() {
     let dir = std::env::temp_dir().join(format!("rustirc-e2e-{}", std::process::id()));
@@ -167,25 +258,7 @@ fn a_scripted_bot_against_ngircd() {
     let port = free_port();
     let mut server = Server::start(&dir, port);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
-    let mut bot = Reap(
-        Command::new(env!("CARGO_BIN_EXE_rustirc"))
-            .args([
-                "--headless",
-                "--server",
-                &format!("127.0.0.1:{port}"),
-                "--nick",
-                "bot",
-            ])
-            .arg("--load")
-            .arg(&script)
-            .arg("--data")
-            .arg(dir.join("data"))
-            .env("XDG_CONFIG_HOME", &dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut bot = start_bot(port, "bot", &script, &dir.join("bot"));
 
     // The bot joins #bots on connect; a user joining is greeted.
     let mut alice = User::connect(port, "alice");
@@ -218,6 +291,22 @@ fn a_scripted_bot_against_ngircd() {
     alice.expect(
         |l| l.contains("NOTICE alice2 :\u{1}VERSION RustIRC"),
         "the CTCP VERSION reply",
+    );
+
+    // Kicked, the bot's script joins again: alice opens #ops (she is its operator),
+    // invites the bot in, kicks it, and sees it come back.
+    alice.send("JOIN #ops");
+    alice.expect(|l| l.contains(" 366 "), "the end of #ops names");
+    alice.send("INVITE bot #ops");
+    alice.expect(
+        |l| l.contains("JOIN") && l.starts_with(":bot!"),
+        "the bot joining #ops",
+    );
+    alice.send("KICK #ops bot :out");
+    alice.expect(|l| l.contains("KICK #ops bot"), "the kick");
+    alice.expect(
+        |l| l.contains("JOIN") && l.starts_with(":bot!"),
+        "the bot joining #ops again",
     );
 
     // The server restarts: the bot reconnects and is back in #bots.
@@ -290,5 +379,102 @@ fn a_bot_from_a_config_file() {
     assert!(bot.0.wait().unwrap().success());
     let vars = std::fs::read_to_string(dir.join("data/vars.ini")).unwrap();
     assert_eq!(vars, "[variables]\nn0=%pings 1\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn two_clients_talk() {
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-talk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let _server = Server::start(&dir, port);
+    let greeter = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
+    let pal_script = dir.join("pal.mrc");
+    std::fs::write(
+        &pal_script,
+        "on *:CONNECT: join #bots\non *:TEXT:Welcome*:#bots: msg # Thanks, $nick $+ .\n",
+    )
+    .unwrap();
+    let mut watcher = User::connect(port, "watcher");
+    let bot = start_bot(port, "bot", &greeter, &dir.join("bot"));
+    wait_for(&mut watcher, "#bots", "bot");
+    watcher.send("JOIN #bots");
+    watcher.expect(|l| l.contains("Welcome, watcher!"), "the greeting");
+    // A second client joins: the first greets it and it answers.
+    let pal = start_bot(port, "pal", &pal_script, &dir.join("pal"));
+    watcher.expect(
+        |l| l.contains(":bot!") && l.contains("Welcome, pal!"),
+        "bot greeting pal",
+    );
+    watcher.expect(
+        |l| l.contains(":pal!") && l.contains("Thanks, bot."),
+        "pal answering bot",
+    );
+    let pal_out = stop_bot(pal);
+    assert!(pal_out.contains("#bots: <bot> Welcome, pal!"), "{pal_out}");
+    let bot_out = stop_bot(bot);
+    assert!(bot_out.contains("#bots: <pal> Thanks, bot."), "{bot_out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Several users each send a burst of long lines at once: the bot receives every line whole
+/// and each sender's lines in order (ngircd throttles each connection, so the burst is
+/// spread over several senders).
+#[test]
+fn a_burst_of_messages_arrives_whole_and_in_order() {
+    const SENDERS: usize = 5;
+    const LINES: usize = 12;
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-burst-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let _server = Server::start(&dir, port);
+    let greeter = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
+    let bot = start_bot(port, "bot", &greeter, &dir.join("bot"));
+    let mut users: Vec<User> = (0..SENDERS)
+        .map(|i| User::connect(port, &format!("u{i}")))
+        .collect();
+    wait_for(&mut users[0], "#bots", "bot");
+    for u in &mut users {
+        u.send("JOIN #bots");
+        u.expect(|l| l.contains(" 366 "), "the end of names");
+    }
+    let filler = "x".repeat(300);
+    let text = |i: usize, n: usize| format!("burst u{i} line {n:02} {filler} end");
+    for n in 0..LINES {
+        for (i, u) in users.iter_mut().enumerate() {
+            u.send(&format!("PRIVMSG #bots :{}", text(i, n)));
+        }
+    }
+    // The greeter counts each sender's lines in a hash table.
+    for (i, u) in users.iter_mut().enumerate() {
+        let want = format!("u{i} has said {LINES} things");
+        let end = Instant::now() + Duration::from_secs(60);
+        loop {
+            u.send("PRIVMSG #bots :!count");
+            let l = u.expect(|l| l.contains(" has said "), "the count");
+            if l.contains(&want) {
+                break;
+            }
+            assert!(Instant::now() < end, "u{i}: {l}");
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    let out = stop_bot(bot);
+    for i in 0..SENDERS {
+        let got: Vec<&str> = out
+            .lines()
+            .filter_map(|l| {
+                l.split_once(&format!("#bots: <u{i}> "))?
+                    .1
+                    .strip_prefix("burst ")
+            })
+            .collect();
+        let want: Vec<String> = (0..LINES)
+            .map(|n| text(i, n)["burst ".len()..].to_string())
+            .collect();
+        assert_eq!(got, want, "u{i}'s lines as the bot showed them");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
