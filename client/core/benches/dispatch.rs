@@ -68,6 +68,7 @@ fn measure(table: &EventTable, msgs: &[String]) -> (f64, f64, usize) {
                 by_me: false,
                 me_op: false,
                 user_levels: &[],
+                banner_levels: None,
                 default_level: 1,
             };
             let sel = table.select(&ev, Phase::Normal, false, &mut |_, _| String::new());

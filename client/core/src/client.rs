@@ -18,6 +18,8 @@ use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+mod modes;
+
 /// What the client has sent and shown, in order.
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
@@ -65,6 +67,8 @@ pub struct EventInfo {
     pub raw: Option<String>,
     /// What match texts are tested against when it is not `text` (a signal's name).
     pub subject: Option<String>,
+    /// `$banmask` of BAN and UNBAN (the user list is searched with it for the level field).
+    pub banmask: Option<String>,
 }
 
 /// The session.
@@ -434,6 +438,10 @@ impl Client {
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
     /// for a CTCP request nobody halted, the automatic reply.
     pub fn dispatch(&mut self, ev: Event) {
+        if let Some((infos, display)) = self.mode_events(&ev) {
+            self.dispatch_group(&infos, display);
+            return;
+        }
         for (info, display) in self.describe(&ev) {
             let pre = self.run_phase(&info, Phase::Pre, false);
             if !pre.halt_default {
@@ -468,11 +476,24 @@ impl Client {
             _ => Place::None,
         };
         let me_op = info.chan.as_deref().is_some_and(|c| self.net.is_op(&me, c));
-        let user_levels = info
+        let from_levels = info
             .from
             .as_ref()
             .map(|p| self.users.levels_of(&p.to_string()))
             .unwrap_or_default();
+        // BAN and UNBAN test the level of the user the mask names; the banner's level is
+        // what comparison prefixes (`on >=5:BAN`) test it against.
+        let (user_levels, banner_levels) = match &info.banmask {
+            Some(mask) => (
+                self.users
+                    .matching(mask, None)
+                    .first()
+                    .map(|e| e.user_levels())
+                    .unwrap_or_default(),
+                Some(from_levels.as_slice()),
+            ),
+            None => (from_levels.clone(), None),
+        };
         let ctx = EventCtx {
             event: &info.name,
             key: info.key.as_deref(),
@@ -481,6 +502,7 @@ impl Client {
             by_me,
             me_op,
             user_levels: &user_levels,
+            banner_levels,
             default_level: self.users.default_level,
         };
         let mut outcome = Outcome {
@@ -691,15 +713,12 @@ impl Client {
                 let line = format!("* {} changes topic to '{topic}'", by.nick);
                 out.push((i, Some((channel.clone(), line))));
             }
-            Event::Mode {
-                by, channel, raw, ..
-            } => {
-                let mut i = info("MODE");
+            Event::UserMode { by, raw, .. } => {
+                let mut i = info("USERMODE");
                 i.from = Some(by.clone());
-                i.chan = Some(channel.clone());
                 i.text = raw.clone();
                 let line = format!("* {} sets mode: {raw}", by.nick);
-                out.push((i, Some((channel.clone(), line))));
+                out.push((i, Some(("status".into(), line))));
             }
             Event::Invite { by, channel } => {
                 let mut i = info("INVITE");
@@ -1154,6 +1173,12 @@ impl Host for ScriptHost<'_> {
             ("knick" | "newnick" | "opnick" | "vnick" | "hnick", 0) => {
                 text(info.other_nick.as_deref())
             }
+            ("banmask", 0) => text(info.banmask.as_deref()),
+            ("bnick", 0) => text(
+                info.other_nick
+                    .as_deref()
+                    .filter(|_| info.banmask.is_some()),
+            ),
             ("event", 0) => text(Some(&info.name.to_ascii_lowercase())),
             ("signal", 0) => text(info.key.as_deref().filter(|_| info.name == "SIGNAL")),
             ("level", 1) => {

@@ -6,6 +6,8 @@
 //! >> PRIVMSG #c :Hello bob               the client must have sent this by now
 //! !> PRIVMSG #c :*bye*                   nothing sent since the last <<, @ or :: matches
 //! == #c Hello bob                        a line containing this was shown in #c
+//! != #c bye                              no line shown in #c since the last <<, @ or ::
+//!                                        contains this
 //! :: #c /quit                            the user types into #c's input line
 //! @ +5s                                  the clock advances; due timers fire
 //! ```
@@ -27,6 +29,9 @@ pub enum Step {
     NotSent(String),
     /// `== WINDOW TEXT`: a line containing TEXT was shown in WINDOW.
     Shown(String, String),
+    /// `!= WINDOW TEXT`: no line shown in WINDOW since the last `<<`, `@` or `::` contains
+    /// TEXT.
+    NotShown(String, String),
     /// `:: WINDOW TEXT`: the user types TEXT into WINDOW.
     Type(String, String),
     /// `@ +Ns` / `@ +Nms`: the clock advances.
@@ -84,15 +89,20 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
             "<<" => Step::Recv(unescape(rest)),
             ">>" => Step::Sent(unescape(rest)),
             "!>" => Step::NotSent(unescape(rest)),
-            "==" | "::" => {
+            "==" | "!=" | "::" => {
                 let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
                 if w.is_empty() {
                     return Err(err("a window name is missing"));
                 }
-                if tag == "==" {
-                    Step::Shown(w.to_string(), unescape(txt))
-                } else {
-                    Step::Type(w.to_string(), unescape(txt))
+                match tag {
+                    "==" => Step::Shown(w.to_string(), unescape(txt)),
+                    "!=" => {
+                        if txt.is_empty() {
+                            return Err(err("`!=` needs a text after the window name"));
+                        }
+                        Step::NotShown(w.to_string(), unescape(txt))
+                    }
+                    _ => Step::Type(w.to_string(), unescape(txt)),
                 }
             }
             _ if t.starts_with('@') => {
@@ -108,7 +118,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
             }
             _ => {
                 return Err(err(
-                    "expected `<<`, `>>`, `!>`, `==`, `::`, `@` or a `#` comment",
+                    "expected `<<`, `>>`, `!>`, `==`, `!=`, `::`, `@` or a `#` comment",
                 ))
             }
         };
@@ -218,20 +228,41 @@ pub fn same_line(a: &str, b: &str) -> bool {
 pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> {
     let mut sent_cursor = 0;
     let mut since = 0;
+    let mut shown_since = 0;
     let mut shown_cursor: std::collections::HashMap<String, usize> = Default::default();
     for (line, step) in steps {
         match step {
             Step::Recv(l) => {
                 since = d.sent().len();
+                shown_since = d.shown().len();
                 d.recv(l);
             }
             Step::Type(w, t) => {
                 since = d.sent().len();
+                shown_since = d.shown().len();
                 d.type_line(w, t);
             }
             Step::Advance(ms) => {
                 since = d.sent().len();
+                shown_since = d.shown().len();
                 d.advance(*ms);
+            }
+            Step::NotShown(w, text) => {
+                let want = strip_codes(text);
+                let shown = d.shown();
+                if let Some((_, t)) = shown[shown_since..]
+                    .iter()
+                    .find(|(win, t)| win.eq_ignore_ascii_case(w) && strip_codes(t).contains(&want))
+                {
+                    return Err(Mismatch {
+                        line: *line,
+                        expected: format!(
+                            "nothing containing `{text}` to be shown in {w}, but `{}` was",
+                            strip_codes(t)
+                        ),
+                        context: Vec::new(),
+                    });
+                }
             }
             Step::Sent(want) => {
                 let sent = d.sent();
@@ -455,6 +486,17 @@ mod tests {
         let m = run(&parse(forbidden).unwrap(), &mut Echo::default()).unwrap_err();
         assert_eq!(m.line, 2);
         assert!(m.to_string().contains("ECHO :a"), "{m}");
+
+        let hidden = ":: #c hi\n!= #c bye\n!= #d hi\n";
+        run(&parse(hidden).unwrap(), &mut Echo::default()).unwrap();
+        let shown = ":: #c hello there\n!= #c there\n";
+        let m = run(&parse(shown).unwrap(), &mut Echo::default()).unwrap_err();
+        assert_eq!(m.line, 2);
+        assert!(m.to_string().contains("<me> hello there"), "{m}");
+        // Only what was shown since the last input counts.
+        let before = ":: #c bye\n:: #c hi\n!= #c bye\n";
+        run(&parse(before).unwrap(), &mut Echo::default()).unwrap();
+        assert!(parse("!= #c\n").is_err());
 
         let missing = ":: #c hi\n== #c bye\n";
         let m = run(&parse(missing).unwrap(), &mut Echo::default()).unwrap_err();

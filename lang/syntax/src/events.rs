@@ -48,6 +48,8 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("DEHELP", &[T], true),
     ("OWNER", &[T], true),
     ("DEOWNER", &[T], true),
+    ("ADMIN", &[T], true),
+    ("DEADMIN", &[T], true),
     ("BAN", &[T], true),
     ("UNBAN", &[T], true),
     ("QUIT", &[], true),

@@ -56,6 +56,63 @@ impl Level {
     }
 }
 
+/// How a BAN or UNBAN handler compares the banner's level with the banned user's
+/// (`on >=5:BAN:#:`): the level prefixes `<`, `>`, `<=`, `>=`, `<>` and `=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// `<`: the banner's level is lower.
+    Lt,
+    /// `>`: the banner's level is higher.
+    Gt,
+    /// `<=`: lower or the same.
+    Le,
+    /// `>=` (or `=>`): higher or the same.
+    Ge,
+    /// `<>`: different.
+    Ne,
+    /// `=`: the same.
+    Eq,
+}
+
+impl Compare {
+    /// Reads a comparison prefix as written; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Compare> {
+        Some(match text {
+            "<" => Compare::Lt,
+            ">" => Compare::Gt,
+            "<=" | "=<" => Compare::Le,
+            ">=" | "=>" => Compare::Ge,
+            "<>" | "><" => Compare::Ne,
+            "=" | "==" => Compare::Eq,
+            _ => return None,
+        })
+    }
+
+    /// Whether `banner` compares to `banned` this way (each a user's highest numeric level).
+    pub fn holds(self, banner: u32, banned: u32) -> bool {
+        match self {
+            Compare::Lt => banner < banned,
+            Compare::Gt => banner > banned,
+            Compare::Le => banner <= banned,
+            Compare::Ge => banner >= banned,
+            Compare::Ne => banner != banned,
+            Compare::Eq => banner == banned,
+        }
+    }
+}
+
+/// A user's highest numeric level, or `default` when they have none.
+pub fn top_level(levels: &[UserLevel], default: u32) -> u32 {
+    levels
+        .iter()
+        .filter_map(|l| match l {
+            UserLevel::Number(n) => Some(*n),
+            UserLevel::Name(_) => None,
+        })
+        .max()
+        .unwrap_or(default)
+}
+
 /// One level a user holds in the user list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserLevel {
@@ -343,6 +400,24 @@ mod tests {
         assert!(!Level::parse("+5", false).admits(&friend, 1));
         assert!(Level::parse("Friend", false).admits(&friend, 1));
         assert!(!Level::parse("enemy", false).admits(&friend, 1));
+    }
+
+    #[test]
+    fn ban_comparisons() {
+        assert_eq!(Compare::parse(">="), Some(Compare::Ge));
+        assert_eq!(Compare::parse("=>"), Some(Compare::Ge));
+        assert_eq!(Compare::parse("<>"), Some(Compare::Ne));
+        assert_eq!(Compare::parse("!"), None);
+        assert!(Compare::Ge.holds(5, 5));
+        assert!(!Compare::Gt.holds(5, 5));
+        assert!(Compare::Lt.holds(1, 10));
+        assert!(Compare::Ne.holds(1, 10));
+        assert!(!Compare::Eq.holds(1, 10));
+        assert_eq!(top_level(&[UserLevel::Name("x".into())], 1), 1);
+        assert_eq!(
+            top_level(&[UserLevel::Number(3), UserLevel::Number(9)], 1),
+            9
+        );
     }
 
     #[test]

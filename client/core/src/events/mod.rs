@@ -14,7 +14,9 @@
 pub mod filter;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-pub use filter::{Dynamic, Level, Matcher, Place, Prefixes, Rx, TargetFilter, UserLevel};
+pub use filter::{
+    top_level, Compare, Dynamic, Level, Matcher, Place, Prefixes, Rx, TargetFilter, UserLevel,
+};
 use std::collections::{HashMap, HashSet};
 
 /// A loaded script, in load order.
@@ -37,6 +39,8 @@ pub struct HandlerDecl {
     pub key: Option<String>,
     /// Who may trigger it.
     pub level: Level,
+    /// For BAN and UNBAN: how the banner's level must compare with the banned user's.
+    pub compare: Option<Compare>,
     /// `me:` `!` `@` `&` `^`.
     pub prefixes: Prefixes,
     /// The match text.
@@ -60,6 +64,7 @@ impl HandlerDecl {
             event: event.to_ascii_uppercase(),
             key: None,
             level: Level::Any,
+            compare: None,
             prefixes: Prefixes::default(),
             matcher: Matcher::Any,
             target: TargetFilter::Any,
@@ -99,8 +104,12 @@ pub struct EventCtx<'a> {
     pub by_me: bool,
     /// I am an operator on the event's channel.
     pub me_op: bool,
-    /// Levels of the user who caused it (empty when not in the user list).
+    /// Levels of the user who caused it (empty when not in the user list); for BAN and UNBAN,
+    /// of the user the ban mask names.
     pub user_levels: &'a [UserLevel],
+    /// For BAN and UNBAN, the levels of the user who set or removed the ban (what a
+    /// handler's [`Compare`] tests against `user_levels`); `None` for other events.
+    pub banner_levels: Option<&'a [UserLevel]>,
     /// The level of users not in the user list.
     pub default_level: u32,
 }
@@ -341,6 +350,12 @@ impl EventTable {
         }
         if !d.level.admits(ev.user_levels, ev.default_level) {
             return false;
+        }
+        if let (Some(cmp), Some(banner)) = (d.compare, ev.banner_levels) {
+            let banner = top_level(banner, ev.default_level);
+            if !cmp.holds(banner, top_level(ev.user_levels, ev.default_level)) {
+                return false;
+            }
         }
         let target_ok = match d.target.admits(&ev.place) {
             Some(ok) => ok,

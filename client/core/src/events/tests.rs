@@ -11,6 +11,7 @@ fn ctx<'a>(event: &'a str, text: &'a str, place: Place<'a>) -> EventCtx<'a> {
         by_me: false,
         me_op: false,
         user_levels: &[],
+        banner_levels: None,
         default_level: 1,
     }
 }

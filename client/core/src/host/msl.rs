@@ -4,7 +4,7 @@
 //! [`crate::events`]; this file only converts.
 
 use crate::events::{
-    Dynamic, HandlerDecl, Level, Matcher, Outcome, Prefixes, ScriptId, TargetFilter,
+    Compare, Dynamic, HandlerDecl, Level, Matcher, Outcome, Prefixes, ScriptId, TargetFilter,
 };
 use rustirc_lang::{Engine, Host, Limits, LoadReport, RunError, Value};
 use rustirc_syntax::ast::{EventKind, Field, Stmt, Words};
@@ -97,10 +97,23 @@ impl MslEngine {
             Some(Field::Text(t)) => TargetFilter::parse(t),
             Some(Field::Dynamic(w)) => TargetFilter::Dynamic(self.field(script, w)),
         };
+        // `<`, `>=`, `<>`, `=` … compare the banner's level with the banned user's; only BAN
+        // and UNBAN have a banner (`=` is also how `=<` and `=>` start).
+        let compare = if matches!(event.as_str(), "BAN" | "UNBAN") {
+            let written = match (lv.equals, lv.compare.as_deref()) {
+                (true, Some(c)) => format!("={c}"),
+                (true, None) => "=".to_string(),
+                (false, c) => c.unwrap_or_default().to_string(),
+            };
+            Compare::parse(&written)
+        } else {
+            None
+        };
         HandlerDecl {
             event,
             key,
             level: Level::parse(&lv.level, lv.exact),
+            compare,
             prefixes: Prefixes {
                 me: lv.me,
                 not_me: lv.not_me,
