@@ -208,7 +208,7 @@ impl Vm {
     }
 
     /// Adds a chunk (links resolved later by [`Vm::relink`]); returns its index.
-    pub fn add_chunk(&mut self, chunk: Chunk, script: usize) -> usize {
+    pub fn add_chunk(&mut self, mut chunk: Chunk, script: usize) -> usize {
         let consts: Vec<Value> = chunk.consts.iter().map(const_value).collect();
         let n_i = chunk.ident_links.len();
         let n_c = chunk.command_links.len();
@@ -218,7 +218,8 @@ impl Vm {
             .map(|&(r, k)| (r as usize, consts[k as usize].clone()))
             .collect();
         self.chunks.push(Linked {
-            code: Rc::from(chunk.code.as_slice()),
+            // The instructions move to the linked copy; the chunk keeps its tables.
+            code: Rc::from(std::mem::take(&mut chunk.code)),
             nregs: chunk.nregs as usize,
             nparams: chunk.params as usize,
             prologue,
