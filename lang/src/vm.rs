@@ -18,7 +18,7 @@ use crate::ops::{arith, compare, math_text, num_of};
 use crate::registry::{Args, CmdArgs, CommandId, Cx, IdentId, Registry};
 use crate::state::{State, WATCHDOG_EVERY};
 use crate::value::Value;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use rustirc_bytecode::{Chunk, Const, FrameInfo, Op, VarScope};
 use std::rc::Rc;
 
@@ -177,6 +177,8 @@ pub struct Vm {
     /// Aliases by name: each definition in load order as `(script, chunk, local)`.
     pub aliases: FxHashMap<String, Vec<(usize, usize, bool)>>,
     dyn_cache: FxHashMap<String, usize>,
+    /// Names of compiled-in commands (`echo`, `timer`, …) that a loaded alias overrides.
+    overridden: FxHashSet<String>,
     regs: Vec<Value>,
     /// Frames `..depth` are live; slots after them are kept (emptied) for the next calls, so a
     /// call writes its frame in place.
@@ -199,6 +201,7 @@ impl Vm {
             positions: Vec::new(),
             aliases: FxHashMap::default(),
             dyn_cache: FxHashMap::default(),
+            overridden: FxHashSet::default(),
             regs: Vec::with_capacity(1024),
             frames: Vec::with_capacity(64),
             depth: 0,
@@ -248,6 +251,11 @@ impl Vm {
     /// of compiled dynamic text.
     pub fn relink(&mut self) {
         self.dyn_cache.clear();
+        self.overridden = std::iter::once("echo")
+            .chain(rustirc_compiler::INTRINSIC_COMMANDS.iter().copied())
+            .filter(|n| self.aliases.contains_key(*n))
+            .map(str::to_string)
+            .collect();
         for i in 0..self.chunks.len() {
             self.link_one(i);
         }
@@ -308,6 +316,45 @@ impl Vm {
             return Some(*c);
         }
         defs.iter().find(|(_, _, local)| !local).map(|(_, c, _)| *c)
+    }
+
+    /// True when an alias of `chunk` is running (has a frame on the stack).
+    fn alias_running(&self, chunk: usize) -> bool {
+        self.frames[..self.depth]
+            .iter()
+            .any(|f| f.chunk as usize == chunk)
+    }
+
+    /// The alias a command `name` reaches from `script` when the alias its link found is
+    /// running: an alias is not re-entered as a command, so `join` inside `alias join` reaches
+    /// another file's alias of that name, else the built-in (mIRC's rule). Calls as an
+    /// identifier (`$name(…)`) recurse as usual.
+    fn command_alias(&self, name: &str, script: usize) -> Option<usize> {
+        let defs = self.aliases.get(name)?;
+        defs.iter()
+            .filter(|(s, _, _)| *s == script)
+            .chain(defs.iter().filter(|(s, _, local)| *s != script && !local))
+            .map(|(_, c, _)| *c)
+            .find(|c| !self.alias_running(*c))
+    }
+
+    /// [`Vm::command_alias`], else the built-in command, else the host.
+    fn reentry_target(&self, name: &str, script: usize) -> Target {
+        if let Some(c) = self.command_alias(name, script) {
+            return Target::Alias(c);
+        }
+        self.registry
+            .command_id(name)
+            .map_or(Target::Host, Target::Command)
+    }
+
+    /// The alias that overrides the compiled-in command `name` (`echo`, `timer`, …) from
+    /// `script`, if any.
+    fn override_of(&self, name: &str, script: usize) -> Option<usize> {
+        if self.overridden.is_empty() || !self.overridden.contains(name) {
+            return None;
+        }
+        self.command_alias(name, script)
     }
 
     /// Starts a run: full fuel, no halt flag.
@@ -1373,10 +1420,15 @@ impl Vm {
                     n,
                     silent,
                 } => {
-                    let target = self.chunks[chunk_idx].commands[link as usize];
+                    let mut target = self.chunks[chunk_idx].commands[link as usize];
                     let name = self.chunks[chunk_idx].chunk.command_links[link as usize]
                         .trim_start_matches('!')
                         .to_string();
+                    if let Target::Alias(c) = target {
+                        if self.alias_running(c) {
+                            target = self.reentry_target(&name, self.chunks[chunk_idx].script);
+                        }
+                    }
                     self.frames[fi].pc = pc as u32;
                     match self.run_command(
                         target,
@@ -1400,7 +1452,12 @@ impl Vm {
                     let text = r!(name).as_str().into_owned();
                     let cmd = text.trim_start_matches(['/', '.']).to_ascii_lowercase();
                     let script = self.chunks[chunk_idx].script;
-                    let target = self.resolve(&cmd, script, false);
+                    let mut target = self.resolve(&cmd, script, false);
+                    if let Target::Alias(c) = target {
+                        if self.alias_running(c) {
+                            target = self.reentry_target(&cmd, script);
+                        }
+                    }
                     self.frames[fi].pc = pc as u32;
                     match self.run_command(
                         target,
@@ -1415,7 +1472,31 @@ impl Vm {
                         Err(e) => fail!(e),
                     }
                 }
-                Op::Echo { start, n, silent } => {
+                Op::Echo {
+                    start,
+                    n,
+                    silent,
+                    builtin,
+                } => {
+                    if !builtin {
+                        let script = self.chunks[chunk_idx].script;
+                        if let Some(c) = self.override_of("echo", script) {
+                            self.frames[fi].pc = pc as u32;
+                            match self.run_command(
+                                Target::Alias(c),
+                                "echo",
+                                base + start as usize,
+                                usize::from(n),
+                                silent,
+                                host,
+                            ) {
+                                Ok(true) => reload!(),
+                                Ok(false) => {}
+                                Err(e) => fail!(e),
+                            }
+                            continue;
+                        }
+                    }
                     let words: Vec<Value> =
                         (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let show = !silent && !self.frames[fi].silent;
@@ -1476,8 +1557,28 @@ impl Vm {
                     start,
                     n,
                     silent,
+                    builtin,
                 } => {
                     let name = self.chunks[chunk_idx].chunk.names[which as usize].clone();
+                    if !builtin {
+                        let script = self.chunks[chunk_idx].script;
+                        if let Some(c) = self.override_of(&name, script) {
+                            self.frames[fi].pc = pc as u32;
+                            match self.run_command(
+                                Target::Alias(c),
+                                &name,
+                                base + start as usize,
+                                usize::from(n),
+                                silent,
+                                host,
+                            ) {
+                                Ok(true) => reload!(),
+                                Ok(false) => {}
+                                Err(e) => fail!(e),
+                            }
+                            continue;
+                        }
+                    }
                     let words: Vec<Value> =
                         (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let text = join_values(&words).as_str().into_owned();

@@ -330,8 +330,14 @@ pub enum Op {
         name: Reg,
         start: Reg,
     },
-    /// Show `start..start+n` as `/echo` does (switches and window parsed at run time).
-    Echo { n: u8, silent: bool, start: Reg },
+    /// Show `start..start+n` as `/echo` does (switches and window parsed at run time), or
+    /// run the alias named `echo` when one overrides it (unless `builtin`, written `!echo`).
+    Echo {
+        n: u8,
+        silent: bool,
+        builtin: bool,
+        start: Reg,
+    },
     /// Refill `$1-` from `src` split on the delimiter in `delim` (`tokenize`).
     Tokenize { delim: Reg, src: Reg },
     /// Run an intrinsic identifier that needs the VM (`$regsubex`, `$var`, `$read`, …).
@@ -342,10 +348,12 @@ pub enum Op {
         which: NameId,
         prop: NameId,
     },
-    /// Run an intrinsic command that needs the VM (`set`, `timer`, …) with argument words.
+    /// Run an intrinsic command that needs the VM (`set`, `timer`, …) with argument words, or
+    /// the alias of that name when one overrides it (unless `builtin`, written `!timer`).
     IntrinsicCmd {
         n: u8,
         silent: bool,
+        builtin: bool,
         start: Reg,
         which: NameId,
     },
@@ -618,8 +626,17 @@ pub fn disassemble(c: &Chunk) -> String {
                 n,
                 silent,
             } => format!("run{} [r{r}] r{start}..+{n}", if silent { "." } else { "" }),
-            Op::Echo { start, n, silent } => {
-                format!("echo{} r{start}..+{n}", if silent { "." } else { "" })
+            Op::Echo {
+                start,
+                n,
+                silent,
+                builtin,
+            } => {
+                format!(
+                    "{}echo{} r{start}..+{n}",
+                    if builtin { "!" } else { "" },
+                    if silent { "." } else { "" }
+                )
             }
             Op::Tokenize { delim, src } => format!("tokenize r{delim}, r{src}"),
             Op::Intrinsic {
@@ -638,9 +655,11 @@ pub fn disassemble(c: &Chunk) -> String {
                 start,
                 n,
                 silent,
+                builtin,
             } => format!(
-                "intrinsic{} /{} r{start}..+{n}",
+                "intrinsic{} /{}{} r{start}..+{n}",
                 if silent { "." } else { "" },
+                if builtin { "!" } else { "" },
                 name(c, which)
             ),
             Op::Return { src, exact } => {

@@ -779,6 +779,7 @@ impl Compiler {
                         start,
                         n: count,
                         silent: c.silent,
+                        builtin: c.builtin_only,
                     },
                     span,
                 );
@@ -820,6 +821,7 @@ impl Compiler {
                     start,
                     n: count,
                     silent: c.silent,
+                    builtin: c.builtin_only,
                 },
                 span,
             );

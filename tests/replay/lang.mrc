@@ -1,0 +1,9 @@
+; Language behaviours seen from the client (tests/replay/lang.txt).
+
+; A custom alias overrides the built-in command of its name; inside it, the command of the
+; same name reaches the built-in, and `!join` skips the alias.
+alias join {
+  msg #log joining $1
+  join $1
+}
+on *:TEXT:!join *:#: join $2
