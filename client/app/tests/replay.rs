@@ -66,12 +66,12 @@ fn a_wrong_expectation_fails_with_its_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// docs/testing-scripts.md, docs/events.md and docs/headless.md: each ```mrc block followed
-/// by a ```transcript block is loaded and the transcript must pass.
+/// docs/testing-scripts.md, docs/events.md, docs/headless.md and docs/irc.md: each ```mrc
+/// block followed by a ```transcript block is loaded and the transcript must pass.
 #[test]
 fn the_documented_examples_pass() {
     let mut runs = 0;
-    for doc in ["testing-scripts", "events", "headless"] {
+    for doc in ["testing-scripts", "events", "headless", "irc"] {
         runs += documented_examples(doc);
     }
     assert!(runs >= 5, "only {runs} documented transcripts");

@@ -18,7 +18,11 @@ use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+mod extras;
+mod idents;
 mod modes;
+
+pub use extras::Extras;
 
 /// What the client has sent and shown, in order.
 #[derive(Clone, Debug, Default)]
@@ -42,6 +46,8 @@ struct Timer {
     /// Repetitions left; 0 repeats forever.
     reps: u64,
     interval_ms: u64,
+    /// The interval was given in milliseconds (`-m`).
+    millis: bool,
     due: u64,
     command: String,
 }
@@ -104,6 +110,8 @@ pub struct Client {
     vars_saved: u64,
     /// When the changed variables are to be saved.
     vars_due: Option<u64>,
+    /// Records kept for IRC commands and identifiers.
+    pub extras: Extras,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -142,6 +150,7 @@ impl Client {
             data_dir: None,
             vars_saved: 0,
             vars_due: None,
+            extras: Extras::new(now_ms),
         }
     }
 
@@ -318,7 +327,11 @@ impl Client {
     /// A line from the server.
     pub fn recv_line(&mut self, line: &str) {
         match Message::parse(line) {
-            Ok(m) => self.input(Input::Line(m)),
+            Ok(m) => {
+                self.extras.line_tags = Some(m.tags.clone());
+                self.input(Input::Line(m));
+                self.extras.line_tags = None;
+            }
             Err(e) => self
                 .out
                 .show("status", format!("unreadable line from the server: {e:?}")),
@@ -356,6 +369,7 @@ impl Client {
     /// script command, `//command` is evaluated first, anything else is said to the window.
     pub fn type_line(&mut self, window: &str, text: &str) {
         self.active = window.to_string();
+        self.extras.typed = self.now;
         if text.starts_with('/') {
             self.run_command(text);
         } else if !text.is_empty() {
@@ -412,6 +426,7 @@ impl Client {
             self.timers
                 .retain(|x| !x.name.eq_ignore_ascii_case(&t.name));
             if t.reps != u64::MAX {
+                self.extras.last_timer.clone_from(&t.name);
                 self.timers.push(t);
             }
         }
@@ -512,8 +527,14 @@ impl Client {
         // Dynamic fields are evaluated with a host that sees this event.
         let selected = {
             let table = &self.table;
-            let mut host =
-                ScriptHost::detached(&self.net, &self.users, info, &self.active, self.now);
+            let mut host = ScriptHost::detached(
+                &self.net,
+                &self.users,
+                &self.extras,
+                info,
+                &self.active,
+                self.now,
+            );
             let msl = &mut self.msl;
             table.select(&ctx, phase, halted, &mut |_, f| {
                 msl.eval_field(f, &mut host)
@@ -795,6 +816,7 @@ fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
 pub struct ScriptHost<'a> {
     net: Ref<'a, Network>,
     users: Ref<'a, UserList>,
+    extras: Ref<'a, Extras>,
     msl: Option<&'a mut MslEngine>,
     info: &'a EventInfo,
     active: String,
@@ -831,6 +853,7 @@ impl<'a> ScriptHost<'a> {
         ScriptHost {
             net: Ref::Mut(&mut c.net),
             users: Ref::Mut(&mut c.users),
+            extras: Ref::Mut(&mut c.extras),
             msl: Some(&mut c.msl),
             info,
             active: c.active.clone(),
@@ -844,6 +867,7 @@ impl<'a> ScriptHost<'a> {
     fn detached(
         net: &'a Network,
         users: &'a UserList,
+        extras: &'a Extras,
         info: &'a EventInfo,
         active: &str,
         now: u64,
@@ -851,6 +875,7 @@ impl<'a> ScriptHost<'a> {
         ScriptHost {
             net: Ref::Shared(net),
             users: Ref::Shared(users),
+            extras: Ref::Shared(extras),
             msl: None,
             info,
             active: active.to_string(),
@@ -1052,6 +1077,7 @@ impl<'a> ScriptHost<'a> {
                     name,
                     reps: u64::MAX,
                     interval_ms: 0,
+                    millis: false,
                     due: 0,
                     command: String::new(),
                 });
@@ -1110,6 +1136,7 @@ impl<'a> ScriptHost<'a> {
                 name,
                 reps: u64::MAX,
                 interval_ms: 0,
+                millis: false,
                 due: 0,
                 command: String::new(),
             });
@@ -1125,6 +1152,7 @@ impl<'a> ScriptHost<'a> {
             name,
             reps,
             interval_ms,
+            millis,
             due: self.now + interval_ms,
             command: words[2..].join(" "),
         });
@@ -1296,15 +1324,6 @@ impl Host for ScriptHost<'_> {
                     text(Some(&m.nick))
                 }
             }
-            ("comchan", 2) => {
-                let chans = net.comchans(&args[0].as_str());
-                let n = args[1].to_i64_lenient();
-                if n == 0 {
-                    Some(Ok(Value::Int(chans.len() as i64)))
-                } else {
-                    text(chans.get((n - 1) as usize).copied())
-                }
-            }
             ("address", 2) => {
                 let a = net.address(&args[0].as_str()).map(|a| {
                     format!(
@@ -1336,7 +1355,7 @@ impl Host for ScriptHost<'_> {
             ("op:isban", 2) => Some(Ok(Value::bool(
                 net.is_ban(&args[0].as_str(), &args[1].as_str()),
             ))),
-            _ => None,
+            _ => self.irc_identifier(name, args, prop),
         }
     }
 

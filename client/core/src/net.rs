@@ -81,6 +81,7 @@ async fn connect_loop(
         let (rd, mut wr) = stream.into_split();
         let mut lines = BufReader::new(rd).split(b'\n');
         client.tick(now_ms());
+        client.net.set_target(&server.host, server.port);
         client.input(Input::Connected);
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         let reason = loop {

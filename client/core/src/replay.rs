@@ -386,6 +386,7 @@ impl Session {
         for (name, bytes) in scripts {
             client.load_script(name, bytes);
         }
+        client.net.set_target("irc.example.net", 6667);
         client.input(Input::Connected);
         for line in [
             ":irc.example.net 001 me :Welcome to ExampleNet me!me@me.host",

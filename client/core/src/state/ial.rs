@@ -138,9 +138,13 @@ impl Network {
     pub(super) fn on_own_away(&mut self, n: u16, out: &mut Vec<Effect>) {
         if n == 305 {
             self.away = None;
+            self.away_since = None;
         } else if self.away.is_none() {
             // Away set elsewhere (another client on a bouncer): the message is unknown.
             self.away = Some(String::new());
+        }
+        if self.away.is_some() && self.away_since.is_none() {
+            self.away_since = Some(self.now);
         }
         let (me, away) = (self.me.clone(), self.away.clone());
         if let Some(a) = self.ial_get_mut(&me) {

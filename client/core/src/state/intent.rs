@@ -137,6 +137,9 @@ impl Network {
                     None => self.send(Message::new("AWAY", Vec::<String>::new()), out),
                 }
                 if message.is_some() {
+                    if self.away.is_none() {
+                        self.away_since = Some(self.now);
+                    }
                     self.away = message;
                 }
             }

@@ -134,6 +134,14 @@ pub struct Network {
     last_ctcp_reply: Option<u64>,
     /// When we last sent a PRIVMSG or NOTICE (for `$idle`).
     last_spoke: u64,
+    /// When the connection opened (`$uptime(server)`).
+    connected_at: Option<u64>,
+    /// When registration completed (`$online`).
+    registered_at: Option<u64>,
+    /// When we went away (`$awaytime`).
+    away_since: Option<u64>,
+    /// The address and port we connect to (`$servertarget`, `$port`).
+    target: Option<(String, u16)>,
 }
 
 impl Network {
@@ -165,6 +173,10 @@ impl Network {
             timed_out: false,
             last_ctcp_reply: None,
             last_spoke: now_ms,
+            connected_at: None,
+            registered_at: None,
+            away_since: None,
+            target: None,
         }
     }
 
@@ -196,6 +208,12 @@ impl Network {
             Ok(msg) => self.handle(Input::Line(msg)),
             Err(_) => Vec::new(),
         }
+    }
+
+    /// Records the address and port the network layer connects to (`$servertarget`,
+    /// `$port`); call it before [`Input::Connected`].
+    pub fn set_target(&mut self, host: &str, port: u16) {
+        self.target = Some((host.to_string(), port));
     }
 
     fn on_line(&mut self, msg: Message, out: &mut Vec<Effect>) {

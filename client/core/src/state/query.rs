@@ -85,6 +85,32 @@ impl Network {
         self.away.as_deref()
     }
 
+    /// When we went away (ms since the Unix epoch), while away (`$awaytime`).
+    pub fn away_since(&self) -> Option<u64> {
+        self.away_since
+    }
+
+    /// When the connection opened (ms since the Unix epoch), while it is open.
+    pub fn connected_at(&self) -> Option<u64> {
+        self.connected_at
+    }
+
+    /// When registration completed (ms since the Unix epoch), while registered.
+    pub fn registered_at(&self) -> Option<u64> {
+        self.registered_at
+    }
+
+    /// Whether we sent QUIT on this connection and wait for it to close.
+    pub fn is_quitting(&self) -> bool {
+        self.quitting
+    }
+
+    /// The address and port the connection goes to (`$servertarget`, `$port`), once the
+    /// network layer said so with [`Network::set_target`].
+    pub fn target(&self) -> Option<(&str, u16)> {
+        self.target.as_ref().map(|(h, p)| (h.as_str(), *p))
+    }
+
     /// Milliseconds since we last sent a PRIVMSG or NOTICE (`$idle`, in ms), or since the
     /// network was created if we never did.
     pub fn idle_ms(&self) -> u64 {

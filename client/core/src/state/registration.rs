@@ -22,6 +22,8 @@ const LAG_TOKEN: &str = "LAG";
 impl Network {
     pub(super) fn on_connected(&mut self, out: &mut Vec<Effect>) {
         self.connected = true;
+        self.connected_at = Some(self.now);
+        self.registered_at = None;
         self.registered = false;
         self.motd_done = false;
         self.quitting = false;
@@ -61,6 +63,9 @@ impl Network {
             self.rejoin.clear();
         }
         self.connected = false;
+        self.connected_at = None;
+        self.registered_at = None;
+        self.away_since = None;
         self.registered = false;
         self.motd_done = false;
         self.channels.clear();
@@ -254,6 +259,7 @@ impl Network {
             self.me = nick.to_string();
         }
         self.registered = true;
+        self.registered_at = Some(self.now);
         self.caps.ended = true;
         let server = msg.source_nick().unwrap_or("").to_string();
         self.server = Some(server.clone());

@@ -517,8 +517,9 @@ pub(crate) fn parse_date(text: &str, this_year: i64) -> Option<i64> {
     Some(days_from_civil(y, mo, d) * 86_400 + hh * 3600 + mi * 60 + ss)
 }
 
-/// Seconds as `Nwks Ndays Nhrs Nmins Nsecs` (`drop_secs` for N=2).
-fn duration_text(mut n: i64, drop_secs: bool) -> String {
+/// Seconds as `$duration` writes them, `Nwks Ndays Nhrs Nmins Nsecs` (`drop_secs` for N=2,
+/// as `$duration(N,2)` and `$uptime(…,2)` write them).
+pub fn duration_text(mut n: i64, drop_secs: bool) -> String {
     let neg = n < 0;
     n = n.abs();
     let units: [(i64, &str, &str); 5] = [
