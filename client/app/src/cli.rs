@@ -1,6 +1,6 @@
 //! The command line: `check`, `eval`, `run`, `replay`.
 
-use rustirc_core::settings::{split_channel, split_server, NetworkSettings, Settings};
+use rustirc_core::settings::{split_channel, NetworkSettings, Settings};
 use rustirc_lang::engine::Engine;
 use rustirc_lang::host::Host;
 use rustirc_lang::{Limits, Value};
@@ -12,7 +12,8 @@ const USAGE: &str = "usage:
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
   rustirc replay [--load FILE]... TRANSCRIPT...
-  rustirc --headless [--config FILE] [--network NAME] [--server HOST[:PORT]] [--nick NICK]
+  rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
+                    [--tls] [--tls-accept-invalid] [--tls-cert FILE]
                     [--join #chan]... [--load FILE]... [--data DIR] [--budget N]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
@@ -414,10 +415,11 @@ fn default_config_file() -> Option<PathBuf> {
         .map(|d| d.join("rustirc/config.toml"))
 }
 
-/// `rustirc --headless [--config FILE] [--network NAME] [--server HOST[:PORT]] [--nick NICK]
-/// [--join #chan]... [--load FILE]... [--data DIR] [--budget N]`: a bot with the same scripts
-/// the desktop client runs; what windows would show goes to standard output with
-/// timestamps. Settings come from the config file; flags replace them.
+/// `rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
+/// [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--join #chan]... [--load FILE]...
+/// [--data DIR] [--budget N]`: a bot with the same scripts the desktop client runs; what
+/// windows would show goes to standard output with timestamps. Settings come from the config
+/// file; flags replace them.
 fn headless(args: &[String]) -> i32 {
     let mut server = None;
     let mut nick = None;
@@ -427,34 +429,42 @@ fn headless(args: &[String]) -> i32 {
     let mut config_file = None;
     let mut network = None;
     let mut budget = None;
+    let mut tls = false;
+    let mut tls_accept_invalid = false;
+    let mut tls_cert = None;
     let mut i = 0;
     while i < args.len() {
-        let value = args.get(i + 1).cloned();
-        match (args[i].as_str(), value) {
-            ("--server", Some(v)) => server = Some(v),
-            ("--data", Some(v)) => data = Some(PathBuf::from(v)),
-            ("--nick", Some(v)) => nick = Some(v),
-            ("--join", Some(v)) => joins.push(v),
-            ("--load", Some(v)) => loads.push(PathBuf::from(v)),
-            ("--config", Some(v)) => config_file = Some(PathBuf::from(v)),
-            ("--network", Some(v)) => network = Some(v),
-            ("--budget", v) => match parse_budget(v.as_ref()) {
-                Ok(b) => budget = Some(b),
-                Err(e) => {
-                    eprintln!("rustirc: {e}");
-                    return 2;
+        // Switches without a value.
+        match args[i].as_str() {
+            "--tls" => tls = true,
+            "--tls-accept-invalid" => tls_accept_invalid = true,
+            _ => {
+                let value = args.get(i + 1).cloned();
+                match (args[i].as_str(), value) {
+                    ("--server", Some(v)) => server = Some(v),
+                    ("--data", Some(v)) => data = Some(PathBuf::from(v)),
+                    ("--nick", Some(v)) => nick = Some(v),
+                    ("--join", Some(v)) => joins.push(v),
+                    ("--load", Some(v)) => loads.push(PathBuf::from(v)),
+                    ("--config", Some(v)) => config_file = Some(PathBuf::from(v)),
+                    ("--network", Some(v)) => network = Some(v),
+                    ("--tls-cert", Some(v)) => tls_cert = Some(PathBuf::from(v)),
+                    ("--budget", v) => match parse_budget(v.as_ref()) {
+                        Ok(b) => budget = Some(b),
+                        Err(e) => {
+                            eprintln!("rustirc: {e}");
+                            return 2;
+                        }
+                    },
+                    (other, _) => {
+                        eprintln!("rustirc: unknown or incomplete option {other}\n{USAGE}");
+                        return 2;
+                    }
                 }
-            },
-            ("--tls", _) => {
-                eprintln!("rustirc: --tls is not supported yet");
-                return 2;
-            }
-            (other, _) => {
-                eprintln!("rustirc: unknown or incomplete option {other}\n{USAGE}");
-                return 2;
+                i += 1;
             }
         }
-        i += 2;
+        i += 1;
     }
     // The config file: the one named (which must exist), else the default one if present.
     let settings = match config_file.or_else(|| default_config_file().filter(|p| p.exists())) {
@@ -467,7 +477,7 @@ fn headless(args: &[String]) -> i32 {
         },
         None => Settings::default(),
     };
-    let net = match settings.network(network.as_deref()) {
+    let mut net = match settings.network(network.as_deref()) {
         Some(n) => n.clone(),
         None if network.is_some() => {
             eprintln!(
@@ -478,19 +488,29 @@ fn headless(args: &[String]) -> i32 {
         }
         None => NetworkSettings::default(),
     };
-    if net.tls {
-        eprintln!("rustirc: tls = true: TLS is not supported yet");
-        return 2;
+    // Flags replace the network's settings.
+    if server.is_some() {
+        net.server = server;
     }
-    let (Some(server), Some(nick)) = (server.or(net.server.clone()), nick.or(net.nick.clone()))
-    else {
+    net.tls |= tls;
+    net.tls_accept_invalid |= tls_accept_invalid;
+    if tls_cert.is_some() {
+        net.tls_cert = tls_cert;
+    }
+    let Some(nick) = nick.or(net.nick.clone()) else {
         eprintln!(
             "rustirc: --headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file)\n{USAGE}"
         );
         return 2;
     };
-    let (host, port) = match split_server(&server) {
-        Ok(hp) => hp,
+    let srv = match net.to_server() {
+        Ok(s) => s,
+        Err(e) if net.server.is_none() => {
+            eprintln!(
+                "rustirc: --headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file): {e}\n{USAGE}"
+            );
+            return 2;
+        }
         Err(e) => {
             eprintln!("rustirc: {e}");
             return 2;
@@ -543,7 +563,6 @@ fn headless(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let srv = rustirc_core::net::Server { host, port };
     let mut out = std::io::stdout();
     match rt.block_on(rustirc_core::net::run(&mut client, &srv, &mut out)) {
         Ok(()) => 0,

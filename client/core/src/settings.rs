@@ -9,7 +9,7 @@
 //! instructions = 1000000
 //!
 //! [[network]]
-//! server = "irc.example.net:6667"
+//! server = "irc.example.net:+6697"    # `+port`: TLS
 //! nick = "mybot"
 //! channels = ["#bots", "#private key"]
 //! ```
@@ -17,7 +17,8 @@
 //! Unknown keys are errors, so a misspelt setting is reported (with its line and column)
 //! rather than silently ignored.
 
-use crate::state::Config;
+use crate::net::{Server, TlsOptions};
+use crate::state::{Config, Sasl};
 use rustirc_lang::Limits;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -63,7 +64,8 @@ pub struct LimitSettings {
 pub struct NetworkSettings {
     /// A name to pick it by (`--network NAME`).
     pub name: Option<String>,
-    /// `host` or `host:port` (port 6667 when left out).
+    /// `host`, `host:port` or `host:+port` (`+`: TLS); the port is 6667, or 6697 with TLS,
+    /// when left out.
     pub server: Option<String>,
     /// The nick.
     pub nick: Option<String>,
@@ -77,9 +79,16 @@ pub struct NetworkSettings {
     /// Channels to join once registered: `"#chan"` or `"#chan key"`.
     #[serde(default)]
     pub channels: Vec<String>,
-    /// Connect with TLS. Reserved: the client cannot yet, and refuses `true`.
+    /// Connect with TLS (as `+port` does).
     #[serde(default)]
     pub tls: bool,
+    /// Accept the server's TLS certificate even when it cannot be checked (self-signed,
+    /// expired, issued for another name): still encrypted, but open to interception.
+    #[serde(default)]
+    pub tls_accept_invalid: bool,
+    /// A PEM file holding our TLS client certificate and its private key (for CertFP; SASL
+    /// EXTERNAL logs in with it when the server offers it). Relative to the file's folder.
+    pub tls_cert: Option<PathBuf>,
 }
 
 impl Settings {
@@ -105,6 +114,11 @@ impl Settings {
         }
         if let Some(d) = &mut s.data {
             *d = base.join(&*d);
+        }
+        for n in &mut s.networks {
+            if let Some(c) = &mut n.tls_cert {
+                *c = base.join(&*c);
+            }
         }
         Ok(s)
     }
@@ -160,7 +174,32 @@ impl NetworkSettings {
             c.realname.clone_from(r);
         }
         c.autojoin = self.channels.iter().map(|c| split_channel(c)).collect();
+        if self.tls_cert.is_some() {
+            c.sasl = Some(Sasl::External);
+        }
         c
+    }
+
+    /// Where and how to connect: the server address with TLS when `tls` is set or the port
+    /// has a `+`.
+    ///
+    /// # Errors
+    /// When there is no server or its port is not a number.
+    pub fn to_server(&self) -> Result<Server, String> {
+        let text = self.server.as_deref().unwrap_or("");
+        if text.trim().is_empty() {
+            return Err("no server".to_string());
+        }
+        let (host, port, plus) = split_server(text)?;
+        let tls = plus || self.tls || self.tls_accept_invalid || self.tls_cert.is_some();
+        let mut s = Server::new(&host, port.unwrap_or(if tls { 6697 } else { 6667 }));
+        if tls {
+            s.tls = Some(TlsOptions {
+                accept_invalid: self.tls_accept_invalid,
+                cert: self.tls_cert.clone(),
+            });
+        }
+        Ok(s)
     }
 }
 
@@ -173,17 +212,27 @@ pub fn split_channel(text: &str) -> (String, Option<String>) {
     }
 }
 
-/// `host`, `host:port` or `[v6]:port` → host and port (6667 when not given).
+/// `host`, `host:port`, `host:+port` or `[v6]:port` → host, port (when given) and whether
+/// the port had mIRC's `+`, which means TLS.
 ///
 /// # Errors
-/// When the port is not a number from 0 to 65535.
-pub fn split_server(server: &str) -> Result<(String, u16), String> {
+/// When the port is not a number from 1 to 65535.
+pub fn split_server(server: &str) -> Result<(String, Option<u16>, bool), String> {
+    let server = server.trim();
     match server.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.starts_with('[') => match p.parse::<u16>() {
-            Ok(p) => Ok((h.trim_matches(['[', ']']).to_string(), p)),
-            Err(_) => Err(format!("bad port in server {server}")),
-        },
-        _ => Ok((server.to_string(), 6667)),
+        Some((h, p)) if !h.contains(':') || h.starts_with('[') => {
+            let (plus, p) = match p.strip_prefix('+') {
+                Some(p) => (true, p),
+                None => (false, p),
+            };
+            match p.parse::<u16>() {
+                Ok(n) if n > 0 => Ok((h.trim_matches(['[', ']']).to_string(), Some(n), plus)),
+                _ => Err(format!(
+                    "bad port '{p}' in server {server} (expected host:port, or host:+port for TLS)"
+                )),
+            }
+        }
+        _ => Ok((server.trim_matches(['[', ']']).to_string(), None, false)),
     }
 }
 
@@ -215,6 +264,8 @@ user = "ident"
 realname = "A Bot"
 channels = ["#a", "#b key"]
 tls = false
+tls_accept_invalid = true
+tls_cert = "me.pem"
 "##,
         )
         .unwrap();
@@ -222,12 +273,14 @@ tls = false
         let l = s.limits.to_limits();
         assert_eq!((l.instructions, l.call_depth, l.wall_ms), (5000, 50, 100));
         let n = s.network(Some("TEST")).unwrap();
-        assert_eq!(
-            split_server(n.server.as_deref().unwrap()).unwrap(),
-            ("irc.example.net".to_string(), 6697)
-        );
+        let srv = n.to_server().unwrap();
+        assert_eq!((srv.host.as_str(), srv.port), ("irc.example.net", 6697));
+        let tls = srv.tls.unwrap();
+        assert!(tls.accept_invalid);
+        assert_eq!(tls.cert.unwrap(), Path::new("me.pem"));
         let c = n.to_config("bot");
         assert_eq!(c.alt_nicks, ["bot_"]);
+        assert_eq!(c.sasl, Some(Sasl::External), "a client certificate logs in");
         assert_eq!((c.user.as_str(), c.realname.as_str()), ("ident", "A Bot"));
         assert_eq!(
             c.autojoin,
@@ -246,7 +299,38 @@ tls = false
         assert!(e.contains("nikc"), "{e}");
         let e = Settings::parse("[limits]\ninstructions = \"many\"\n").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
-        assert_eq!(split_server("h").unwrap(), ("h".to_string(), 6667));
-        assert!(split_server("h:x").is_err());
+        assert!(split_server("h:x").unwrap_err().contains("'x'"));
+        assert!(split_server("h:+").is_err());
+        assert!(split_server("h:0").is_err());
+    }
+
+    #[test]
+    fn servers_and_tls_ports() {
+        assert_eq!(split_server("h").unwrap(), ("h".to_string(), None, false));
+        assert_eq!(
+            split_server("h:+6697").unwrap(),
+            ("h".to_string(), Some(6697), true)
+        );
+        assert_eq!(
+            split_server("[::1]:7000").unwrap(),
+            ("::1".to_string(), Some(7000), false)
+        );
+        assert_eq!(
+            split_server("::1").unwrap(),
+            ("::1".to_string(), None, false)
+        );
+        let net = |server: &str, tls: bool| NetworkSettings {
+            server: Some(server.to_string()),
+            tls,
+            ..NetworkSettings::default()
+        };
+        let plain = net("h", false).to_server().unwrap();
+        assert_eq!((plain.port, plain.tls.is_none()), (6667, true));
+        let tls = net("h", true).to_server().unwrap();
+        assert_eq!((tls.port, tls.tls.is_some()), (6697, true));
+        let plus = net("h:+7000", false).to_server().unwrap();
+        assert_eq!((plus.port, plus.tls.is_some()), (7000, true));
+        assert!(net(" ", false).to_server().is_err());
+        assert_eq!(net("h", false).to_config("n").sasl, None);
     }
 }

@@ -1,0 +1,440 @@
+//! End to end for the ways of connecting, against real servers on free loopback ports: TLS
+//! to ngircd (certificates made here with rcgen: a test authority and a server certificate
+//! it signed, and a client certificate), with the authority trusted, with any certificate
+//! accepted, and refused when the certificate cannot be checked.
+//!
+//! Needs `ngircd` (the README's test command installs it).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A fresh folder for one test.
+fn test_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn ngircd() -> &'static str {
+    if Path::new("/usr/sbin/ngircd").exists() {
+        "/usr/sbin/ngircd"
+    } else {
+        "ngircd"
+    }
+}
+
+/// Certificates for a test: an authority, a server certificate for 127.0.0.1 it signed, and
+/// a self-signed client certificate with its key in one file.
+struct Certs {
+    ca: PathBuf,
+    server_cert: PathBuf,
+    server_key: PathBuf,
+    client: PathBuf,
+    /// The client certificate's SHA-256 fingerprint, lower-case hex without separators.
+    client_fp: String,
+}
+
+fn make_certs(dir: &Path) -> Certs {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "RustIRC test authority");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca, &ca_key)
+        .unwrap();
+    let client_key = KeyPair::generate().unwrap();
+    let client = CertificateParams::new(vec!["bot".to_string()])
+        .unwrap()
+        .self_signed(&client_key)
+        .unwrap();
+    let certs = Certs {
+        ca: dir.join("ca.pem"),
+        server_cert: dir.join("server-cert.pem"),
+        server_key: dir.join("server-key.pem"),
+        client: dir.join("client.pem"),
+        client_fp: {
+            use sha2::Digest;
+            sha2::Sha256::digest(client.der())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        },
+    };
+    std::fs::write(&certs.ca, ca.pem()).unwrap();
+    std::fs::write(&certs.server_cert, server.pem()).unwrap();
+    std::fs::write(&certs.server_key, server_key.serialize_pem()).unwrap();
+    std::fs::write(
+        &certs.client,
+        format!("{}{}", client.pem(), client_key.serialize_pem()),
+    )
+    .unwrap();
+    certs
+}
+
+/// ngircd on a plain port and, given certificates, a TLS port.
+struct Ngircd {
+    child: Child,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Ngircd {
+    fn start(dir: &Path, port: u16, tls: Option<(&Certs, u16)>) -> Ngircd {
+        let conf = dir.join(format!("ngircd-{port}.conf"));
+        let mut text = format!(
+            "[Global]\nName = irc{port}.test.local\nInfo = test\nListen = 127.0.0.1\nPorts = {port}\n\
+             MotdPhrase = Test server\nNetwork = Net{port}\n[Limits]\nMaxConnectionsIP = 0\n\
+             [Options]\nPAM = no\nIdent = no\nDNS = no\n"
+        );
+        if let Some((c, tls_port)) = tls {
+            text.push_str(&format!(
+                "[SSL]\nCertFile = {}\nKeyFile = {}\nPorts = {tls_port}\n",
+                c.server_cert.display(),
+                c.server_key.display()
+            ));
+        }
+        std::fs::write(&conf, text).unwrap();
+        let log = std::fs::File::create(dir.join(format!("ngircd-{port}.log"))).unwrap();
+        let child = Command::new(ngircd())
+            .args(["-n", "-f"])
+            .arg(&conf)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start ngircd (install the Debian package `ngircd`)");
+        let s = Ngircd {
+            child,
+            dir: dir.to_path_buf(),
+            port,
+        };
+        let end = Instant::now() + Duration::from_secs(10);
+        let ports = std::iter::once(port).chain(tls.map(|(_, p)| p));
+        for p in ports {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(Instant::now() < end, "ngircd did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        s
+    }
+}
+
+impl Drop for Ngircd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.join(format!("ngircd-{}.log", self.port)));
+            eprintln!("ngircd's log:\n{}", log.unwrap_or_default());
+        }
+    }
+}
+
+/// The headless client, its standard output collected line by line.
+struct Bot {
+    child: Child,
+    out: Arc<Mutex<Vec<String>>>,
+}
+
+impl Bot {
+    fn start(args: &[&str], env: &[(&str, &Path)]) -> Bot {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rustirc"));
+        cmd.arg("--headless").args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let sink = out.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    sink.lock().unwrap().push(line);
+                }
+            });
+        }
+        Bot { child, out }
+    }
+
+    /// Waits (up to 20 s) for an output line containing `text`, and returns it.
+    fn expect(&self, text: &str) -> String {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(l) = self.out.lock().unwrap().iter().find(|l| l.contains(text)) {
+                return l.clone();
+            }
+            assert!(
+                Instant::now() < end,
+                "expected the bot to print `{text}`; it printed:\n{}",
+                self.out.lock().unwrap().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn output(&self) -> String {
+        self.out.lock().unwrap().join("\n")
+    }
+
+    /// Ctrl-C, and the exit status.
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain-socket IRC user.
+struct User {
+    w: TcpStream,
+    r: BufReader<TcpStream>,
+    seen: Vec<String>,
+}
+
+impl User {
+    fn connect(port: u16, nick: &str) -> User {
+        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut u = User {
+            w: s.try_clone().unwrap(),
+            r: BufReader::new(s),
+            seen: Vec::new(),
+        };
+        u.send(&format!("NICK {nick}"));
+        u.send(&format!("USER {nick} 0 * :{nick}"));
+        u.expect(
+            |l| l.contains(" 376 ") || l.contains(" 422 "),
+            "end of MOTD",
+        );
+        u
+    }
+
+    fn send(&mut self, line: &str) {
+        self.w.write_all(format!("{line}\r\n").as_bytes()).unwrap();
+    }
+
+    /// Reads until a line satisfies `pred` (answering PINGs); panics after 15 s.
+    fn expect(&mut self, pred: impl Fn(&str) -> bool, what: &str) -> String {
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            let mut line = String::new();
+            match self.r.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => {
+                    let l = line.trim_end().to_string();
+                    if let Some(t) = l.strip_prefix("PING ") {
+                        self.send(&format!("PONG {t}"));
+                    }
+                    self.seen.push(l.clone());
+                    if pred(&l) {
+                        return l;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        panic!("expected {what}; saw:\n{}", self.seen.join("\n"));
+    }
+
+    /// Waits (up to 20 s) until `nick` is in `chan`, as NAMES shows.
+    fn wait_for(&mut self, chan: &str, nick: &str) {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.send(&format!("NAMES {chan}"));
+            let l = self.expect(|l| l.contains(" 353 ") || l.contains(" 366 "), "names");
+            if l.contains(" 353 ")
+                && l.split(' ')
+                    .any(|w| w.trim_start_matches([':', '@', '+']) == nick)
+            {
+                self.expect(|l| l.contains(" 366 "), "end of names");
+                return;
+            }
+            assert!(Instant::now() < end, "{nick} is not in {chan}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+#[test]
+fn tls_with_any_certificate_accepted_and_a_client_certificate() {
+    let dir = test_dir("tls-any");
+    let certs = make_certs(&dir);
+    let (port, tls_port) = (free_port(), free_port());
+    let _server = Ngircd::start(&dir, port, Some((&certs, tls_port)));
+    std::fs::write(
+        dir.join("bot.mrc"),
+        "on *:TEXT:!secure:#: msg # secure $me on $server\n",
+    )
+    .unwrap();
+    let server = format!("127.0.0.1:+{tls_port}");
+    let mut bot = Bot::start(
+        &[
+            "--server",
+            &server,
+            "--tls-accept-invalid",
+            "--tls-cert",
+            certs.client.to_str().unwrap(),
+            "--nick",
+            "tlsbot",
+            "--join",
+            "#tls",
+            "--load",
+            dir.join("bot.mrc").to_str().unwrap(),
+            "--data",
+            dir.join("data").to_str().unwrap(),
+        ],
+        &[("XDG_CONFIG_HOME", &dir)],
+    );
+    // A plain-socket user on the same server talks to the bot, which is on TLS.
+    let mut alice = User::connect(port, "alice");
+    alice.wait_for("#tls", "tlsbot");
+    alice.send("JOIN #tls");
+    alice.send("PRIVMSG #tls :!secure");
+    alice.expect(
+        |l| {
+            l.contains(&format!(
+                "PRIVMSG #tls :secure tlsbot on irc{port}.test.local"
+            ))
+        },
+        "the bot's reply",
+    );
+    // The user was warned, with the certificate's fingerprint.
+    let warning = bot.expect("is not checked (tls_accept_invalid)");
+    assert!(warning.contains("status: * Warning"), "{warning}");
+    assert!(warning.contains("SHA-256 fingerprint"), "{warning}");
+    bot.expect("status: * Secure connection (TLSv1.");
+    // The server saw our client certificate (CertFP), and says so in its MOTD.
+    let fp = bot.expect("Your client certificate fingerprint is");
+    assert!(
+        fp.to_ascii_lowercase().contains(&certs.client_fp),
+        "{fp} should name {}",
+        certs.client_fp
+    );
+    assert!(bot.interrupt().success());
+    alice.expect(|l| l.contains("QUIT"), "the bot's QUIT");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn tls_certificate_checked_against_trusted_roots() {
+    let dir = test_dir("tls-verify");
+    let certs = make_certs(&dir);
+    let (port, tls_port) = (free_port(), free_port());
+    let _server = Ngircd::start(&dir, port, Some((&certs, tls_port)));
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[network]]\nserver = \"127.0.0.1:{tls_port}\"\ntls = true\nnick = \"checked\"\n\
+             channels = [\"#tls\"]\n"
+        ),
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ];
+
+    // Not trusted: refused, with the reason, and retried later and later.
+    let mut refused = Bot::start(&args, &[("XDG_CONFIG_HOME", &dir)]);
+    let line = refused.expect("is not trusted");
+    assert!(
+        line.contains(&format!(
+            "status: * Could not connect to 127.0.0.1:{tls_port}"
+        )),
+        "{line}"
+    );
+    assert!(
+        line.contains("self-signed or issued by an authority"),
+        "{line}"
+    );
+    assert!(line.contains("retrying in 2s"), "{line}");
+    refused.expect("retrying in 4s");
+    assert!(refused.interrupt().success());
+    assert!(!refused.output().contains("Secure connection"));
+
+    // With the test authority trusted, the same settings connect.
+    let _trusted = Bot::start(
+        &args,
+        &[("XDG_CONFIG_HOME", &dir), ("SSL_CERT_FILE", &certs.ca)],
+    );
+    let mut bob = User::connect(port, "bob");
+    bob.wait_for("#tls", "checked");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn unreadable_client_certificate_is_reported_and_retried() {
+    let dir = test_dir("tls-cert");
+    let certs = make_certs(&dir);
+    let (port, tls_port) = (free_port(), free_port());
+    let _server = Ngircd::start(&dir, port, Some((&certs, tls_port)));
+    let missing = dir.join("missing.pem");
+    let server = format!("127.0.0.1:+{tls_port}");
+    let mut bot = Bot::start(
+        &[
+            "--server",
+            &server,
+            "--tls-accept-invalid",
+            "--tls-cert",
+            missing.to_str().unwrap(),
+            "--nick",
+            "certbot",
+            "--join",
+            "#cert",
+            "--data",
+            dir.join("data").to_str().unwrap(),
+        ],
+        &[("XDG_CONFIG_HOME", &dir)],
+    );
+    let line = bot.expect("missing.pem");
+    assert!(line.contains("Could not connect"), "{line}");
+    assert!(line.contains("client certificate"), "{line}");
+    assert!(line.contains("retrying in 2s"), "{line}");
+    // Once the file is there, the next attempt uses it.
+    std::fs::copy(&certs.client, &missing).unwrap();
+    bot.expect("status: * Client certificate");
+    let mut carol = User::connect(port, "carol");
+    carol.wait_for("#cert", "certbot");
+    assert!(bot.interrupt().success());
+    std::fs::remove_dir_all(&dir).ok();
+}
