@@ -6,6 +6,7 @@ need=()
 command -v lua5.4 >/dev/null 2>&1 || need+=(lua5.4)
 [ -x /usr/bin/time ] || need+=(time)
 { command -v ngircd || [ -x /usr/sbin/ngircd ]; } >/dev/null 2>&1 || need+=(ngircd)
+command -v microsocks >/dev/null 2>&1 || need+=(microsocks)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq

@@ -13,7 +13,7 @@ const USAGE: &str = "usage:
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
   rustirc replay [--load FILE]... TRANSCRIPT...
   rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
-                    [--tls] [--tls-accept-invalid] [--tls-cert FILE]
+                    [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL]
                     [--join #chan]... [--load FILE]... [--data DIR] [--budget N]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
@@ -416,7 +416,7 @@ fn default_config_file() -> Option<PathBuf> {
 }
 
 /// `rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
-/// [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--join #chan]... [--load FILE]...
+/// [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL] [--join #chan]... [--load FILE]...
 /// [--data DIR] [--budget N]`: a bot with the same scripts the desktop client runs; what
 /// windows would show goes to standard output with timestamps. Settings come from the config
 /// file; flags replace them.
@@ -432,6 +432,7 @@ fn headless(args: &[String]) -> i32 {
     let mut tls = false;
     let mut tls_accept_invalid = false;
     let mut tls_cert = None;
+    let mut proxy = None;
     let mut i = 0;
     while i < args.len() {
         // Switches without a value.
@@ -449,6 +450,7 @@ fn headless(args: &[String]) -> i32 {
                     ("--config", Some(v)) => config_file = Some(PathBuf::from(v)),
                     ("--network", Some(v)) => network = Some(v),
                     ("--tls-cert", Some(v)) => tls_cert = Some(PathBuf::from(v)),
+                    ("--proxy", Some(v)) => proxy = Some(v),
                     ("--budget", v) => match parse_budget(v.as_ref()) {
                         Ok(b) => budget = Some(b),
                         Err(e) => {
@@ -496,6 +498,9 @@ fn headless(args: &[String]) -> i32 {
     net.tls_accept_invalid |= tls_accept_invalid;
     if tls_cert.is_some() {
         net.tls_cert = tls_cert;
+    }
+    if proxy.is_some() {
+        net.proxy = proxy;
     }
     let Some(nick) = nick.or(net.nick.clone()) else {
         eprintln!(

@@ -1,9 +1,10 @@
 //! End to end for the ways of connecting, against real servers on free loopback ports: TLS
 //! to ngircd (certificates made here with rcgen: a test authority and a server certificate
 //! it signed, and a client certificate), with the authority trusted, with any certificate
-//! accepted, and refused when the certificate cannot be checked.
+//! accepted, and refused when the certificate cannot be checked; and connections through a
+//! SOCKS5 proxy (microsocks) with a login, plain and with TLS.
 //!
-//! Needs `ngircd` (the README's test command installs it).
+//! Needs `ngircd` and `microsocks` (the README's test command installs them).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -146,6 +147,46 @@ impl Drop for Ngircd {
             let log = std::fs::read_to_string(self.dir.join(format!("ngircd-{}.log", self.port)));
             eprintln!("ngircd's log:\n{}", log.unwrap_or_default());
         }
+    }
+}
+
+/// microsocks on a loopback port, wanting a login.
+struct Microsocks {
+    child: Child,
+    port: u16,
+}
+
+impl Microsocks {
+    fn start(user: &str, password: &str) -> Microsocks {
+        let port = free_port();
+        let child = Command::new("microsocks")
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-u",
+                user,
+                "-P",
+                password,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start microsocks (install the Debian package `microsocks`)");
+        let end = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < end, "microsocks did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Microsocks { child, port }
+    }
+}
+
+impl Drop for Microsocks {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -436,5 +477,80 @@ fn unreadable_client_certificate_is_reported_and_retried() {
     let mut carol = User::connect(port, "carol");
     carol.wait_for("#cert", "certbot");
     assert!(bot.interrupt().success());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn through_a_socks5_proxy_plain_and_tls() {
+    let dir = test_dir("socks");
+    let certs = make_certs(&dir);
+    let (port, tls_port) = (free_port(), free_port());
+    let _server = Ngircd::start(&dir, port, Some((&certs, tls_port)));
+    // A password with the characters a URL must escape.
+    let proxy = Microsocks::start("bot", "pa:ss@w");
+    let url = format!("socks5://bot:pa%3Ass%40w@127.0.0.1:{}", proxy.port);
+    std::fs::write(dir.join("bot.mrc"), "on *:TEXT:!via:#: msg # $me here\n").unwrap();
+    let script = dir.join("bot.mrc");
+    let bot = |nick: &str, server: &str, url: &str, env: &[(&str, &Path)]| {
+        Bot::start(
+            &[
+                "--server",
+                server,
+                "--proxy",
+                url,
+                "--nick",
+                nick,
+                "--join",
+                "#px",
+                "--load",
+                script.to_str().unwrap(),
+                "--data",
+                dir.join(format!("data-{nick}")).to_str().unwrap(),
+            ],
+            &[&[("XDG_CONFIG_HOME", dir.as_path())], env].concat(),
+        )
+    };
+    // The server is named, not an address: the proxy resolves it.
+    let plain = bot("viaplain", &format!("localhost:{port}"), &url, &[]);
+    // TLS over the proxy, the certificate checked for the name asked for.
+    let tls = bot(
+        "viatls",
+        &format!("localhost:+{tls_port}"),
+        &url,
+        &[("SSL_CERT_FILE", &certs.ca)],
+    );
+    let wrong = format!("socks5://bot:wrong@127.0.0.1:{}", proxy.port);
+    let refused = bot("refused", &format!("localhost:{port}"), &wrong, &[]);
+
+    let mut dave = User::connect(port, "dave");
+    dave.wait_for("#px", "viaplain");
+    dave.wait_for("#px", "viatls");
+    dave.send("JOIN #px");
+    dave.send("PRIVMSG #px :!via");
+    dave.expect(
+        |l| l.contains("PRIVMSG #px :viaplain here"),
+        "the plain bot's reply",
+    );
+    dave.expect(
+        |l| l.contains("PRIVMSG #px :viatls here"),
+        "the TLS bot's reply",
+    );
+    plain.expect(&format!(
+        "status: * Connecting to localhost:{port} (through the proxy socks5://127.0.0.1:{})",
+        proxy.port
+    ));
+    tls.expect("status: * Secure connection (TLSv1.");
+    let line = refused.expect("refused the user name or password");
+    assert!(
+        line.contains(&format!(
+            "* Could not connect to localhost:{port}: proxy socks5://127.0.0.1:{}: the proxy refused",
+            proxy.port
+        )),
+        "{line}"
+    );
+    assert!(
+        !refused.output().contains("pa:ss@w") && !line.contains("wrong"),
+        "{line}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

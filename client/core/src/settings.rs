@@ -17,7 +17,7 @@
 //! Unknown keys are errors, so a misspelt setting is reported (with its line and column)
 //! rather than silently ignored.
 
-use crate::net::{Server, TlsOptions};
+use crate::net::{Proxy, Server, TlsOptions};
 use crate::state::{Config, Sasl};
 use rustirc_lang::Limits;
 use serde::Deserialize;
@@ -89,6 +89,8 @@ pub struct NetworkSettings {
     /// A PEM file holding our TLS client certificate and its private key (for CertFP; SASL
     /// EXTERNAL logs in with it when the server offers it). Relative to the file's folder.
     pub tls_cert: Option<PathBuf>,
+    /// A SOCKS5 proxy to connect through: `socks5://[user:password@]host:port`.
+    pub proxy: Option<String>,
 }
 
 impl Settings {
@@ -184,7 +186,7 @@ impl NetworkSettings {
     /// has a `+`.
     ///
     /// # Errors
-    /// When there is no server or its port is not a number.
+    /// When there is no server, its port is not a number, or the proxy is not a SOCKS5 URL.
     pub fn to_server(&self) -> Result<Server, String> {
         let text = self.server.as_deref().unwrap_or("");
         if text.trim().is_empty() {
@@ -198,6 +200,9 @@ impl NetworkSettings {
                 accept_invalid: self.tls_accept_invalid,
                 cert: self.tls_cert.clone(),
             });
+        }
+        if let Some(p) = self.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
+            s.proxy = Some(Proxy::parse(p)?);
         }
         Ok(s)
     }
@@ -266,6 +271,7 @@ channels = ["#a", "#b key"]
 tls = false
 tls_accept_invalid = true
 tls_cert = "me.pem"
+proxy = "socks5://me:pw@127.0.0.1:9050"
 "##,
         )
         .unwrap();
@@ -278,6 +284,8 @@ tls_cert = "me.pem"
         let tls = srv.tls.unwrap();
         assert!(tls.accept_invalid);
         assert_eq!(tls.cert.unwrap(), Path::new("me.pem"));
+        let proxy = srv.proxy.unwrap();
+        assert_eq!((proxy.host.as_str(), proxy.port), ("127.0.0.1", 9050));
         let c = n.to_config("bot");
         assert_eq!(c.alt_nicks, ["bot_"]);
         assert_eq!(c.sasl, Some(Sasl::External), "a client certificate logs in");
@@ -331,6 +339,9 @@ tls_cert = "me.pem"
         let plus = net("h:+7000", false).to_server().unwrap();
         assert_eq!((plus.port, plus.tls.is_some()), (7000, true));
         assert!(net(" ", false).to_server().is_err());
+        let mut proxied = net("h", false);
+        proxied.proxy = Some("http://p:8080".to_string());
+        assert!(proxied.to_server().unwrap_err().contains("only SOCKS5"));
         assert_eq!(net("h", false).to_config("n").sasl, None);
     }
 }

@@ -3,6 +3,7 @@
 //! connection fails or closes. It knows nothing of IRC beyond lines; the loop in the parent
 //! module feeds what it reports to the client.
 
+use super::socks;
 use super::tls::secure;
 use super::Server;
 use std::time::Duration;
@@ -61,9 +62,21 @@ pub(crate) fn spawn(
 
 /// Opens a connection to `server`: the stream and lines worth showing about it.
 async fn open(server: &Server) -> Result<(Box<dyn Io>, Vec<String>), String> {
-    let tcp = TcpStream::connect((server.host.as_str(), server.port))
-        .await
-        .map_err(|e| e.to_string())?;
+    let tcp = match &server.proxy {
+        None => TcpStream::connect((server.host.as_str(), server.port))
+            .await
+            .map_err(|e| e.to_string())?,
+        Some(p) => {
+            let on = |e: &dyn std::fmt::Display| format!("proxy {}: {e}", p.label());
+            let mut tcp = TcpStream::connect((p.host.as_str(), p.port))
+                .await
+                .map_err(|e| on(&e))?;
+            socks::connect(&mut tcp, p, &server.host, server.port)
+                .await
+                .map_err(|e| on(&e))?;
+            tcp
+        }
+    };
     let _ = tcp.set_nodelay(true);
     match &server.tls {
         None => Ok((Box::new(tcp), Vec::new())),
@@ -205,10 +218,13 @@ impl Server {
         let mut how = Vec::new();
         if let Some(t) = &self.tls {
             how.push(if t.accept_invalid {
-                "TLS, any certificate accepted"
+                "TLS, any certificate accepted".to_string()
             } else {
-                "TLS"
+                "TLS".to_string()
             });
+        }
+        if let Some(p) = &self.proxy {
+            how.push(format!("through the proxy {}", p.label()));
         }
         if how.is_empty() {
             self.label()
@@ -230,5 +246,10 @@ mod tests {
         let mut s = Server::new("irc.example.net", 6697);
         s.tls = Some(TlsOptions::default());
         assert_eq!(s.describe(), "irc.example.net:6697 (TLS)");
+        s.proxy = Some(socks::Proxy::parse("socks5://u:secret@127.0.0.1:9050").unwrap());
+        assert_eq!(
+            s.describe(),
+            "irc.example.net:6697 (TLS, through the proxy socks5://127.0.0.1:9050)"
+        );
     }
 }

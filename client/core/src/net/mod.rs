@@ -1,13 +1,16 @@
 //! The network loop (tokio): connections to servers, feeding received lines to a [`Client`]
 //! and writing what it sends. Each connection is a task of its own ([`conn`]) that connects
-//! — over TLS ([`tls`]) when asked — and reconnects with backoff (first retry after 2 s,
-//! doubling to 60 s). Everything else — state, scripts, display text — is the client's.
+//! — through a SOCKS5 proxy ([`socks`]) and over TLS ([`tls`]) when asked — and reconnects
+//! with backoff (first retry after 2 s, doubling to 60 s). Everything else — state, scripts,
+//! display text — is the client's.
 //!
-//! Not here yet: SOCKS5 proxies and several networks at once.
+//! Not here yet: several networks at once.
 
 mod conn;
+pub mod socks;
 pub mod tls;
 
+pub use socks::Proxy;
 pub use tls::TlsOptions;
 
 use crate::client::{Client, Outbox};
@@ -26,6 +29,8 @@ pub struct Server {
     pub port: u16,
     /// TLS, when the connection is to be secured.
     pub tls: Option<TlsOptions>,
+    /// The SOCKS5 proxy to connect through, if any.
+    pub proxy: Option<Proxy>,
 }
 
 impl Server {
@@ -35,6 +40,7 @@ impl Server {
             host: host.to_string(),
             port,
             tls: None,
+            proxy: None,
         }
     }
 }
