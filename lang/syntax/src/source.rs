@@ -203,8 +203,9 @@ pub fn prepare(text: &str) -> Prepared {
             match numbered_line {
                 Some((n, body, col)) => numbered.push((n, body.to_string(), line_no, col)),
                 None => {
-                    // users.ini and vars.ini hold unnumbered lines in some versions.
-                    if !t.trim().is_empty() {
+                    // users.ini and vars.ini hold unnumbered lines in some versions; a line
+                    // starting with `;` is an INI comment, in any section.
+                    if !t.trim().is_empty() && !t.starts_with(';') {
                         numbered.push((u64::MAX, t.to_string(), line_no, indent));
                     }
                 }
@@ -350,6 +351,15 @@ mod tests {
         assert_eq!(p.text, "alias hello {\n  echo -a hi\n}\n");
         let at = p.text.find("echo").unwrap();
         assert_eq!(p.position(at), (2, 6));
+    }
+
+    #[test]
+    fn ini_comment_lines_are_skipped() {
+        let p = prepare("; my users\r\n[users]\r\n; friends\r\nn0=10:*!*@h.example\r\n");
+        assert_eq!(p.kind, FileKind::Users);
+        assert_eq!(p.text, "10:*!*@h.example\n");
+        let p = prepare("[script]\nn0=; kept: a comment of the script\n;dropped\n");
+        assert_eq!(p.text, "; kept: a comment of the script\n");
     }
 
     #[test]
