@@ -17,6 +17,31 @@ pub(crate) struct Lx<'s> {
     pub base: usize,
     /// Problems found while lowering (e.g. `else` without `if`).
     pub diags: Vec<Diagnostic>,
+    /// Spans of the `if` statements written as `else if (…)` without braces.
+    else_ifs: Vec<Span>,
+}
+
+/// The `if` statement a following `else` or `elseif` belongs to: `last` when it is an `if`
+/// without an `else` yet, or, through an unbraced `else if` chain, the innermost such `if`.
+fn open_if<'a>(last: Option<&'a mut Stmt>, else_ifs: &[Span]) -> Option<&'a mut Stmt> {
+    let stmt = last?;
+    let inner = match stmt {
+        Stmt::If {
+            otherwise: None, ..
+        } => return Some(stmt),
+        Stmt::If {
+            otherwise: Some(body),
+            ..
+        } => match body.as_mut_slice() {
+            [inner @ Stmt::If { .. }] => inner,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match inner {
+        Stmt::If { span, .. } if else_ifs.contains(span) => open_if(Some(inner), else_ifs),
+        _ => None,
+    }
 }
 
 impl<'s> Lx<'s> {
@@ -25,6 +50,7 @@ impl<'s> Lx<'s> {
             src,
             base,
             diags: Vec::new(),
+            else_ifs: Vec::new(),
         }
     }
 
@@ -68,12 +94,8 @@ impl<'s> Lx<'s> {
             Rule::elseif_stmt => {
                 let span = self.span(&s);
                 let (cond, body) = self.cond_branch(s);
-                match out.last_mut() {
-                    Some(Stmt::If {
-                        arms,
-                        otherwise: None,
-                        ..
-                    }) => arms.push((cond, body)),
+                match open_if(out.last_mut(), &self.else_ifs) {
+                    Some(Stmt::If { arms, .. }) => arms.push((cond, body)),
                     _ => self
                         .diags
                         .push(Diagnostic::error(span, "elseif without a preceding if")),
@@ -81,16 +103,25 @@ impl<'s> Lx<'s> {
             }
             Rule::else_stmt => {
                 let span = self.span(&s);
-                let body = s
-                    .into_inner()
-                    .next()
-                    .map(|b| self.branch(b))
-                    .unwrap_or_default();
-                match out.last_mut() {
-                    Some(Stmt::If {
-                        otherwise: o @ None,
-                        ..
-                    }) => *o = Some(body),
+                let branch = s.into_inner().next();
+                // `else if (…) cmd` without braces: an `else`/`elseif` on a later line continues
+                // the inner `if`, as mIRC runs it (the chain reads like `elseif`).
+                let else_if = branch.as_ref().is_some_and(|b| {
+                    b.clone()
+                        .into_inner()
+                        .next()
+                        .is_some_and(|q| q.as_rule() == Rule::if_stmt)
+                });
+                let body = branch.map(|b| self.branch(b)).unwrap_or_default();
+                match open_if(out.last_mut(), &self.else_ifs) {
+                    Some(Stmt::If { otherwise, .. }) => {
+                        if else_if {
+                            if let Some(Stmt::If { span, .. }) = body.first() {
+                                self.else_ifs.push(*span);
+                            }
+                        }
+                        *otherwise = Some(body);
+                    }
                     _ => self
                         .diags
                         .push(Diagnostic::error(span, "else without a preceding if")),

@@ -166,3 +166,42 @@ fn unclosed_blocks_parse_in_linear_time() {
         assert!(deep.contains("nested more than"), "{deep}");
     }
 }
+
+/// `else if (…) cmd` without braces is an `else` holding an `if`; an `else` or `elseif` on a
+/// later line continues that inner `if` (mIRC runs the chain like `elseif`), where it used to
+/// be "else without a preceding if".
+#[test]
+fn else_if_chains_continue_the_inner_if() {
+    let src = "alias a {\n  if ($1 == 1) echo -a one\n  else if ($1 == 2) echo -a two\n  elseif ($1 == 3) echo -a three\n  else echo -a other\n  echo -a after\n}\n";
+    assert!(errors(src).is_empty(), "{:?}", errors(src));
+    let p = parse_text(src);
+    let Item::Alias(a) = &p.items[0].item else {
+        panic!()
+    };
+    assert_eq!(a.body.len(), 2, "{:#?}", a.body);
+    let Stmt::If {
+        arms,
+        otherwise: Some(o),
+        ..
+    } = &a.body[0]
+    else {
+        panic!("{:#?}", a.body[0])
+    };
+    assert_eq!(arms.len(), 1);
+    let [Stmt::If {
+        arms: inner,
+        otherwise: Some(last),
+        ..
+    }] = o.as_slice()
+    else {
+        panic!("{o:#?}")
+    };
+    assert_eq!(inner.len(), 2);
+    assert!(matches!(last[..], [Stmt::Command(_)]));
+    // A braced `else { if … }` is closed: a further `else` has nothing to continue.
+    let braced = "alias b {\n  if (1) echo a\n  else { if (2) echo b }\n  else echo c\n}\n";
+    assert_eq!(
+        errors(braced),
+        vec!["4:3: else without a preceding if".to_string()]
+    );
+}
