@@ -122,8 +122,8 @@ pub fn parse_bytes_with<R: Send>(bytes: &[u8], f: impl Fn(Located) -> R + Sync) 
 
 fn parse_text_with<R: Send>(text: &str, f: impl Fn(Located) -> R + Sync) -> Parsed<R> {
     init();
-    let prepared = source::prepare(text);
-    let mut diagnostics = Vec::new();
+    let mut prepared = source::prepare(text);
+    let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
     let items = split_and_parse(&prepared, &f, &mut diagnostics);
     Parsed {
         prepared,

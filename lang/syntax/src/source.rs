@@ -4,6 +4,9 @@
 //!
 //! This module does not parse statements; it only shapes the text the grammar sees.
 
+use crate::ast::Span;
+use crate::diag::Diagnostic;
+
 /// What a script file holds, detected from its content (never from its extension).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -79,6 +82,8 @@ pub struct Prepared {
     segments: Vec<Segment>,
     /// Popup section names, by the offset where each section's lines start.
     pub popup_sections: Vec<(usize, String)>,
+    /// What preparing found wrong (a `/*` block never closed).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Prepared {
@@ -224,7 +229,8 @@ pub fn prepare(text: &str) -> Prepared {
         segments: Vec::new(),
     };
     let mut popup_sections = Vec::new();
-    let mut in_comment = false;
+    // Where the open `/* … */` block starts in the prepared text, if one is open.
+    let mut in_comment: Option<usize> = None;
     let mut i = 0;
     while i < logical.len() {
         if let Some((_, name)) = popup_marks.iter().find(|(at, _)| *at == i) {
@@ -232,10 +238,10 @@ pub fn prepare(text: &str) -> Prepared {
         }
         let (line, no, col) = &logical[i];
         let trimmed = line.trim_start();
-        if in_comment {
+        if in_comment.is_some() {
             // Only `*/` alone on its line closes the block.
             if line.trim() == "*/" {
-                in_comment = false;
+                in_comment = None;
             }
             b.push_piece("", *no, *col);
             b.end_line();
@@ -244,8 +250,8 @@ pub fn prepare(text: &str) -> Prepared {
         }
         if trimmed.starts_with("/*") {
             // `/* … */` on one line is not closed either: mIRC needs `*/` alone on a line.
-            in_comment = true;
-            b.push_piece("", *no, *col);
+            in_comment = Some(b.text.len());
+            b.push_piece("", *no, *col + (line.len() - trimmed.len()));
             b.end_line();
             i += 1;
             continue;
@@ -283,7 +289,17 @@ pub fn prepare(text: &str) -> Prepared {
         }
         b.end_line();
     }
+    let diagnostics = in_comment
+        .map(|at| {
+            Diagnostic::warning(
+                Span::new(at, at),
+                "comment block /* is never closed: the rest of the file is ignored (*/ must be alone on its line)",
+            )
+        })
+        .into_iter()
+        .collect();
     Prepared {
+        diagnostics,
         text: b.text,
         kind,
         original_lines,
@@ -374,6 +390,15 @@ mod tests {
     fn comment_blocks_are_blanked() {
         let p = prepare("/* x\nalias a {\n*/\nalias b echo b\n");
         assert_eq!(p.text, "\n\n\nalias b echo b\n\n");
+    }
+
+    #[test]
+    fn unclosed_comment_block_is_reported() {
+        let p = prepare("alias a echo a\n  /* x */\nalias b echo b\n");
+        assert_eq!(p.text, "alias a echo a\n\n\n\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.position(p.diagnostics[0].span.start as usize), (2, 3));
+        assert!(prepare("/*\n*/\n").diagnostics.is_empty());
     }
 
     #[test]
