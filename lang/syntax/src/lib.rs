@@ -190,7 +190,12 @@ pub(crate) fn pest_message(e: &pest::error::Error<Rule>) -> String {
     use pest::error::ErrorVariant;
     match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let names: Vec<String> = positives.iter().take(4).map(|r| rule_name(*r)).collect();
+            let mut names: Vec<String> = Vec::new();
+            for n in positives.iter().map(|r| rule_name(*r)) {
+                if !names.contains(&n) && names.len() < 4 {
+                    names.push(n);
+                }
+            }
             if names.is_empty() {
                 "unexpected text".to_string()
             } else {
@@ -201,10 +206,61 @@ pub(crate) fn pest_message(e: &pest::error::Error<Rule>) -> String {
     }
 }
 
+/// Where a pest error is in `text` and what it means in a script writer's terms: a brace
+/// glued to other text and a `(` left open at the end of a line are named as such; other
+/// errors say what the grammar expected there.
+pub(crate) fn explain(e: &pest::error::Error<Rule>, text: &str) -> (usize, String) {
+    let at = err_offset(e).min(text.len());
+    if !matches!(e.variant, pest::error::ErrorVariant::ParsingError { .. }) {
+        return (at, pest_message(e));
+    }
+    let b = text.as_bytes();
+    let blank = |c: Option<&u8>| matches!(c, None | Some(b' ' | b'\t' | b'\n' | b'\r'));
+    if let Some(&c) = b.get(at).filter(|c| matches!(c, b'{' | b'}')) {
+        if (at > 0 && !blank(b.get(at - 1))) || !blank(b.get(at + 1)) {
+            return (
+                at,
+                format!(
+                    "{} must be separated by spaces from the text around it",
+                    c as char
+                ),
+            );
+        }
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    if text[at..line_end].trim().is_empty() {
+        let mut open = Vec::new();
+        for (i, c) in text[line_start..at].bytes().enumerate() {
+            match c {
+                b'(' => open.push(line_start + i),
+                b')' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(&paren) = open.first() {
+            let before = text[line_start..paren].trim_end().to_ascii_lowercase();
+            let keyword = ["elseif", "if", "while"].into_iter().find(|k| {
+                before
+                    .strip_suffix(k)
+                    .is_some_and(|r| r.is_empty() || r.ends_with([' ', '\t', '|', '{']))
+            });
+            let message = match keyword {
+                Some(k) => format!("the condition of {k} is never closed: missing )"),
+                None => "this ( is never closed: missing )".to_string(),
+            };
+            return (paren, message);
+        }
+    }
+    (at, pest_message(e))
+}
+
 fn rule_name(r: Rule) -> String {
     match r {
         Rule::block => "a { } block".to_string(),
-        Rule::condition | Rule::cond_group => "a condition in ( )".to_string(),
+        Rule::condition | Rule::cond_group | Rule::cond_not => "a condition in ( )".to_string(),
         Rule::branch => "a command or { } block".to_string(),
         Rule::EOI => "end of line".to_string(),
         other => format!("{other:?}").replace('_', " "),
@@ -560,11 +616,9 @@ fn parse_item(
 ) -> Result<Option<Item>, Diagnostic> {
     let head_span = Span::new(base, base + text.find('\n').unwrap_or(text.len()));
     let fail = |e: pest::error::Error<Rule>, what: String| {
-        let at = base + err_offset(&e);
-        Diagnostic::error(
-            Span::new(at, at + 1),
-            format!("{what}: {}", pest_message(&e)),
-        )
+        let (at, message) = explain(&e, text);
+        let at = base + at;
+        Diagnostic::error(Span::new(at, at + 1), format!("{what}: {message}"))
     };
     match kw {
         "alias" | "alias_file" => {
@@ -574,6 +628,12 @@ fn parse_item(
                 Rule::alias_file_item
             };
             let what = describe_head(kw, text.lines().next().unwrap_or(""));
+            if what == "alias ''" {
+                return Err(Diagnostic::error(
+                    Span::new(base, base + 1),
+                    "alias without a name: expected alias NAME COMMANDS",
+                ));
+            }
             let mut pairs =
                 pest_parse(rule, text).map_err(|e| fail(e, format!("cannot parse {what}")))?;
             let top = pairs.next().expect("rule");
@@ -695,9 +755,14 @@ fn parse_event(
     };
     let mut pairs = pest_parse(rule, text).map_err(|e| {
         let at = base + err_offset(&e);
+        let shape = match kw {
+            "on" => "on LEVEL:EVENT:FIELDS…:COMMANDS",
+            "ctcp" => "ctcp LEVEL:MATCHTEXT:[TARGET:]COMMANDS",
+            _ => "raw NUMERIC:MATCHTEXT:COMMANDS",
+        };
         Diagnostic::error(
             Span::new(at, at + 1),
-            format!("malformed {kw} header: {}", pest_message(&e)),
+            format!("malformed {kw} header: expected {shape}"),
         )
     })?;
     let top = pairs.next().expect("rule");
@@ -770,7 +835,8 @@ fn parse_event(
             return Err(Diagnostic::error(
                 Span::new(base + rest_off, base + rest_off + 1),
                 format!(
-                    "malformed {kw} {name} header: expected {} more ':'-separated field(s)",
+                    "malformed {} header: expected {} more ':'-separated field(s)",
+                    [kw, &name].join(" ").trim_end(),
                     roles.len() - k
                 ),
             ));
@@ -798,10 +864,14 @@ fn parse_event(
     let body = match pest_parse(Rule::body, body_text) {
         Ok(mut pairs) => lower_body(&mut lx, pairs.next().expect("rule")),
         Err(e) => {
-            let at = base + rest_off + err_offset(&e);
+            let (at, message) = explain(&e, body_text);
+            let at = base + rest_off + at;
             return Err(Diagnostic::error(
                 Span::new(at, at + 1),
-                format!("cannot parse body of {kw} {name}: {}", pest_message(&e)),
+                format!(
+                    "cannot parse body of {}: {message}",
+                    [kw, &name].join(" ").trim_end()
+                ),
             ));
         }
     };
@@ -987,10 +1057,11 @@ fn parse_menu_lines(body: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec
                 b
             }
             Err(e) => {
-                let at = base + off + lead + err_offset(&e);
+                let (at, message) = explain(&e, &cmd);
+                let at = base + off + lead + at;
                 diags.push(Diagnostic::error(
                     Span::new(at, at + 1),
-                    format!("cannot parse menu item '{label}': {}", pest_message(&e)),
+                    format!("cannot parse menu item '{label}': {message}"),
                 ));
                 Vec::new()
             }

@@ -205,3 +205,54 @@ fn else_if_chains_continue_the_inner_if() {
         vec!["4:3: else without a preceding if".to_string()]
     );
 }
+
+/// Errors name the culprit in a script writer's terms and point at it, rather than listing
+/// grammar rules at the end of the line.
+#[test]
+fn errors_name_the_culprit() {
+    let cases = [
+        (
+            "alias a {\n  if ($1 == 1 { echo -a one }\n}\n",
+            "2:6: cannot parse alias 'a': the condition of if is never closed: missing )",
+        ),
+        (
+            "alias a {\n  while (%i < 3 {\n    inc %i\n  }\n}\n",
+            "2:9: cannot parse alias 'a': the condition of while is never closed: missing )",
+        ),
+        (
+            "alias a if ((1) && (2) echo x\n",
+            "1:12: cannot parse alias 'a': the condition of if is never closed: missing )",
+        ),
+        (
+            "alias a {\n  if $1 == 1 echo -a one\n}\n",
+            "2:6: cannot parse alias 'a': expected a condition in ( )",
+        ),
+        (
+            "alias x{ echo -a y }\n",
+            "1:8: cannot parse alias 'x{': { must be separated by spaces from the text around it",
+        ),
+        (
+            "alias\n",
+            "1:1: alias without a name: expected alias NAME COMMANDS",
+        ),
+        (
+            "raw 433\n",
+            "1:1: malformed raw header: expected raw NUMERIC:MATCHTEXT:COMMANDS",
+        ),
+        (
+            "ctcp *:\n",
+            "1:8: malformed ctcp header: expected 2 more ':'-separated field(s)",
+        ),
+        (
+            "on *:TEXT:*:#:if (1 echo x\n",
+            "1:18: cannot parse body of on TEXT: the condition of if is never closed: missing )",
+        ),
+        (
+            "menu channel {\n  Item:if ($1 == { echo }\n}\n",
+            "2:11: cannot parse menu item 'Item': the condition of if is never closed: missing )",
+        ),
+    ];
+    for (src, want) in cases {
+        assert_eq!(errors(src), vec![want.to_string()], "{src}");
+    }
+}
