@@ -27,6 +27,13 @@ pub trait Host {
         None
     }
 
+    /// Variables a host command has just filled (`/sockread %line` names `%line`), as
+    /// `(name without %, value)`; asked after every host command, stored as `%name = value`
+    /// would store them (the local of that name when there is one, else a global).
+    fn take_var_writes(&mut self) -> Vec<(String, Value)> {
+        Vec::new()
+    }
+
     /// Current time in milliseconds since 1970-01-01 UTC (the host owns the clock so tests
     /// can freeze it).
     fn now_ms(&mut self) -> i64 {

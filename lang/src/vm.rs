@@ -1735,7 +1735,13 @@ impl Vm {
             Target::Ident(_) | Target::Host => {
                 let text = join_values(&self.regs[abs..abs + n]).as_str().into_owned();
                 match host.command(name, &text, silent) {
-                    Some(Ok(())) => Ok(false),
+                    Some(Ok(())) => {
+                        for (n, v) in host.take_var_writes() {
+                            self.st.check_len(value_len(&v))?;
+                            self.write_var(&n, v, VarScope::Assign);
+                        }
+                        Ok(false)
+                    }
                     Some(Err(e)) => Err(RunErrorKind::Command(e)),
                     None => Err(RunErrorKind::UnknownCommand(name.to_string())),
                 }

@@ -827,7 +827,16 @@ impl Compiler {
             );
             return Ok(());
         }
-        let (start, count) = self.arg_words(words)?;
+        let (start, count) = if name == "sockread" {
+            // `/sockread [-fn] [numbytes] %var` fills the variable it names: pass the name.
+            let mut named = words.to_vec();
+            if let Some(last) = named.last_mut() {
+                *last = var_name_word(last);
+            }
+            self.arg_words(&named)?
+        } else {
+            self.arg_words(words)?
+        };
         let link = self.command_link(&if c.builtin_only {
             format!("!{name}")
         } else {

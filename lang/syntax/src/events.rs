@@ -74,6 +74,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("SOCKCLOSE", &[M], true),
     ("SOCKLISTEN", &[M], true),
     ("UDPREAD", &[M], true),
+    ("UDPWRITE", &[M], true),
     ("DNS", &[], false),
     ("OPEN", &[T, M], true),
     ("CLOSE", &[T], true),
