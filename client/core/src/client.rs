@@ -18,9 +18,11 @@ use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+mod commands;
 mod extras;
 mod idents;
 mod modes;
+mod screen;
 
 pub use extras::Extras;
 
@@ -31,6 +33,9 @@ pub struct Outbox {
     pub sent: Vec<String>,
     /// Lines shown, as `(window, text)`; `status` is the status window.
     pub shown: Vec<(String, String)>,
+    /// The connection is to be closed, and why (`/disconnect`, a ping timeout); the network
+    /// layer closes it and reports [`Input::Disconnected`].
+    pub disconnect: Option<String>,
 }
 
 impl Outbox {
@@ -408,6 +413,7 @@ impl Client {
                 Effect::Disconnect { reason } => {
                     self.out
                         .show("status", format!("* Disconnected ({reason})"));
+                    self.out.disconnect = Some(reason);
                 }
             }
         }
@@ -418,6 +424,9 @@ impl Client {
             self.save_users();
         }
         self.note_var_changes();
+        if pending.disconnect.is_some() {
+            self.out.disconnect = pending.disconnect;
+        }
         self.out.sent.extend(pending.sent);
         for (w, t) in pending.shown {
             self.out.show(&w, t);
@@ -453,6 +462,9 @@ impl Client {
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
     /// for a CTCP request nobody halted, the automatic reply.
     pub fn dispatch(&mut self, ev: Event) {
+        if !self.screen(&ev) {
+            return;
+        }
         if let Some((infos, display)) = self.mode_events(&ev) {
             self.dispatch_group(&infos, display);
             return;
@@ -801,6 +813,8 @@ struct Pending {
     signals: Vec<(bool, String, String)>,
     /// The user list changed (save it).
     users_changed: bool,
+    /// `/disconnect`: close the connection, for this reason.
+    disconnect: Option<String>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1539,7 +1553,7 @@ impl Host for ScriptHost<'_> {
                 }
                 Ok(())
             }
-            _ => return None,
+            _ => return self.irc_command(&name, args, silent),
         };
         Some(r)
     }

@@ -399,16 +399,29 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Plays the network layer's part: a connection the client asked to close is closed.
+    fn settle(&mut self) {
+        if let Some(reason) = self.client.out.disconnect.take() {
+            self.client
+                .input(crate::state::Input::Disconnected { reason });
+        }
+    }
+}
+
 impl Driver for Session {
     fn recv(&mut self, line: &str) {
         self.client.recv_line(line);
+        self.settle();
     }
     fn type_line(&mut self, window: &str, text: &str) {
         self.client.type_line(window, text);
+        self.settle();
     }
     fn advance(&mut self, ms: u64) {
         let to = self.client.now() + ms;
         self.client.tick(to);
+        self.settle();
     }
     fn sent(&self) -> &[String] {
         &self.client.out.sent

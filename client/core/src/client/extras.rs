@@ -1,8 +1,10 @@
 //! What the client keeps for IRC commands and identifiers beside the network state and the
 //! scripts: its clock marks (`$uptime`, `$idle`), the last timer made (`$ltimer`) and the tags
-//! of the line being handled (`$msgtags`).
+//! of the line being handled (`$msgtags`), and `/ban`s waiting for an address.
 
+use super::commands::BanRequest;
 use crate::proto::Tags;
+use std::collections::VecDeque;
 
 /// Client-wide records for the IRC commands and identifiers (see the module docs).
 #[derive(Clone, Debug, Default)]
@@ -15,6 +17,8 @@ pub struct Extras {
     pub last_timer: String,
     /// The IRCv3 tags of the line being handled, while its events run (`$msgtags`).
     pub line_tags: Option<Tags>,
+    /// `/ban`s waiting for a USERHOST reply, oldest first.
+    pub bans: VecDeque<BanRequest>,
 }
 
 impl Extras {
