@@ -51,6 +51,35 @@ pub struct Globals {
     map: IndexMap<Box<str>, (Box<str>, Value), FxBuildHasher>,
     /// Bumped by every change (see [`Globals::changes`]).
     changes: u64,
+    /// Variables that change or go away by themselves, by case-folded name.
+    timers: FxHashMap<Box<str>, VarTimer>,
+}
+
+/// What happens to a global by itself: `set -uN` / `-u0` / `-z` / `-e`, `inc -c`.
+/// Time is the host's clock in milliseconds; changes are applied when a run starts
+/// ([`Globals::expire`]), as mIRC applies them between script runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VarTimer {
+    /// Unset at this time (`-uN`).
+    pub unset_at: Option<i64>,
+    /// Unset when the run that set it ends (`-u0`).
+    pub end_of_run: bool,
+    /// Once per second from the given time: add the value (`inc -c`), or count down by one
+    /// and unset at zero (`-z`, when `to_zero`).
+    pub step: Option<VarStep>,
+    /// Unset when the client exits (`-e`).
+    pub on_exit: bool,
+}
+
+/// A once-per-second change of a variable (see [`VarTimer::step`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VarStep {
+    /// When the next change is due.
+    pub next_ms: i64,
+    /// Added every second (`inc -c`); ignored when counting down.
+    pub by: f64,
+    /// Count down by one towards zero and unset at zero (`-z`).
+    pub to_zero: bool,
 }
 
 impl Globals {
@@ -71,8 +100,17 @@ impl Globals {
         self.changes
     }
 
-    /// Sets `%name` (creating it).
+    /// Sets `%name` (creating it). A timer it had (`set -u`, `-z`, `-e`) is dropped: it was
+    /// set again.
     pub fn set(&mut self, name: &str, v: Value) {
+        if !self.timers.is_empty() {
+            self.timers.remove(fold(name).as_ref());
+        }
+        self.update(name, v);
+    }
+
+    /// Sets `%name` (creating it), keeping its timer (`inc`, `set -k`).
+    pub fn update(&mut self, name: &str, v: Value) {
         self.changes = self.changes.wrapping_add(1);
         let key = fold(name);
         if let Some(slot) = self.map.get_mut(key.as_ref()) {
@@ -84,7 +122,11 @@ impl Globals {
 
     /// Removes `%name`; returns whether it existed.
     pub fn unset(&mut self, name: &str) -> bool {
-        let gone = self.map.shift_remove(fold(name).as_ref()).is_some();
+        let key = fold(name);
+        if !self.timers.is_empty() {
+            self.timers.remove(key.as_ref());
+        }
+        let gone = self.map.shift_remove(key.as_ref()).is_some();
         if gone {
             self.changes = self.changes.wrapping_add(1);
         }
@@ -94,6 +136,105 @@ impl Globals {
     /// Every `(name, value)` in creation order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.map.values().map(|(n, v)| (n.as_ref(), v))
+    }
+
+    /// The variables to keep across a restart (`vars.ini`): all but those with a timer, which
+    /// would otherwise outlive it (`set -u`, `-z`, `-e`, `inc -c`).
+    pub fn iter_saved(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.map
+            .iter()
+            .filter(|(k, _)| !self.timers.contains_key(k.as_ref()))
+            .map(|(_, (n, v))| (n.as_ref(), v))
+    }
+
+    /// Gives `%name` a timer (it must be set); merges with the one it has.
+    pub fn set_timer(&mut self, name: &str, t: VarTimer) {
+        let key = fold(name);
+        if !self.map.contains_key(key.as_ref()) {
+            return;
+        }
+        let slot = self.timers.entry(key.into()).or_default();
+        if t.unset_at.is_some() || t.end_of_run {
+            slot.unset_at = t.unset_at;
+            slot.end_of_run = t.end_of_run;
+        }
+        if t.step.is_some() {
+            slot.step = t.step;
+        }
+        slot.on_exit |= t.on_exit;
+    }
+
+    /// The timer of `%name`, if it has one.
+    pub fn timer(&self, name: &str) -> Option<&VarTimer> {
+        self.timers.get(fold(name).as_ref())
+    }
+
+    /// Applies what is due at `now_ms`: unsets expired variables (and `-u0` ones, whose run
+    /// has ended) and makes the once-per-second changes.
+    pub fn expire(&mut self, now_ms: i64) {
+        if self.timers.is_empty() {
+            return;
+        }
+        let mut gone = Vec::new();
+        let mut changed = Vec::new();
+        for (key, t) in &mut self.timers {
+            if t.end_of_run || t.unset_at.is_some_and(|at| at <= now_ms) {
+                gone.push(key.clone());
+                continue;
+            }
+            let Some(step) = &mut t.step else { continue };
+            if step.next_ms > now_ms {
+                continue;
+            }
+            let ticks = (now_ms - step.next_ms) / 1000 + 1;
+            step.next_ms += ticks * 1000;
+            let Some((_, v)) = self.map.get(key.as_ref()) else {
+                gone.push(key.clone());
+                continue;
+            };
+            #[allow(clippy::cast_precision_loss)]
+            let ticks_f = ticks as f64;
+            let cur = v.to_f64_lenient();
+            let next = if step.to_zero {
+                if cur > 0.0 {
+                    (cur - ticks_f).max(0.0)
+                } else {
+                    (cur + ticks_f).min(0.0)
+                }
+            } else {
+                cur + step.by * ticks_f
+            };
+            if step.to_zero && next == 0.0 {
+                gone.push(key.clone());
+            } else {
+                changed.push((key.clone(), Value::num(next)));
+            }
+        }
+        for (key, v) in changed {
+            if let Some(slot) = self.map.get_mut(key.as_ref()) {
+                slot.1 = v;
+                self.changes = self.changes.wrapping_add(1);
+            }
+        }
+        for key in gone {
+            self.unset(&key);
+        }
+    }
+
+    /// Unsets the variables set with `-u0`: the run that set them has ended.
+    pub fn end_run(&mut self) {
+        if self.timers.is_empty() {
+            return;
+        }
+        let gone: Vec<Box<str>> = self
+            .timers
+            .iter()
+            .filter(|(_, t)| t.end_of_run)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in gone {
+            self.unset(&key);
+        }
     }
 
     /// Names (as written when created) matching `pred`.
@@ -109,6 +250,7 @@ impl Globals {
     pub fn clear(&mut self) {
         self.changes = self.changes.wrapping_add(1);
         self.map.clear();
+        self.timers.clear();
     }
 
     /// Number of variables.
@@ -251,6 +393,7 @@ impl State {
         };
         self.since_watchdog = 0;
         self.run_started_ms = now_ms;
+        self.globals.expire(now_ms);
     }
 
     /// Spends `units` of fuel. The only place fuel is spent besides the VM's back-edge fast path.

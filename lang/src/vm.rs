@@ -408,6 +408,9 @@ impl Vm {
         match r {
             Ok(Some(o)) => {
                 self.st.fuel = keep.saturating_sub(spent);
+                if self.depth == 0 {
+                    self.st.globals.end_run();
+                }
                 Ok(Step::Done(o))
             }
             Ok(None) => {
@@ -431,6 +434,7 @@ impl Vm {
                 }
                 self.cut_frames(0);
                 self.regs.clear();
+                self.st.globals.end_run();
                 Err(e)
             }
         }
@@ -780,7 +784,9 @@ impl Vm {
                                 r!(slot) = v;
                                 continue;
                             }
-                            VarScope::Assign if self.frames[fi].declared & bit != 0 => {
+                            VarScope::Assign | VarScope::Update
+                                if self.frames[fi].declared & bit != 0 =>
+                            {
                                 r!(slot) = v;
                                 continue;
                             }
@@ -794,7 +800,11 @@ impl Vm {
                         && scope != VarScope::Local
                     {
                         let n = &self.chunks[chunk_idx].chunk.names[name as usize];
-                        self.st.globals.set(n, v);
+                        if scope == VarScope::Update {
+                            self.st.globals.update(n, v);
+                        } else {
+                            self.st.globals.set(n, v);
+                        }
                         continue;
                     }
                     let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
@@ -915,7 +925,7 @@ impl Vm {
                         };
                         if let Some(c) = curn {
                             let v = arith(op, &c, &by_n).unwrap_or(c);
-                            self.st.globals.set(n, v);
+                            self.st.globals.update(n, v);
                         }
                     } else {
                         let n = self.chunks[chunk_idx].chunk.names[name as usize].clone();
@@ -927,7 +937,7 @@ impl Vm {
                         };
                         if let Some(c) = curn {
                             let v = arith(op, &c, &by_n).unwrap_or(c);
-                            self.write_var(&n, v, VarScope::Assign);
+                            self.write_var(&n, v, VarScope::Update);
                         }
                     }
                 }
@@ -1856,7 +1866,7 @@ impl Vm {
         let owner = self.frames[fi].owner as usize;
         match scope {
             VarScope::Global => self.st.globals.set(name, v),
-            VarScope::Local | VarScope::Assign => {
+            VarScope::Local | VarScope::Assign | VarScope::Update => {
                 if let Some(slot) = self.local_slot(owner, name) {
                     let bit = 1u64 << slot;
                     if scope == VarScope::Local || self.frames[owner].declared & bit != 0 {
@@ -1880,11 +1890,30 @@ impl Vm {
                         .cold_mut()
                         .dyn_locals
                         .push((name.into(), v));
+                } else if scope == VarScope::Update {
+                    self.st.globals.update(name, v);
                 } else {
                     self.st.globals.set(name, v);
                 }
             }
         }
+    }
+
+    /// Whether the running frame has a local `%name`.
+    fn local_exists(&self, name: &str) -> bool {
+        let Some(fi) = self.depth.checked_sub(1) else {
+            return false;
+        };
+        let owner = self.frames[fi].owner as usize;
+        if let Some(slot) = self.local_slot(owner, name) {
+            if self.frames[owner].declared & (1 << slot) != 0 {
+                return true;
+            }
+        }
+        self.frames[owner]
+            .dyn_locals()
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     fn unset_var(&mut self, name: &str) {
@@ -1952,6 +1981,13 @@ impl Vm {
                         }
                     }
                 }
+                if let Some(f) = self.last_frame() {
+                    for (n, v) in self.frames[f.owner as usize].dyn_locals() {
+                        if crate::wild::wildmatch(&mask, n, false) {
+                            names.push((n.to_string(), v.clone(), true));
+                        }
+                    }
+                }
                 for (n, v) in self.st.globals.iter() {
                     if crate::wild::wildmatch(&mask, n, false) {
                         names.push((n.to_string(), v.clone(), false));
@@ -1968,8 +2004,96 @@ impl Vm {
                 Ok(match prop {
                     Some("value") => v.clone(),
                     Some("local") => Value::bool(*local),
+                    Some("secs" | "unset") => {
+                        // Seconds until a `set -uN` variable is unset; 0 without a timer.
+                        let at = if *local {
+                            None
+                        } else {
+                            self.st.globals.timer(n).and_then(|t| t.unset_at)
+                        };
+                        let now = host.now_ms();
+                        Value::int(at.map_or(0, |at| secs_left(at, now)))
+                    }
                     _ => Value::from_string(format!("%{n}")),
                 })
+            }
+            "/set" => {
+                // `set`/`var` with `-i -s -k -uN -z -e`: args are the name, the value and the
+                // switches after `l` (local) or `g` (global).
+                let name = arg_text(args, 0);
+                let name = name.trim_start_matches('%');
+                let v = args.get(1).cloned().unwrap_or_default();
+                let flags = arg_text(args, 2);
+                let local = flags.starts_with('l');
+                if flags.contains('i') {
+                    let exists = if local {
+                        self.local_exists(name)
+                    } else {
+                        self.st.globals.get(name).is_some()
+                    };
+                    if exists {
+                        return Ok(Value::Null);
+                    }
+                }
+                self.st
+                    .check_len(value_len(&v))
+                    .map_err(IntrinsicError::Kind)?;
+                if flags.contains('s') {
+                    host.echo("active", &format!("* Set %{name} to {}", v.as_str()));
+                }
+                if local {
+                    self.write_var(name, v, VarScope::Local);
+                } else if flags.contains('k') {
+                    self.st.globals.update(name, v);
+                } else {
+                    self.st.globals.set(name, v);
+                    let now = host.now_ms();
+                    if let Some(t) = var_timer(&flags, now, 0.0) {
+                        self.st.globals.set_timer(name, t);
+                    }
+                }
+                Ok(Value::Null)
+            }
+            "/inc" => {
+                // `inc`/`dec` with `-c -z -e -uN`: args are the name, the amount and the
+                // switches (`-` last for `dec`).
+                let name = arg_text(args, 0);
+                let name = name.trim_start_matches('%');
+                let by = args.get(1).cloned().unwrap_or_default();
+                let flags = arg_text(args, 2);
+                let by = if by.is_null() {
+                    Value::Int(1)
+                } else {
+                    num_of(&by).unwrap_or(Value::Int(0))
+                };
+                let op = if flags.ends_with('-') {
+                    rustirc_bytecode::ArithOp::Sub
+                } else {
+                    rustirc_bytecode::ArithOp::Add
+                };
+                let cur = self.read_var(name);
+                let cur = if cur.is_null() {
+                    Some(Value::Int(0))
+                } else {
+                    num_of(&cur)
+                };
+                if let Some(c) = cur {
+                    let v = arith(op, &c, &by).unwrap_or(c);
+                    self.write_var(name, v, VarScope::Update);
+                    if !self.local_exists(name) {
+                        let step = by.to_f64_lenient();
+                        let step = if op == rustirc_bytecode::ArithOp::Sub {
+                            -step
+                        } else {
+                            step
+                        };
+                        let now = host.now_ms();
+                        if let Some(t) = var_timer(&flags, now, step) {
+                            self.st.globals.set_timer(name, t);
+                        }
+                    }
+                }
+                Ok(Value::Null)
             }
             "isalias" => {
                 let n = args
@@ -2129,6 +2253,59 @@ impl Vm {
         out.push_str(&text[last..]);
         Ok(Value::from_string(out))
     }
+}
+
+/// Argument `i` of an intrinsic as text.
+fn arg_text(args: &[Value], i: usize) -> String {
+    args.get(i)
+        .map(|v| v.as_str().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whole seconds left until host time `at` (rounded up), 0 when it has passed.
+pub fn secs_left(at: i64, now: i64) -> i64 {
+    ((at - now).max(0) + 999) / 1000
+}
+
+/// The timer that `set`/`inc` switches give a global: `uN` unsets after N seconds (`u0` or
+/// `u` when the run ends), `z` counts down to zero, `c` adds `step` every second, `e` unsets
+/// on exit. `None` when the switches set no timer.
+fn var_timer(flags: &str, now: i64, step: f64) -> Option<crate::state::VarTimer> {
+    use crate::state::{VarStep, VarTimer};
+    let mut t = VarTimer::default();
+    let mut any = false;
+    let mut chars = flags.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            'u' => {
+                let mut n = String::new();
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    n.push(d);
+                }
+                let secs: i64 = n.parse().unwrap_or(0);
+                if secs == 0 {
+                    t.end_of_run = true;
+                } else {
+                    t.unset_at = Some(now.saturating_add(secs.saturating_mul(1000)));
+                }
+                any = true;
+            }
+            'z' | 'c' => {
+                t.step = Some(VarStep {
+                    next_ms: now + 1000,
+                    by: step,
+                    to_zero: ch == 'z',
+                });
+                any = true;
+            }
+            'e' => {
+                t.on_exit = true;
+                any = true;
+            }
+            _ => {}
+        }
+    }
+    any.then_some(t)
 }
 
 enum IntrinsicError {

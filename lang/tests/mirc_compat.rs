@@ -68,3 +68,119 @@ fn a_command_inside_an_alias_reaches_another_files_alias_of_that_name() {
     assert!(!a.has_errors() && !b.has_errors());
     assert_eq!(echoes(&mut e, "test"), ["a: x", "b: x"]);
 }
+
+// ------------------------------------------------------------------------------- $var
+
+#[test]
+fn var_takes_a_percent_mask_as_names() {
+    let mut e = load(
+        "alias test {\n\
+         set %seen.bob 1 | set %seen.ann 2 | set %other 3\n\
+         var %seen.local 4\n\
+         echo -a $var(%seen.*,0) $var(seen.*,0) $var(%nothing*,0)\n\
+         echo -a $var(%seen.*,1) $var(%seen.*,1).value $var(%seen.*,1).local\n\
+         echo -a $var(%seen.*,2) $var(%seen.*,2).value $var(%seen.*,2).local\n\
+         echo -a $var(%seen. $+ b*,1).value $var(%seen.*,9)\n\
+         }\n",
+    );
+    assert_eq!(
+        echoes(&mut e, "test"),
+        ["3 3 0", "%seen.local 4 $true", "%seen.bob 1 $false", "1"]
+    );
+}
+
+// ------------------------------------------------------------------- set / var switches
+
+/// Runs `line` with the host clock at `now_ms` and returns the echoed lines.
+fn at(e: &mut Engine, now_ms: i64, line: &str) -> Vec<String> {
+    let mut host = RecordingHost {
+        fixed_now_ms: Some(now_ms),
+        ..RecordingHost::default()
+    };
+    let (lines, err) = run(e, &mut host, line);
+    assert_eq!(err, None, "{lines:?}");
+    lines
+}
+
+#[test]
+fn set_and_var_i_only_set_what_is_unset() {
+    let mut e = load(
+        "alias test {\n\
+         set -i %g first | set -i %g second\n\
+         var -i %l first | var -i %l second\n\
+         var -i %m = a, %n = b\n\
+         echo -a %g %l %m %n\n\
+         }\n",
+    );
+    assert_eq!(echoes(&mut e, "test"), ["first first a b"]);
+}
+
+#[test]
+fn set_u_unsets_after_n_seconds_unless_set_again() {
+    let mut e = load(
+        "alias arm { set -u10 %flood 1 | set -u10 %other 1 | set -u5 %again 1 | set %again 2 }\n\
+         alias bump inc %flood\n\
+         alias show echo -a [ %flood ] [ %other ] [ %again ] $var(%flood,1).secs\n",
+    );
+    at(&mut e, 1_000_000, "arm");
+    at(&mut e, 1_004_000, "bump");
+    // `inc` keeps the timer; `set` without -u drops it.
+    assert_eq!(at(&mut e, 1_005_500, "show"), ["2 1 2 5"]);
+    assert_eq!(at(&mut e, 1_010_000, "show"), ["2"]);
+}
+
+#[test]
+fn set_u0_unsets_when_the_run_ends() {
+    let mut e = load(
+        "alias test { set -u0 %semi here | echo -a in: %semi | child }\n\
+         alias child echo -a child: %semi\n",
+    );
+    assert_eq!(echoes(&mut e, "test"), ["in: here", "child: here"]);
+    assert_eq!(
+        echoes(&mut e, "echo -a after: [ %semi ] $var(%semi,0)"),
+        ["after: 0"]
+    );
+}
+
+#[test]
+fn set_z_counts_down_to_zero_and_inc_c_counts_up() {
+    let mut e = load(
+        "alias arm { set -z %cool 3 | inc -c %up 2 | dec -u2 %down }\n\
+         alias show echo -a $var(%cool,0) [ %cool ] [ %up ] [ %down ] .\n",
+    );
+    at(&mut e, 0, "arm");
+    assert_eq!(at(&mut e, 999, "show"), ["1 3 2 -1 ."]);
+    assert_eq!(at(&mut e, 1_000, "show"), ["1 2 4 -1 ."]);
+    assert_eq!(at(&mut e, 2_500, "show"), ["1 1 6 ."]);
+    assert_eq!(at(&mut e, 3_000, "show"), ["0 8 ."]);
+}
+
+#[test]
+fn set_e_and_timed_variables_are_not_saved() {
+    let mut e = load("alias test { set %keep 1 | set -e %gone 2 | set -u60 %brief 3 }\n");
+    echoes(&mut e, "test");
+    let all: Vec<&str> = e.vm.st.globals.iter().map(|(n, _)| n).collect();
+    let saved: Vec<&str> = e.vm.st.globals.iter_saved().map(|(n, _)| n).collect();
+    assert_eq!(all, ["keep", "gone", "brief"]);
+    assert_eq!(saved, ["keep"]);
+}
+
+#[test]
+fn set_k_keeps_the_timer_and_n_keeps_text() {
+    let mut e = load(
+        "alias arm { set -u5 %x 1 | set -k %x 2 | set -n %sum 1 + 1 | set %calc 1 + 1 }\n\
+         alias show echo -a [ %x ] %sum %calc\n",
+    );
+    at(&mut e, 0, "arm");
+    assert_eq!(at(&mut e, 1_000, "show"), ["2 1 + 1 2"]);
+    assert_eq!(at(&mut e, 5_000, "show"), ["1 + 1 2"]);
+}
+
+#[test]
+fn set_s_and_var_s_show_the_value() {
+    let mut e = load("alias test { set -s %a 1 + 2 | var -s %b = two words }\n");
+    assert_eq!(
+        echoes(&mut e, "test"),
+        ["* Set %a to 3", "* Set %b to two words"]
+    );
+}

@@ -7,3 +7,12 @@ alias join {
   join $1
 }
 on *:TEXT:!join *:#: join $2
+
+; `set -uN` unsets a variable N seconds later, by the client's clock.
+on *:TEXT:!flood:#: {
+  if (%flood) msg # slow down
+  else {
+    set -u5 %flood 1
+    msg # ok
+  }
+}

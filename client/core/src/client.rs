@@ -209,7 +209,7 @@ impl Client {
             return;
         };
         let globals = &self.msl.engine.vm.st.globals;
-        let text = vars_text(globals.iter().map(|(n, v)| {
+        let text = vars_text(globals.iter_saved().map(|(n, v)| {
             // One line per variable: a line break in a value would end it early.
             (n, v.as_str().replace(['\r', '\n'], " "))
         }));

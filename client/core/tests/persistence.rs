@@ -95,3 +95,19 @@ fn changes_are_saved_after_the_delay() {
     assert!(text.contains("n1=%a 1"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `set -e` variables go when the client exits and timed ones (`set -u60`, `-z`) would
+/// outlive their timer: neither is written to vars.ini.
+#[test]
+fn exit_and_timed_variables_are_not_saved() {
+    let dir = temp_dir("persist-timed");
+    let mut c = client(&dir);
+    c.run_command("/set %keep 1 | set -e %session 2 | set -u60 %flood 3 | set -z %cool 9");
+    c.save();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("vars.ini")).unwrap(),
+        "[variables]\nn0=%keep 1\n"
+    );
+    assert_eq!(global(&c, "session").as_deref(), Some("2"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -102,6 +102,8 @@ pub enum VarScope {
     Global,
     /// `%x = v`: the local if one exists, else the global.
     Assign,
+    /// `inc`/`dec`: like `Assign`, but a global keeps its timer (`set -u`, `-z`).
+    Update,
 }
 
 /// Which frame-level fact an identifier reads.
@@ -682,6 +684,7 @@ fn scope_s(s: VarScope) -> &'static str {
         VarScope::Local => "local",
         VarScope::Global => "global",
         VarScope::Assign => "",
+        VarScope::Update => "update",
     }
 }
 

@@ -915,7 +915,7 @@ impl Compiler {
                 let n = n.trim_start_matches('%').to_string();
                 let key = n.to_ascii_lowercase();
                 let slot = match scope {
-                    VarScope::Local | VarScope::Assign => {
+                    VarScope::Local | VarScope::Assign | VarScope::Update => {
                         self.locals.get(&key).copied().unwrap_or(NO_SLOT)
                     }
                     VarScope::Global => NO_SLOT,
@@ -972,7 +972,8 @@ impl Compiler {
         let mut words: &[Word] = &c.args.words;
         let mut force_global = false;
         let mut no_math = false;
-        let mut timed = false;
+        // Switches the VM applies when storing (see `/set` in the VM's intrinsics).
+        let mut flags = String::new();
         while let Some(sw) = words
             .first()
             .and_then(Word::literal)
@@ -985,15 +986,12 @@ impl Compiler {
             if letters.contains('n') || letters.contains('p') {
                 no_math = true;
             }
-            if letters.contains('u') || letters.contains('z') || letters.contains('e') {
-                timed = true;
-            }
             if letters.contains('l') && !is_var {
                 force_global = false;
             }
+            flags.push_str(&store_flags(letters, is_var));
             words = &words[1..];
         }
-        let _ = timed;
         let set_local = !is_var
             && c.args
                 .words
@@ -1056,7 +1054,63 @@ impl Compiler {
             } else {
                 self.value_with_math(rest)?
             };
-            self.store(name, val, scope, c.span)?;
+            if flags.is_empty() {
+                self.store(name, val, scope, c.span)?;
+            } else {
+                self.store_with_flags(name, val, scope, &flags, c.span)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `set`/`var` with switches that decide at run time whether and how the value is stored
+    /// (`-i`, `-k`, `-uN`, `-z`, `-e`): the VM's `/set` intrinsic stores it.
+    fn store_with_flags(
+        &mut self,
+        name: &Word,
+        val: Reg,
+        scope: VarScope,
+        flags: &str,
+        span: Span,
+    ) -> Result<(), CompileError> {
+        let name = var_name_word(name);
+        let start = self.alloc_n(3)?;
+        let save = self.top;
+        let r = self.word(&name)?;
+        if r != start {
+            self.emit(Op::Move { dst: start, src: r }, None);
+        }
+        self.top = save;
+        self.emit(
+            Op::Move {
+                dst: start + 1,
+                src: val,
+            },
+            None,
+        );
+        let local = scope == VarScope::Local;
+        let k = self.konst(Const::Str(format!(
+            "{}{flags}",
+            if local { 'l' } else { 'g' }
+        )));
+        self.emit(Op::LoadK { dst: start + 2, k }, None);
+        let dst = self.alloc()?;
+        let which = self.name("/set");
+        self.emit(
+            Op::Intrinsic {
+                dst,
+                which,
+                start,
+                n: 3,
+                prop: NO_NAME,
+            },
+            Some(span),
+        );
+        if let (true, Some(n)) = (local, name.literal()) {
+            let key = n.trim_start_matches('%').to_ascii_lowercase();
+            if self.locals.contains_key(&key) && self.depth == 0 {
+                self.declared.insert(key);
+            }
         }
         Ok(())
     }
@@ -1064,13 +1118,60 @@ impl Compiler {
     // inc [-switches] %var [value]
     fn inc_command(&mut self, c: &Command, neg: bool) -> Result<(), CompileError> {
         let mut words: &[Word] = &c.args.words;
-        while words
+        let mut flags = String::new();
+        while let Some(sw) = words
             .first()
             .and_then(Word::literal)
-            .is_some_and(|w| w.starts_with('-') && w.len() > 1)
+            .filter(|w| w.starts_with('-') && w.len() > 1)
         {
+            flags.push_str(&inc_flags(&sw[1..]));
             words = &words[1..];
         }
+        if !flags.is_empty() {
+            // With a timer switch, the VM's `/inc` intrinsic changes the value and sets the
+            // timer, from the name and amount evaluated once.
+            let Some((name, rest)) = words.split_first() else {
+                return self.inc_plain(c, words, neg);
+            };
+            let start = self.alloc_n(3)?;
+            let save = self.top;
+            let r = self.word(&var_name_word(name))?;
+            if r != start {
+                self.emit(Op::Move { dst: start, src: r }, None);
+            }
+            self.top = save;
+            self.words_into(
+                &Words {
+                    words: rest.to_vec(),
+                    span: Span::default(),
+                },
+                start + 1,
+            )?;
+            self.top = save;
+            if neg {
+                flags.push('-');
+            }
+            let k = self.konst(Const::Str(flags));
+            self.emit(Op::LoadK { dst: start + 2, k }, None);
+            let dst = self.alloc()?;
+            let which = self.name("/inc");
+            self.emit(
+                Op::Intrinsic {
+                    dst,
+                    which,
+                    start,
+                    n: 3,
+                    prop: NO_NAME,
+                },
+                Some(c.span),
+            );
+            return Ok(());
+        }
+        self.inc_plain(c, words, neg)
+    }
+
+    /// `inc`/`dec` after the switches.
+    fn inc_plain(&mut self, c: &Command, words: &[Word], neg: bool) -> Result<(), CompileError> {
         let Some((name, rest)) = words.split_first() else {
             return Err(CompileError {
                 span: c.span,
@@ -1139,7 +1240,7 @@ impl Compiler {
                 Op::StoreVarDyn {
                     name_reg: nr,
                     src: dst,
-                    scope: VarScope::Assign,
+                    scope: VarScope::Update,
                 },
                 None,
             );
@@ -1493,6 +1594,11 @@ impl Compiler {
                         self.top = save;
                     }
                     (start, u8::try_from(args.len()).unwrap_or(u8::MAX))
+                } else if n == "var" && !args.is_empty() {
+                    // `$var(%seen.*,N)`: the mask names variables; it is not read as one.
+                    let mut named = args.to_vec();
+                    named[0].words = named[0].words.iter().map(var_name_word).collect();
+                    self.arg_list(&named)?
                 } else {
                     self.arg_list(args)?
                 };
@@ -1825,6 +1931,47 @@ fn var_name_word(w: &Word) -> Word {
         parts,
         span: w.span,
     }
+}
+
+/// The switches of `set`/`var` (letters after `-`) the VM applies when storing: `i` and `s`,
+/// and for `set` also `k`, `z`, `e` and `uN` (N digits, none for 0).
+fn store_flags(letters: &str, is_var: bool) -> String {
+    let mut out = String::new();
+    let mut chars = letters.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            'i' | 's' => out.push(ch),
+            'k' | 'z' | 'e' if !is_var => out.push(ch),
+            'u' if !is_var => {
+                out.push('u');
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    out.push(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The switches of `inc`/`dec` that give the variable a timer: `c` (or `r`), `z`, `e`, `uN`.
+fn inc_flags(letters: &str) -> String {
+    let mut out = String::new();
+    let mut chars = letters.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            'c' | 'r' => out.push('c'),
+            'z' | 'e' => out.push(ch),
+            'u' => {
+                out.push('u');
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    out.push(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn math_op(s: &str) -> Option<ArithOp> {
