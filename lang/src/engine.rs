@@ -128,11 +128,13 @@ impl Engine {
             };
             (located, compiled)
         });
+        let kind = parsed.prepared.kind;
         let prepared = Rc::new(parsed.prepared);
         let mut report = LoadReport::default();
         let mut diags: Vec<Diagnostic> = parsed.diagnostics;
         let script = self.vm.script_names.len();
         self.vm.script_names.push(file.to_string());
+        self.vm.script_kinds.push(Some(kind));
         let p2 = prepared.clone();
         self.vm
             .positions
@@ -323,6 +325,9 @@ impl Engine {
     /// event table drops them. (Compiled chunks stay allocated until the engine is dropped;
     /// nothing can reach them.)
     pub fn unload(&mut self, script: usize) {
+        if let Some(k) = self.vm.script_kinds.get_mut(script) {
+            *k = None;
+        }
         for defs in self.vm.aliases.values_mut() {
             defs.retain(|(s, _, _)| *s != script);
         }

@@ -172,6 +172,8 @@ pub struct Vm {
     pub chunks: Vec<Linked>,
     /// Script file names by index, for error positions.
     pub script_names: Vec<String>,
+    /// What each script file holds (`$script(N)`, `$alias(N)`); `None` once unloaded.
+    pub script_kinds: Vec<Option<rustirc_syntax::source::FileKind>>,
     /// Maps a chunk's source offset to `(line, col)`; filled by the engine per script.
     pub positions: Vec<PositionFn>,
     /// Aliases by name: each definition in load order as `(script, chunk, local)`.
@@ -198,6 +200,7 @@ impl Vm {
             registry,
             chunks: Vec::new(),
             script_names: Vec::new(),
+            script_kinds: Vec::new(),
             positions: Vec::new(),
             aliases: FxHashMap::default(),
             dyn_cache: FxHashMap::default(),
@@ -316,6 +319,12 @@ impl Vm {
             return Some(*c);
         }
         defs.iter().find(|(_, _, local)| !local).map(|(_, c, _)| *c)
+    }
+
+    /// The script file of the running frame.
+    fn running_script(&self) -> usize {
+        self.last_frame()
+            .map_or(0, |f| self.chunks[f.chunk as usize].script)
     }
 
     /// True when an alias of `chunk` is running (has a frame on the stack).
@@ -2096,24 +2105,71 @@ impl Vm {
                 Ok(Value::Null)
             }
             "isalias" => {
+                // The alias a call from the running script reaches (its own file's first).
                 let n = args
                     .first()
                     .map(|v| v.as_str().to_ascii_lowercase())
                     .unwrap_or_default();
-                Ok(Value::bool(self.aliases.contains_key(&n)))
+                let found = self.find_alias(&n, self.running_script());
+                let file = found.map(|c| self.chunks[c].script);
+                Ok(match prop {
+                    Some("fname") => file
+                        .and_then(|f| self.script_names.get(f))
+                        .map_or(Value::Null, Value::text),
+                    Some("ftype") => file.map_or(Value::Null, |f| {
+                        let alias_file = self.script_kinds.get(f).copied().flatten()
+                            == Some(rustirc_syntax::source::FileKind::Aliases);
+                        Value::text(if alias_file { "alias" } else { "remote" })
+                    }),
+                    _ => Value::bool(found.is_some()),
+                })
             }
             "halted" => Ok(Value::bool(self.halt_default)),
             "error" => Ok(Value::Null),
             "scriptdir" => Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| {
                 Value::from_string(format!("{}/", p.display()))
             })),
-            "script" => {
-                let s = self
-                    .last_frame()
-                    .map(|f| self.chunks[f.chunk as usize].script)
-                    .and_then(|s| self.script_names.get(s).cloned());
-                Ok(s.map_or(Value::Null, Value::from_string))
+            "script" | "alias" if !args.is_empty() => {
+                // `$script(N)` / `$alias(N)`: the Nth loaded remote / alias file, 0 counts;
+                // `$script(file)`: the file if it is loaded (by path or by file name).
+                let kind = if name == "script" {
+                    rustirc_syntax::source::FileKind::Remote
+                } else {
+                    rustirc_syntax::source::FileKind::Aliases
+                };
+                let files: Vec<&String> = self
+                    .script_names
+                    .iter()
+                    .zip(&self.script_kinds)
+                    .filter(|(_, k)| **k == Some(kind))
+                    .map(|(n, _)| n)
+                    .collect();
+                let a = args[0].as_str();
+                if !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()) {
+                    let n: usize = a.parse().unwrap_or(usize::MAX);
+                    return Ok(if n == 0 {
+                        Value::int(files.len() as i64)
+                    } else {
+                        files.get(n - 1).map_or(Value::Null, |f| Value::text(f.as_str()))
+                    });
+                }
+                let base = |f: &str| {
+                    f.rsplit(['/', '\\'])
+                        .next()
+                        .unwrap_or(f)
+                        .to_ascii_lowercase()
+                };
+                let want = a.to_ascii_lowercase();
+                Ok(files
+                    .iter()
+                    .find(|f| f.eq_ignore_ascii_case(&want) || base(f) == base(&want))
+                    .map_or(Value::Null, |f| Value::text(f.as_str())))
             }
+            "script" => Ok(self
+                .script_names
+                .get(self.running_script())
+                .map_or(Value::Null, Value::text)),
+            "alias" => Ok(Value::Null),
             "scriptline" => Ok(Value::Null),
             "read" | "readini" => {
                 // Read through the registry, then evaluate unless the `n` switch was given.

@@ -184,3 +184,48 @@ fn set_s_and_var_s_show_the_value() {
         ["* Set %a to 3", "* Set %b to two words"]
     );
 }
+
+// ------------------------------------------------------- hash tables, aliases and scripts
+
+#[test]
+fn hmatch_is_a_wildcard_search_and_hget_unset_counts_down() {
+    let mut e = load(
+        "alias arm { hadd -m t apple 1 | hadd t apricot 2 | hadd t banana 3 | hadd -u30 t brief 4 }\n\
+         alias show echo -a $hmatch(t,ap*,0) $hmatch(t,*an*,1) $hmatch(t,apple,1,n) $hregex(t,^b,0) $hget(t,brief).unset $hget(t,apple).unset [ $hget(t,nothing).unset ] .\n",
+    );
+    at(&mut e, 0, "arm");
+    assert_eq!(at(&mut e, 10_500, "show"), ["2 banana apple 2 20 0 ."]);
+}
+
+#[test]
+fn isalias_properties_and_script_n() {
+    let mut e = Engine::new(Limits::default());
+    let r = e.load(
+        "/scripts/first.mrc",
+        b"alias -l hidden noop\nalias test echo -a $isalias(shared) $isalias(shared).fname $isalias(shared).ftype $isalias(hidden) $isalias(nothing)\n",
+        false,
+    );
+    assert!(!r.has_errors());
+    let r = e.load(
+        "/scripts/tools.ini",
+        b"[aliases]\nn0=shared noop\nn1=other echo -a $isalias(hidden)\n",
+        false,
+    );
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let r = e.load("/scripts/second.mrc", b"alias scripts echo -a $script(0) $script(1) $script(2) [ $script(3) ] $script(second.mrc) [ $script(nope.mrc) ] $script $alias(0) $alias(1)\n", false);
+    assert!(!r.has_errors());
+    assert_eq!(
+        echoes(&mut e, "test"),
+        ["$true /scripts/tools.ini alias $true $false"]
+    );
+    assert_eq!(echoes(&mut e, "other"), ["$false"]);
+    assert_eq!(
+        echoes(&mut e, "scripts"),
+        ["2 /scripts/first.mrc /scripts/second.mrc /scripts/second.mrc /scripts/second.mrc 1 /scripts/tools.ini"]
+    );
+    e.unload(0);
+    assert_eq!(
+        echoes(&mut e, "scripts"),
+        ["1 /scripts/second.mrc /scripts/second.mrc /scripts/second.mrc 1 /scripts/tools.ini"]
+    );
+}

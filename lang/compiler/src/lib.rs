@@ -44,6 +44,7 @@ pub const INTRINSIC_IDENTS: &[&str] = &[
     "scriptdir",
     "script",
     "scriptline",
+    "alias",
 ];
 
 /// Commands the VM implements itself.

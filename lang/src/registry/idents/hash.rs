@@ -28,7 +28,12 @@ pub const IDENTS: &[IdentSpec] = &[
     IdentSpec {
         name: "hmatch",
         arity: Arity::range(3, 5),
-        run: hfind,
+        run: hmatch,
+    },
+    IdentSpec {
+        name: "hregex",
+        arity: Arity::range(3, 5),
+        run: hregex,
     },
 ];
 
@@ -133,6 +138,15 @@ fn hget(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let item = key_text(&args.vals[1], &mut ibuf);
     let mut fbuf = [0u8; 64];
     let key = fold_key(&item, &mut fbuf);
+    if args.prop.is_some_and(|p| p.eq_ignore_ascii_case("unset")) {
+        // Seconds before an item added with `hadd -uN` goes; 0 without a timer.
+        if !t.items.contains_key(key.as_ref()) {
+            return Ok(Value::Null);
+        }
+        let at = t.expires.get(key.as_ref()).copied();
+        let now = cx.host.now_ms();
+        return Ok(Value::int(at.map_or(0, |at| crate::vm::secs_left(at, now))));
+    }
     Ok(t.items
         .get(key.as_ref())
         .map_or(Value::Null, |(_, v)| v.clone()))
@@ -161,17 +175,38 @@ enum Mode {
 /// hadd -m t apple 1 | hadd t apricot 2 | echo -a $hfind(t,ap*,0,w)   ; 2
 /// ```
 fn hfind(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
+    hsearch(cx, args, Mode::Exact)
+}
+
+/// `$hmatch(table,wildcard,N[,M])`: the old `$hfind`, whose search text is a wildcard unless
+/// M says otherwise.
+///
+/// ```mrc
+/// hadd -m t apple 1 | hadd t apricot 2 | echo -a $hmatch(t,ap*,0) $hmatch(t,*cot,1)   ; 2 apricot
+/// ```
+fn hmatch(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
+    hsearch(cx, args, Mode::Wild)
+}
+
+/// `$hregex(table,regex,N[,M])`: the old `$hfind` with a regular expression.
+fn hregex(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
+    hsearch(cx, args, Mode::Regex)
+}
+
+/// `$hfind` and its old forms, with `default` when no M is given.
+fn hsearch(cx: &mut Cx, args: &Args<'_>, default: Mode) -> RunResult<Value> {
     let name = args.text(0);
     let text = args.text(1);
     let Ok(n) = usize::try_from(args.int(2)) else {
         return Ok(Value::Null);
     };
     let mode = match args.text(3).chars().next() {
+        Some('n') => Mode::Exact,
         Some('w') => Mode::Wild,
         Some('W') => Mode::ItemWild,
         Some('r') => Mode::Regex,
         Some('R') => Mode::ItemRegex,
-        _ => Mode::Exact,
+        _ => default,
     };
     let data = args.prop.is_some_and(|p| p.eq_ignore_ascii_case("data"));
     let Some(t) = table(cx, &name) else {
