@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 mod commands;
 mod extras;
 mod idents;
+mod lifecycle;
 mod modes;
 mod screen;
 
@@ -36,6 +37,9 @@ pub struct Outbox {
     /// The connection is to be closed, and why (`/disconnect`, a ping timeout); the network
     /// layer closes it and reports [`Input::Disconnected`].
     pub disconnect: Option<String>,
+    /// `/exit`: the client is to quit; the network layer closes the connections and calls
+    /// [`Client::exit`].
+    pub exit: bool,
 }
 
 impl Outbox {
@@ -282,8 +286,12 @@ impl Client {
 
     /// Feeds one input to the network and handles everything that follows.
     pub fn input(&mut self, input: Input) {
-        let effects = self.net.handle(input);
-        self.apply(effects);
+        if input == Input::Connected {
+            self.log_on();
+        } else {
+            let effects = self.net.handle(input);
+            self.apply(effects);
+        }
         self.deliver_signals();
     }
 
@@ -375,6 +383,9 @@ impl Client {
     pub fn type_line(&mut self, window: &str, text: &str) {
         self.active = window.to_string();
         self.extras.typed = self.now;
+        if self.input_event(window, text) {
+            return;
+        }
         if text.starts_with('/') {
             self.run_command(text);
         } else if !text.is_empty() {
@@ -427,6 +438,7 @@ impl Client {
         if pending.disconnect.is_some() {
             self.out.disconnect = pending.disconnect;
         }
+        self.out.exit |= pending.exit;
         self.out.sent.extend(pending.sent);
         for (w, t) in pending.shown {
             self.out.show(&w, t);
@@ -500,6 +512,16 @@ impl Client {
         let place = match (&chan_folded, info.name.as_str()) {
             (Some(c), _) => Place::Channel(c),
             (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
+            // A line typed into the status window or a query.
+            (None, "INPUT")
+                if info
+                    .target
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("status")) =>
+            {
+                Place::Status
+            }
+            (None, "INPUT") => Place::Private,
             _ => Place::None,
         };
         let me_op = info.chan.as_deref().is_some_and(|c| self.net.is_op(&me, c));
@@ -784,7 +806,7 @@ impl Client {
                 i.text = text.clone();
                 out.push((i, Some(("status".into(), text.clone()))));
             }
-            _ => {}
+            other => out.extend(self.describe_more(other)),
         }
         out
     }
@@ -815,6 +837,8 @@ struct Pending {
     users_changed: bool,
     /// `/disconnect`: close the connection, for this reason.
     disconnect: Option<String>,
+    /// `/exit`: quit the client.
+    exit: bool,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {

@@ -406,6 +406,9 @@ impl Session {
             self.client
                 .input(crate::state::Input::Disconnected { reason });
         }
+        if std::mem::take(&mut self.client.out.exit) {
+            self.client.exit();
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! IRC commands beyond the basic ones in `client.rs`: `/amsg`, `/ame`, `/action`, `/hop`,
 //! `/ban`, mIRC's default aliases `/op`, `/deop` (`/dop`), `/voice`, `/devoice`, the server
-//! queries `/whois`, `/who`, `/names`, `/list`, `/wallops`, and `/disconnect`.
+//! queries `/whois`, `/who`, `/names`, `/list`, `/wallops`, `/disconnect` and `/exit`.
 //!
 //! `/ban nick` takes the nick's address from the internal address list; when the list does
 //! not have it, a `USERHOST` asks the server and the ban is set when the answer (302)
@@ -150,6 +150,13 @@ impl ScriptHost<'_> {
             }
             "disconnect" => {
                 self.pending.disconnect = Some("disconnected by /disconnect".to_string());
+                Ok(())
+            }
+            "exit" => {
+                if self.net.get().is_connected() {
+                    self.intent(Intent::Quit { reason: None });
+                }
+                self.pending.exit = true;
                 Ok(())
             }
             _ => return None,

@@ -19,6 +19,8 @@ pub struct Extras {
     pub line_tags: Option<Tags>,
     /// `/ban`s waiting for a USERHOST reply, oldest first.
     pub bans: VecDeque<BanRequest>,
+    /// `on EXIT` has run.
+    pub exited: bool,
 }
 
 impl Extras {

@@ -353,7 +353,10 @@ impl TargetFilter {
     pub fn admits(&self, place: &Place<'_>) -> Option<bool> {
         Some(match (self, place) {
             (TargetFilter::Dynamic(_), _) => return None,
-            (TargetFilter::Any, Place::Channel(_) | Place::Private | Place::None) => true,
+            (
+                TargetFilter::Any,
+                Place::Channel(_) | Place::Private | Place::None | Place::Status,
+            ) => true,
             (TargetFilter::Any, _) => false,
             (TargetFilter::AnyChannel, Place::Channel(_)) => true,
             (TargetFilter::Channels(list), Place::Channel(c)) => list.iter().any(|x| x == c),
@@ -381,6 +384,8 @@ pub enum Place<'a> {
     Fserve,
     /// A custom window.
     Window(&'a str),
+    /// The status window (a line typed there, for `INPUT`).
+    Status,
     /// No particular place (QUIT, NICK, CONNECT…).
     None,
 }
@@ -429,6 +434,9 @@ mod tests {
         assert_eq!(TargetFilter::parse("#A,#b").admits(&chan), Some(true));
         assert_eq!(TargetFilter::parse("#b,#c").admits(&chan), Some(false));
         assert_eq!(TargetFilter::parse("#b").admits(&Place::None), Some(true));
+        assert_eq!(TargetFilter::parse("*").admits(&Place::Status), Some(true));
+        assert_eq!(TargetFilter::parse("#").admits(&Place::Status), Some(false));
+        assert_eq!(TargetFilter::parse("?").admits(&Place::Status), Some(false));
     }
 
     #[test]
