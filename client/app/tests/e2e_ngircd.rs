@@ -478,3 +478,82 @@ fn a_burst_of_messages_arrives_whole_and_in_order() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn connect_failures_run_connectfail_and_quitting_runs_exit() {
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-fail-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("fail.mrc");
+    std::fs::write(
+        &script,
+        "on *:CONNECTFAIL: echo -s connect failed: $1-\non *:EXIT: echo -s exiting\n",
+    )
+    .unwrap();
+    // Nothing listens on this port: the connection is refused.
+    let port = free_port();
+    let bot = start_bot(port, "bot", &script, &dir.join("bot"));
+    std::thread::sleep(Duration::from_millis(1500));
+    let out = stop_bot(bot);
+    assert!(out.contains("status: connect failed: "), "{out}");
+    assert!(out.contains("status: exiting"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn disconnect_reconnects_and_exit_quits() {
+    let dir = std::env::temp_dir().join(format!("rustirc-e2e-exit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let _server = Server::start(&dir, port);
+    let script = dir.join("exit.mrc");
+    std::fs::write(
+        &script,
+        "on *:CONNECT: join #t\n\
+         on *:TEXT:!drop:#: disconnect\n\
+         on *:TEXT:!exit:#: exit\n\
+         on *:DISCONNECT: echo -s dropped: $1-\n\
+         on *:EXIT: echo -s exiting after $online seconds\n",
+    )
+    .unwrap();
+    let mut bot = start_bot(port, "bot", &script, &dir.join("bot"));
+    let mut erin = User::connect(port, "erin");
+    wait_for(&mut erin, "#t", "bot");
+    erin.send("JOIN #t");
+    erin.expect(|l| l.contains(" 366 "), "the end of #t names");
+    // /disconnect: the connection closes without a QUIT message, and the client comes back.
+    erin.send("PRIVMSG #t :!drop");
+    let quit = erin.expect(
+        |l| l.starts_with(":bot!") && l.contains("QUIT"),
+        "the bot leaving",
+    );
+    assert!(!quit.contains("Leaving"), "{quit}");
+    erin.expect(
+        |l| l.starts_with(":bot!") && l.contains("JOIN"),
+        "the bot joining again",
+    );
+    // /exit: QUIT, then the process ends by itself.
+    erin.send("PRIVMSG #t :!exit");
+    erin.expect(
+        |l| l.starts_with(":bot!") && l.contains("QUIT"),
+        "the bot's QUIT",
+    );
+    let end = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = bot.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < end, "the bot did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(bot.0.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(
+        out.contains("status: dropped: disconnected by /disconnect"),
+        "{out}"
+    );
+    assert!(out.contains("status: exiting after "), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -34,6 +34,8 @@ pub(crate) enum Report {
     Line(Vec<u8>),
     /// The connection closed or failed, and why.
     Down(String),
+    /// Opening a connection failed, and why (a retry follows).
+    Failed(String),
 }
 
 /// What the loop tells a connection task.
@@ -43,6 +45,8 @@ pub(crate) enum Order {
     Line(Vec<u8>),
     /// Close the connection once the lines before this are written, and stop.
     Close,
+    /// Close the connection now, for this reason, and reconnect as after a drop.
+    Drop(String),
 }
 
 /// A byte stream: plain TCP, or TLS over it.
@@ -96,7 +100,7 @@ async fn wait_or_close(d: Duration, orders: &mut UnboundedReceiver<Order>) -> bo
             o = orders.recv() => match o {
                 Some(Order::Close) | None => return true,
                 // Lines for a connection that is not open are dropped.
-                Some(Order::Line(_)) => {}
+                Some(Order::Line(_) | Order::Drop(_)) => {}
             },
         }
     }
@@ -127,6 +131,7 @@ async fn run(
         let (io, notes) = match opened {
             Ok(x) => x,
             Err(reason) => {
+                report(Report::Failed(reason.clone()));
                 report(Report::Status(format!(
                     "* Could not connect to {}: {reason}; retrying in {}s",
                     server.label(),
@@ -171,6 +176,7 @@ async fn run(
                             break e.to_string();
                         }
                     }
+                    Some(Order::Drop(reason)) => break reason,
                     Some(Order::Close) | None => {
                         let _ = wr.flush().await;
                         let _ = tokio::time::timeout(Duration::from_secs(2), wr.shutdown()).await;

@@ -65,8 +65,9 @@ fn print(out: &mut dyn Write, o: &Outbox, now: u64) {
 /// How long the connections may take to send their QUIT and close when the user quits.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
 
-/// Runs the client against `server` until the user quits (Ctrl-C sends QUIT and returns);
-/// what is not saved yet (the global variables) is saved before it returns.
+/// Runs the client against `server` until the user quits (Ctrl-C sends QUIT and returns, as
+/// `/exit` does); `on EXIT` runs and what is not saved yet (the global variables) is saved
+/// before it returns.
 pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> std::io::Result<()> {
     let (reports_tx, mut reports) = tokio::sync::mpsc::unbounded_channel();
     let (orders, task) = conn::spawn(1, server.clone(), reports_tx);
@@ -76,7 +77,12 @@ pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> s
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
-        flush(client, &orders, up, out);
+        if flush(client, &orders, up, out) {
+            // `/exit`: its QUIT is on the way.
+            let _ = orders.send(Order::Close);
+            let _ = tokio::time::timeout(QUIT_GRACE, task).await;
+            break;
+        }
         tokio::select! {
             r = reports.recv() => match r {
                 Some((_, Report::Status(text))) => client.out.shown.push(("status".to_string(), text)),
@@ -93,6 +99,7 @@ pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> s
                     up = false;
                     client.input(Input::Disconnected { reason });
                 }
+                Some((_, Report::Failed(reason))) => client.connect_failed(&reason),
                 None => break,
             },
             _ = tick.tick() => client.tick(now_ms()),
@@ -107,24 +114,30 @@ pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> s
             }
         }
     }
-    client.save();
+    client.exit();
     let o = client.take_output();
     print(out, &o, now_ms());
     Ok(())
 }
 
-/// Writes what the client sent to the connection (when it is up) and prints what it showed.
+/// Writes what the client sent to the connection (when it is up), closes it when the client
+/// asked (`/disconnect`), and prints what it showed. Returns whether the client is to quit
+/// (`/exit`).
 fn flush(
     client: &mut Client,
     orders: &tokio::sync::mpsc::UnboundedSender<Order>,
     up: bool,
     out: &mut dyn Write,
-) {
+) -> bool {
     let o = client.take_output();
     if up {
         for l in &o.sent {
             let _ = orders.send(Order::Line(encode_line(l, Encoding::Utf8)));
         }
+        if let Some(reason) = &o.disconnect {
+            let _ = orders.send(Order::Drop(reason.clone()));
+        }
     }
     print(out, &o, now_ms());
+    o.exit
 }
