@@ -361,6 +361,9 @@ fn split_and_parse<R: Send>(
             FileKind::Aliases => {
                 if t.starts_with(';') || t.to_ascii_lowercase().starts_with("rem ") {
                     Some("comment")
+                } else if t == "}" {
+                    // A stray closing brace, not an alias named `}`.
+                    None
                 } else {
                     Some("alias_file")
                 }
@@ -588,13 +591,13 @@ fn parse_simple(
         Err(e) => {
             let at = off + lead + err_offset(&e);
             let what = if rule == Rule::user_entry {
-                "user entry"
+                "user entry: expected LEVELS:MASK [INFO], e.g. 10,friend:*!*@host.example"
             } else {
-                "variable entry"
+                "variable entry: expected %NAME VALUE"
             };
             diags.push(Diagnostic::error(
                 Span::new(at, at + 1),
-                format!("malformed {what}: {}", pest_message(&e)),
+                format!("malformed {what}"),
             ));
         }
     }

@@ -256,3 +256,23 @@ fn errors_name_the_culprit() {
         assert_eq!(errors(src), vec![want.to_string()], "{src}");
     }
 }
+
+/// In an alias file a stray `}` is an error, not an alias named `}`; users.ini and vars.ini
+/// entries that do not parse say what shape was expected.
+#[test]
+fn stray_brace_in_alias_file_and_bad_ini_entries() {
+    let src = "ok echo ok\n}\nok2 echo ok2\n";
+    assert_eq!(
+        errors(src),
+        vec!["2:1: unexpected } at top level".to_string()]
+    );
+    assert_eq!(parse_text(src).items.len(), 2);
+    assert_eq!(
+        errors("[users]\nn0=no level\nn1=10:*!*@h.example\n"),
+        vec!["2:4: malformed user entry: expected LEVELS:MASK [INFO], e.g. 10,friend:*!*@host.example".to_string()]
+    );
+    assert_eq!(
+        errors("[variables]\nn0=%a 1\nn1=b 2\n"),
+        vec!["3:4: malformed variable entry: expected %NAME VALUE".to_string()]
+    );
+}
