@@ -212,6 +212,16 @@ impl<'s> Lx<'s> {
             }
         }
         let mut name = name.unwrap_or_default();
+        // `{echo x}`: a brace glued to the command is never a block (mIRC would send a
+        // command named `{echo` to the server).
+        if let Some(Part::Lit(t)) = name.parts.first() {
+            if t.len() > 1 && t.starts_with('{') {
+                self.diags.push(Diagnostic::error(
+                    Span::new(name.span.start as usize, name.span.start as usize + 1),
+                    "{ must be separated by spaces from the text around it",
+                ));
+            }
+        }
         // `.echo` written as one word with the prefix: the grammar keeps prefixes apart, but a
         // literal name may still carry `!`/`.` from dynamic text.
         let literal_name = name

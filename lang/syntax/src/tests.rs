@@ -232,6 +232,14 @@ fn errors_name_the_culprit() {
             "1:8: cannot parse alias 'x{': { must be separated by spaces from the text around it",
         ),
         (
+            "alias a {\n  {echo -a x\n}\n",
+            "2:3: { must be separated by spaces from the text around it",
+        ),
+        (
+            "glued {echo -a glued}\n",
+            "1:7: { must be separated by spaces from the text around it",
+        ),
+        (
             "alias\n",
             "1:1: alias without a name: expected alias NAME COMMANDS",
         ),
