@@ -38,6 +38,16 @@ pub struct LoadReport {
     pub aliases: usize,
     /// Events loaded.
     pub events: usize,
+    /// Popup menus loaded (`menu` blocks and popup INI sections).
+    pub menus: usize,
+    /// Dialog tables parsed.
+    pub dialogs: usize,
+    /// User list entries loaded.
+    pub users: usize,
+    /// Variables loaded.
+    pub variables: usize,
+    /// The kind of file detected from its content ("remote script", "alias file", …).
+    pub kind: &'static str,
     /// Disassembly of every chunk, when asked for.
     pub disassembly: String,
 }
@@ -130,7 +140,10 @@ impl Engine {
         });
         let kind = parsed.prepared.kind;
         let prepared = Rc::new(parsed.prepared);
-        let mut report = LoadReport::default();
+        let mut report = LoadReport {
+            kind: prepared.kind.name(),
+            ..LoadReport::default()
+        };
         let mut diags: Vec<Diagnostic> = parsed.diagnostics;
         let script = self.vm.script_names.len();
         self.vm.script_names.push(file.to_string());
@@ -203,15 +216,22 @@ impl Engine {
                     }
                 }
                 Item::Menu(_) => {
+                    report.menus += 1;
                     if let Built::Menu(errors) = compiled {
                         for err in errors {
                             diags.push(Diagnostic::error(err.span, err.message));
                         }
                     }
                 }
-                Item::Dialog(_) => {}
-                Item::User { levels, mask, info } => self.users.push((levels, mask, info)),
-                Item::Variable { name, value } => self.vm.st.globals.set(&name, Value::text(value)),
+                Item::Dialog(_) => report.dialogs += 1,
+                Item::User { levels, mask, info } => {
+                    report.users += 1;
+                    self.users.push((levels, mask, info));
+                }
+                Item::Variable { name, value } => {
+                    report.variables += 1;
+                    self.vm.st.globals.set(&name, Value::text(value));
+                }
             }
         }
         warn_unsupported(&prepared, &mut diags);

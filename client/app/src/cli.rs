@@ -145,8 +145,17 @@ fn check(args: &[String]) -> i32 {
             };
             let obj = serde_json::json!({
                 "file": f,
+                "kind": report.kind,
                 "errors": pick(rustirc_syntax::diag::Severity::Error),
                 "warnings": pick(rustirc_syntax::diag::Severity::Warning),
+                "loaded": {
+                    "aliases": report.aliases,
+                    "events": report.events,
+                    "menus": report.menus,
+                    "dialogs": report.dialogs,
+                    "users": report.users,
+                    "variables": report.variables,
+                },
             });
             println!("{obj}");
         } else {
