@@ -48,6 +48,8 @@ pub struct LoadReport {
     pub variables: usize,
     /// The kind of file detected from its content ("remote script", "alias file", …).
     pub kind: &'static str,
+    /// The file's `#group`s with their state as written (`name` without `#`, `on`).
+    pub groups: Vec<(String, bool)>,
     /// Disassembly of every chunk, when asked for.
     pub disassembly: String,
 }
@@ -142,6 +144,7 @@ impl Engine {
         let prepared = Rc::new(parsed.prepared);
         let mut report = LoadReport {
             kind: prepared.kind.name(),
+            groups: parsed.groups,
             ..LoadReport::default()
         };
         let mut diags: Vec<Diagnostic> = parsed.diagnostics;

@@ -271,6 +271,10 @@ impl Client {
             self.out.show("status", d.rendered.trim_end().to_string());
         }
         self.table.add(0, loaded.script, loaded.handlers);
+        // `#name off`: its handlers wait for `/enable #name`.
+        for (group, _) in loaded.report.groups.iter().filter(|(_, on)| !on) {
+            self.table.set_group(Some(loaded.script), group, false);
+        }
         self.scripts.push((loaded.script, file.to_string()));
         let info = EventInfo::default();
         let mut host = ScriptHost::new(self, &info);

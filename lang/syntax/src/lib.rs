@@ -39,6 +39,9 @@ pub struct Parsed<T = Located> {
     pub items: Vec<T>,
     /// Errors (one per broken item) and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every `#group` of the file with its state as written: `(name, on)`, the name without
+    /// `#`. Items of a group written `off` must not run until `/enable` turns it on.
+    pub groups: Vec<(String, bool)>,
 }
 
 impl<T> Parsed<T> {
@@ -124,11 +127,13 @@ fn parse_text_with<R: Send>(text: &str, f: impl Fn(Located) -> R + Sync) -> Pars
     init();
     let mut prepared = source::prepare(text);
     let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
-    let items = split_and_parse(&prepared, &f, &mut diagnostics);
+    let mut groups = Vec::new();
+    let items = split_and_parse(&prepared, &f, &mut diagnostics, &mut groups);
     Parsed {
         prepared,
         items,
         diagnostics,
+        groups,
     }
 }
 
@@ -322,6 +327,7 @@ fn split_and_parse<R: Send>(
     p: &Prepared,
     f: &(impl Fn(Located) -> R + Sync),
     diags: &mut Vec<Diagnostic>,
+    groups: &mut Vec<(String, bool)>,
 ) -> Vec<R> {
     // Items parsed on this thread as the splitter meets them (INI user and variable lines,
     // popup files); the others are parsed below, possibly on several threads.
@@ -408,7 +414,9 @@ fn split_and_parse<R: Send>(
                         diags.push(Diagnostic::warning(*sp, format!("group #{open} is not closed before #{name} starts (groups cannot nest)")));
                     }
                     group = Some((name.clone(), Span::new(start_off, start_off + t.len())));
-                    items_group_state(items, &name, state == "on");
+                    if !groups.iter().any(|(g, _)| g.eq_ignore_ascii_case(&name)) {
+                        groups.push((name.clone(), state == "on"));
+                    }
                 }
                 i += 1;
                 continue;
@@ -510,9 +518,6 @@ struct Job<'a> {
     base: usize,
     group: Option<String>,
 }
-
-/// Records a group's initial state as a pseudo-variable item, so the loader knows it.
-fn items_group_state(_items: &mut [Located], _name: &str, _on: bool) {}
 
 fn describe_head(kw: &str, line: &str) -> String {
     let mut words = line.split_whitespace();
