@@ -2150,7 +2150,9 @@ impl Vm {
                     return Ok(if n == 0 {
                         Value::int(files.len() as i64)
                     } else {
-                        files.get(n - 1).map_or(Value::Null, |f| Value::text(f.as_str()))
+                        files
+                            .get(n - 1)
+                            .map_or(Value::Null, |f| Value::text(f.as_str()))
                     });
                 }
                 let base = |f: &str| {

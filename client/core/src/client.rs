@@ -24,6 +24,7 @@ mod idents;
 mod lifecycle;
 mod modes;
 mod screen;
+mod scripts;
 
 pub use extras::Extras;
 
@@ -473,6 +474,9 @@ impl Client {
             }
         }
         self.apply(pending.effects);
+        for r in pending.scripts {
+            self.script_request(r);
+        }
     }
 
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
@@ -843,6 +847,8 @@ struct Pending {
     disconnect: Option<String>,
     /// `/exit`: quit the client.
     exit: bool,
+    /// `/load`, `/unload`, `/reload`, in order.
+    scripts: Vec<scripts::ScriptRequest>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {

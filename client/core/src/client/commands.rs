@@ -136,6 +136,7 @@ impl ScriptHost<'_> {
         let r = match name {
             "amsg" | "ame" => self.amsg(name == "ame", args, silent),
             "action" => return self.command_line("me", args, silent),
+            "load" | "unload" | "reload" => return self.script_command(name, args),
             "hop" => self.hop(args),
             "ban" => self.ban(args),
             "op" | "deop" | "dop" | "voice" | "devoice" => self.member_modes(name, args),

@@ -141,6 +141,18 @@ impl MslEngine {
             .unwrap_or_default()
     }
 
+    /// The first `on EVENT` handler of `script` (`UNLOAD` runs only the unloaded script's own).
+    pub fn script_handler(&self, script: ScriptId, event: &str) -> Option<u64> {
+        self.engine
+            .handlers
+            .iter()
+            .position(|h| {
+                h.script == script as usize
+                    && matches!(&h.event.kind, EventKind::On(n) if n.eq_ignore_ascii_case(event))
+            })
+            .map(|i| i as u64)
+    }
+
     /// The regex match text of handler `handle`, when it has one (to fill `$regml`).
     pub fn regex_of(&self, handle: u64) -> Option<String> {
         let h = self.engine.handlers.get(handle as usize)?;

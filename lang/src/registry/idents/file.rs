@@ -87,7 +87,7 @@ const MAX_WALK: usize = 100_000;
 /// ```text
 /// let p = resolve(st, "logs\\today.log")?; // <root>/logs/today.log
 /// ```
-pub(crate) fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
+pub fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
     let root = st
         .files_root
         .as_ref()

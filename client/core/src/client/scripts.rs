@@ -1,0 +1,215 @@
+//! `/load`, `/unload` and `/reload`: scripts loaded and unloaded while the client runs.
+//!
+//! A script's commands cannot change the loaded scripts while one of them runs, so these
+//! commands are carried out when the running command or event is over. A new file is looked
+//! for in the data folder, and may not be outside it; a loaded one (also one given with
+//! `--load`) is found by its path or its file name, and read again from where it was loaded.
+
+use super::{Client, EventInfo, ScriptHost};
+use rustirc_lang::registry::idents::file::resolve;
+
+/// What to do with a script file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptOp {
+    /// `/load`: load it (`on LOAD` and `on START` run); reload it when it is loaded.
+    Load,
+    /// `/unload`: unload it; `on UNLOAD` runs unless `-n` was given (`events` false).
+    Unload,
+    /// `/reload`: read it again in place of the loaded one; no event runs.
+    Reload,
+}
+
+/// A `/load`, `/unload` or `/reload` waiting for the running script to finish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptRequest {
+    /// Which command.
+    pub op: ScriptOp,
+    /// The file as written.
+    pub file: String,
+    /// Whether `on UNLOAD` runs (`/unload -n` turns it off).
+    pub events: bool,
+}
+
+/// Reads `[-switches] file`: `-rs` (a script) and `-a` (an alias file; the kind is read from
+/// the file anyway), `n` for `/unload`.
+fn parse(cmd: &str, args: &str) -> Result<(bool, String), String> {
+    let mut rest = args.trim();
+    let mut events = true;
+    while let Some(sw) = rest.strip_prefix('-') {
+        let (flags, after) = sw.split_once(' ').unwrap_or((sw, ""));
+        for c in flags.chars() {
+            match c {
+                'r' | 's' | 'a' => {}
+                'n' if cmd == "unload" => events = false,
+                c if c.is_ascii_digit() => {}
+                other => {
+                    return Err(format!(
+                        "/{cmd}: -{other} is not supported (scripts are loaded with -rs or -a)"
+                    ))
+                }
+            }
+        }
+        rest = after.trim_start();
+    }
+    let file = rest.trim().trim_matches('"');
+    if file.is_empty() {
+        return Err(format!("/{cmd}: insufficient parameters"));
+    }
+    Ok((events, file.to_string()))
+}
+
+impl ScriptHost<'_> {
+    /// `/load`, `/unload`, `/reload` (see the module docs); `None` for other commands.
+    pub(super) fn script_command(&mut self, name: &str, args: &str) -> Option<Result<(), String>> {
+        let op = match name {
+            "load" => ScriptOp::Load,
+            "unload" => ScriptOp::Unload,
+            "reload" => ScriptOp::Reload,
+            _ => return None,
+        };
+        Some(parse(name, args).map(|(events, file)| {
+            self.pending
+                .scripts
+                .push(ScriptRequest { op, file, events });
+        }))
+    }
+}
+
+/// The file-name part of a path, lower-cased.
+fn base(path: &str) -> String {
+    path.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase()
+}
+
+impl Client {
+    /// The position in [`Client::scripts`] of the loaded script `file` names (its path as
+    /// loaded, or its file name).
+    fn find_script(&self, file: &str) -> Option<usize> {
+        let exact = self
+            .scripts
+            .iter()
+            .position(|(_, f)| f.eq_ignore_ascii_case(file));
+        exact.or_else(|| {
+            let want = base(file);
+            self.scripts.iter().position(|(_, f)| base(f) == want)
+        })
+    }
+
+    /// Carries out a `/load`, `/unload` or `/reload`; problems are shown in the status
+    /// window.
+    pub(super) fn script_request(&mut self, r: ScriptRequest) {
+        let loaded = self.find_script(&r.file);
+        let result = match (r.op, loaded) {
+            (ScriptOp::Unload, Some(i)) => {
+                self.unload_script(i, r.events);
+                Ok(())
+            }
+            (ScriptOp::Load | ScriptOp::Reload, Some(i)) => self.reload_script(i),
+            (ScriptOp::Load, None) => self.load_new(&r.file),
+            (ScriptOp::Unload | ScriptOp::Reload, None) => {
+                let cmd = if r.op == ScriptOp::Unload {
+                    "unload"
+                } else {
+                    "reload"
+                };
+                Err(format!("* /{cmd}: {} is not loaded", r.file))
+            }
+        };
+        if let Err(e) = result {
+            self.out.show("status", e);
+        }
+    }
+
+    /// `/load` of a file not loaded yet: from the data folder.
+    fn load_new(&mut self, file: &str) -> Result<(), String> {
+        let path = resolve(&self.msl.engine.vm.st, file).map_err(|e| format!("* /load: {e}"))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("* /load: cannot read {file}: {e}"))?;
+        let name = path.display().to_string();
+        self.out.show("status", format!("* Loaded script '{name}'"));
+        self.load_script(&name, &bytes);
+        Ok(())
+    }
+
+    /// Reads loaded script `i` again from where it was loaded and puts it in place of the old
+    /// one (which goes without `on UNLOAD`; the new one gets no `on LOAD` or `on START`).
+    fn reload_script(&mut self, i: usize) -> Result<(), String> {
+        let file = self.scripts[i].1.clone();
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("* /reload: cannot read {file}: {e}"))?;
+        self.drop_script(i);
+        let loaded = self.msl.load(&file, &bytes);
+        for d in &loaded.report.diagnostics {
+            self.out.show("status", d.rendered.trim_end().to_string());
+        }
+        self.table.add(0, loaded.script, loaded.handlers);
+        self.scripts.push((loaded.script, file.clone()));
+        self.out
+            .show("status", format!("* Reloaded script '{file}'"));
+        Ok(())
+    }
+
+    /// Unloads script `i`, after its `on UNLOAD` handler when `events`.
+    fn unload_script(&mut self, i: usize, events: bool) {
+        let (id, file) = self.scripts[i].clone();
+        if events {
+            if let Some(handle) = self.msl.script_handler(id, "UNLOAD") {
+                let info = EventInfo {
+                    name: "UNLOAD".to_string(),
+                    ..EventInfo::default()
+                };
+                let mut host = ScriptHost::new(self, &info);
+                let r = host.call(handle, "", false);
+                let pending = host.finish();
+                if let Err(e) = r {
+                    self.out.show("status", e.to_string());
+                }
+                self.after(pending);
+            }
+        }
+        // The handler may have unloaded or reloaded scripts itself.
+        if let Some(i) = self.scripts.iter().position(|(s, _)| *s == id) {
+            self.drop_script(i);
+            self.out
+                .show("status", format!("* Unloaded script '{file}'"));
+        }
+    }
+
+    /// Removes script `i`'s handlers and aliases.
+    fn drop_script(&mut self, i: usize) {
+        let (id, _) = self.scripts.remove(i);
+        self.table.remove_script(id);
+        self.msl.unload(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The switches decide whether UNLOAD runs and refuse what is not a script.
+    use super::parse;
+
+    #[test]
+    fn switches() {
+        assert_eq!(
+            parse("load", "-rs bot.mrc").unwrap(),
+            (true, "bot.mrc".into())
+        );
+        assert_eq!(
+            parse("load", "-rs1 \"my bot.mrc\"").unwrap(),
+            (true, "my bot.mrc".into())
+        );
+        assert_eq!(
+            parse("unload", "-nrs bot.mrc").unwrap(),
+            (false, "bot.mrc".into())
+        );
+        assert_eq!(
+            parse("unload", "-rs -n bot.mrc").unwrap(),
+            (false, "bot.mrc".into())
+        );
+        assert!(parse("load", "-rs").unwrap_err().contains("insufficient"));
+        assert!(parse("load", "-ru users.ini").unwrap_err().contains("-u"));
+        assert!(parse("load", "-n bot.mrc").unwrap_err().contains("-n"));
+    }
+}
