@@ -1477,6 +1477,16 @@ impl Vm {
                             target = self.reentry_target(&cmd, script);
                         }
                     }
+                    if cmd == "echo" && target == Target::Host {
+                        // `/echo` is compiled in: a name known only at run time still reaches it.
+                        let words: Vec<Value> =
+                            (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
+                        let show = !silent && !text.starts_with('.') && !self.frames[fi].silent;
+                        if let Err(e) = echo(&words, show, host) {
+                            fail!(e);
+                        }
+                        continue;
+                    }
                     self.frames[fi].pc = pc as u32;
                     match self.run_command(
                         target,

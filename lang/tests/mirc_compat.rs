@@ -229,3 +229,76 @@ fn isalias_properties_and_script_n() {
         ["1 /scripts/second.mrc /scripts/second.mrc /scripts/second.mrc 1 /scripts/tools.ini"]
     );
 }
+
+// ----------------------------------------------------------------- evaluation brackets
+
+#[test]
+fn bracket_groups_run_before_the_rest_of_the_line() {
+    let mut e = load(
+        "alias x echo -a $1 | return $1\n\
+         alias a echo -a A\nalias b echo -a B\nalias c echo -a C\n\
+         alias test {\n\
+         echo -a $x(1) [ $x(2) ] $x(3) [ $x(4) ]\n\
+         noop $a [ $b [ $c ] ]\n\
+         }\n",
+    );
+    assert_eq!(
+        echoes(&mut e, "test"),
+        ["2", "4", "1", "3", "1 2 3 4", "C", "B", "A"]
+    );
+}
+
+#[test]
+fn spaced_brackets_in_parentheses_can_supply_commas() {
+    let mut e = load(
+        "alias test {\n\
+         var %x = @@XYZ@@,3,3\n\
+         echo -a $mid( [ %x ] ) $mid([ %x ],2,2)\n\
+         var %x = mid(@Example!,2,8, %y = )\n\
+         echo -a $ [ $+ [ %x $+ [ %y ] ] ]\n\
+         }\n",
+    );
+    assert_eq!(echoes(&mut e, "test"), ["XYZ @X", "Example!"]);
+}
+
+#[test]
+fn variable_commands_build_names_from_brackets() {
+    // mIRC's own example: `set %a [ $+ b ] 1` sets %ab, and unset takes names the same way.
+    let mut e = load(
+        "alias test {\n\
+         set %a [ $+ b ] 1 | set %a [ $+ c ] 2 | set %a [ $+ d ] 3\n\
+         echo -a %ab %ac %ad\n\
+         unset %a [ $+ b ] %a [ $+ c ]\n\
+         echo -a [ %ab ] [ %ac ] %ad\n\
+         set %score. [ $+ [ $1 ] ] 5 | inc %score. [ $+ [ $1 ] ] | dec %score. [ $+ [ $1 ] ] 2\n\
+         echo -a %score.bob %score. [ $+ [ $1 ] ]\n\
+         }\n",
+    );
+    assert_eq!(echoes(&mut e, "test bob"), ["1 2 3", "3", "4 4"]);
+}
+
+#[test]
+fn unset_takes_a_joined_var_as_another_name() {
+    // `unset %a $+ %b` removes %a and %b; `unset %a $+ [ %b ]` joins.
+    let mut e = load(
+        "alias test {\n\
+         set %a 1 | set %b c | set %ac 2 | unset %a $+ %b\n\
+         echo -a [ %a ] [ %b ] %ac\n\
+         set %b c | unset %a $+ [ %b ]\n\
+         echo -a %b [ %ac ] .\n\
+         }\n",
+    );
+    assert_eq!(echoes(&mut e, "test"), ["2", "c ."]);
+}
+
+#[test]
+fn a_bracket_can_give_the_command_name() {
+    let mut e = load("alias test { var %c = echo | [ %c ] -a one | %c -a two }\n");
+    assert_eq!(echoes(&mut e, "test"), ["one", "two"]);
+}
+
+#[test]
+fn join_inside_calc_is_not_a_join() {
+    let mut e = load("alias test echo -a $calc(7 $+ 000) $calc($+(7,000)) $calc(1 + 2 $+ 3)\n");
+    assert_eq!(echoes(&mut e, "test"), ["7 7000 3"]);
+}

@@ -107,6 +107,9 @@ pub struct Compiler {
     own_params: bool,
     /// Parameter registers used: `$1..=params`.
     params: u16,
+    /// `[ ]` groups of the command line being compiled, already evaluated: the part's
+    /// address → its register (see [`Compiler::command`]).
+    hoisted: HashMap<usize, Reg>,
 }
 
 impl Compiler {
@@ -133,6 +136,7 @@ impl Compiler {
             deferred: Vec::new(),
             own_params: false,
             params: 0,
+            hoisted: HashMap::default(),
         }
     }
 
@@ -664,7 +668,67 @@ impl Compiler {
         }
     }
 
+    /// A command line. Its `[ ]` groups are evaluated first, left to right and inner groups
+    /// first, then the rest of the line (mIRC: `$x(1) [ $x(2) ] $x(3)` runs 2, 1, 3), except
+    /// for the variable commands, which build names from them.
     fn command(&mut self, c: &Command) -> Result<(), CompileError> {
+        let hoist = !matches!(
+            c.literal_name.as_deref(),
+            Some("var" | "set" | "inc" | "dec" | "unset" | "scon" | "scid" | "tokenize" | "goto")
+        ) && c.args.words.len() <= 250
+            && std::iter::once(&c.name)
+                .chain(&c.args.words)
+                .any(|w| w.parts.iter().any(has_group));
+        if !hoist {
+            return self.command_line(c);
+        }
+        if c.literal_name.is_none() {
+            self.hoist_parts(&c.name.parts)?;
+        }
+        for w in &c.args.words {
+            self.hoist_parts(&w.parts)?;
+        }
+        let r = self.command_line(c);
+        self.hoisted.clear();
+        r
+    }
+
+    /// Evaluates the `[ ]` groups among `parts` (inner ones first) into registers that
+    /// [`Self::part`] then uses.
+    fn hoist_parts(&mut self, parts: &[Part]) -> Result<(), CompileError> {
+        for p in parts {
+            match p {
+                Part::Bracket(inner, _) => {
+                    for w in &inner.words {
+                        self.hoist_parts(&w.parts)?;
+                    }
+                }
+                Part::DynEval(pieces) | Part::DynCall(pieces) => {
+                    for piece in pieces {
+                        if let DynPiece::Eval(w) = piece {
+                            self.hoist_parts(&w.parts)?;
+                        }
+                    }
+                }
+                Part::ChanPrefixed(inner) => {
+                    self.hoist_parts(std::slice::from_ref(&**inner))?;
+                    continue;
+                }
+                _ => continue,
+            }
+            if matches!(p, Part::DynCall(_)) {
+                // The call itself runs in its place in the line.
+                continue;
+            }
+            let r = self.part(p)?;
+            let dst = self.alloc()?;
+            self.emit(Op::Move { dst, src: r }, None);
+            self.hoisted.insert(std::ptr::from_ref(p) as usize, dst);
+        }
+        Ok(())
+    }
+
+    fn command_line(&mut self, c: &Command) -> Result<(), CompileError> {
         let span = Some(c.span);
         // `%x = value`: assignment.
         if c.name.parts.len() == 1 {
@@ -874,11 +938,9 @@ impl Compiler {
         Ok((start, u8::try_from(words.len()).unwrap_or(u8::MAX)))
     }
 
-    /// Like [`Self::arg_words`] but a leading `%` variable part is kept as its name (for
-    /// `unset %a %b.*`).
+    /// Like [`Self::arg_words`] for the names of `unset` (see [`unset_names`]).
     fn name_words(&mut self, words: &[Word]) -> Result<(Reg, u8), CompileError> {
-        let named: Vec<Word> = words.iter().map(var_name_word).collect();
-        self.arg_words(&named)
+        self.arg_words(&unset_names(words))
     }
 
     /// `value` words with the `a op b` arithmetic rule of `var`/`set`/`=`.
@@ -1341,6 +1403,11 @@ impl Compiler {
     }
 
     fn part(&mut self, p: &Part) -> Result<Reg, CompileError> {
+        if !self.hoisted.is_empty() {
+            if let Some(&r) = self.hoisted.get(&(std::ptr::from_ref(p) as usize)) {
+                return Ok(r);
+            }
+        }
         match p {
             Part::Lit(t) => self.load_str(t),
             Part::Var(name) => self.var(name),
@@ -1413,7 +1480,7 @@ impl Compiler {
                 }
                 Ok(r)
             }
-            Part::DynEval(pieces) => {
+            Part::DynEval(pieces) | Part::DynCall(pieces) => {
                 let start = self.alloc_n(pieces.len())?;
                 for (i, piece) in pieces.iter().enumerate() {
                     let save = self.top;
@@ -1921,17 +1988,71 @@ fn fuse_inc_loops(code: &mut [Op]) {
     }
 }
 
+/// True when `p` is or holds a `[ ]` group of the line (not one inside an identifier's
+/// arguments, which is evaluated with that argument).
+fn has_group(p: &Part) -> bool {
+    match p {
+        Part::Bracket(..) | Part::DynEval(_) | Part::DynCall(_) => true,
+        Part::ChanPrefixed(inner) => has_group(inner),
+        _ => false,
+    }
+}
+
 /// For variable commands: a word whose first part is `%name` is the variable's name text,
 /// with the rest of the word (joined by `$+`) evaluated and appended.
+///
+/// A name built with brackets, `%score. [ $+ [ $nick ] ]` or `%a [ $+ b ]`, is the joined text
+/// without its final evaluation (which would read the variable): `%score.bob`, `%ab`.
 fn var_name_word(w: &Word) -> Word {
     let mut parts = w.parts.clone();
-    if let Some(Part::Var(n)) = parts.first() {
-        parts[0] = Part::Lit(format!("%{n}"));
+    match parts.first() {
+        Some(Part::Var(n)) => parts[0] = Part::Lit(format!("%{n}")),
+        Some(Part::DynEval(pieces)) if matches!(pieces.first(), Some(DynPiece::Lit(t)) if t.starts_with('%')) =>
+        {
+            let mut named = Vec::new();
+            for piece in pieces {
+                match piece {
+                    DynPiece::Lit(t) => named.push(Part::Lit(t.clone())),
+                    DynPiece::Eval(w) => named.extend(w.parts.iter().cloned()),
+                }
+            }
+            parts.splice(0..1, named);
+        }
+        _ => {}
     }
     Word {
         parts,
         span: w.span,
     }
+}
+
+/// The names `unset` removes from its words: like [`var_name_word`], but each `%var` part
+/// starts another name, so `unset %a $+ %b` removes `%a` and `%b` (mIRC's exception to the
+/// join; `unset %a $+ [ %b ]` joins).
+fn unset_names(words: &[Word]) -> Vec<Word> {
+    let mut out = Vec::new();
+    for w in words {
+        let w = var_name_word(w);
+        let mut cur: Vec<Part> = Vec::new();
+        for p in w.parts {
+            if let Part::Var(n) = &p {
+                if !cur.is_empty() {
+                    out.push(Word {
+                        parts: std::mem::take(&mut cur),
+                        span: w.span,
+                    });
+                }
+                cur.push(Part::Lit(format!("%{n}")));
+            } else {
+                cur.push(p);
+            }
+        }
+        out.push(Word {
+            parts: cur,
+            span: w.span,
+        });
+    }
+    out
 }
 
 /// The switches of `set`/`var` (letters after `-`) the VM applies when storing: `i` and `s`,

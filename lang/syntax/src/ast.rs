@@ -78,6 +78,10 @@ pub enum Part {
     Bracket(Box<Words>, u8),
     /// Text built from pieces and then evaluated as code: the `$+` forms inside `[ ]`.
     DynEval(Vec<DynPiece>),
+    /// An identifier call with spaced `[ ]` inside its parentheses, e.g. `$mid( [ %x ] )`:
+    /// the groups are evaluated, the call's text is rebuilt around their values and then
+    /// evaluated, so a group may supply commas and parentheses.
+    DynCall(Vec<DynPiece>),
 }
 
 /// A piece of a [`Part::DynEval`].

@@ -192,8 +192,12 @@ impl<'s> Lx<'s> {
                     builtin_only = p.as_str().contains('!');
                 }
                 Rule::cword => {
-                    if name.is_none() {
+                    if name.is_none() && toks.is_empty() {
                         let t = self.cword(p);
+                        if matches!(t, Tok::Open) {
+                            toks.push(t);
+                            continue;
+                        }
                         name = Some(match t {
                             Tok::Word(w) => w,
                             other => Word {
@@ -210,6 +214,24 @@ impl<'s> Lx<'s> {
                 }
                 _ => {}
             }
+        }
+        let mut args = None;
+        if name.is_none() && matches!(toks.first(), Some(Tok::Open)) {
+            // `[ %cmd ] args`: the bracket is evaluated first and gives the command's name.
+            let mut words = self.words_from(toks).words.into_iter();
+            name = words.next();
+            let rest: Vec<Word> = words.collect();
+            args = Some(Words {
+                span: match (rest.first(), rest.last()) {
+                    (Some(f), Some(l)) => Span {
+                        start: f.span.start,
+                        end: l.span.end,
+                    },
+                    _ => Span::new(self.base, self.base),
+                },
+                words: rest,
+            });
+            toks = Vec::new();
         }
         let mut name = name.unwrap_or_default();
         // `{echo x}`: a brace glued to the command is never a block (mIRC would send a
@@ -233,7 +255,10 @@ impl<'s> Lx<'s> {
         let raw_args = args_start.map_or(String::new(), |s| {
             self.src[s..c_end(span, self.base)].to_string()
         });
-        let args = self.words_from(toks);
+        let args = match args {
+            Some(a) => a,
+            None => self.words_from(toks),
+        };
         Command {
             name,
             literal_name,
@@ -325,7 +350,10 @@ impl<'s> Lx<'s> {
                 let t = q.as_str();
                 push_lit(parts, &format!("${}", &t[2..]));
             }
-            Rule::ident => parts.push(Part::Ident(Box::new(self.ident(q)))),
+            Rule::ident => match spaced_brackets(q.as_str()) {
+                Some(pieces) => parts.push(Part::DynCall(pieces)),
+                None => parts.push(Part::Ident(Box::new(self.ident(q)))),
+            },
             Rule::cvar | Rule::avar => parts.push(Part::Var(q.as_str()[1..].to_string())),
             Rule::chan_ref_c | Rule::chan_ref_a => {
                 let mut inner = Vec::new();
@@ -368,7 +396,10 @@ impl<'s> Lx<'s> {
                     let mut list = Vec::new();
                     for a in r.into_inner() {
                         call.raw_args.push(a.as_str().trim().to_string());
-                        let toks: Vec<Tok> = a.into_inner().map(|w| self.seg_word(w)).collect();
+                        let mut toks: Vec<Tok> = a.into_inner().map(|w| self.seg_word(w)).collect();
+                        if call.name == "calc" {
+                            calc_join_is_text(&mut toks);
+                        }
                         list.push(self.words_from(toks));
                     }
                     call.args = Some(list);
@@ -756,6 +787,80 @@ fn host_op(name: &str) -> &'static str {
         .find(|o| **o == name)
         .copied()
         .unwrap_or("ison")
+}
+
+/// The pieces of an identifier call whose parentheses hold spaced `[ ]` groups
+/// (`$mid( [ %x ] )`): the text around the groups, and each group to evaluate. mIRC resolves
+/// such groups on the whole line before the call parses its arguments. `None` when the call
+/// has none (a `[` must stand between blanks; `$a([ x ])` is an ordinary argument).
+fn spaced_brackets(text: &str) -> Option<Vec<DynPiece>> {
+    let b = text.as_bytes();
+    let blank = |i: usize| i < b.len() && (b[i] == b' ' || b[i] == b'\t');
+    // Whole-word `[` and `]` (not `[[`/`]]`), as (offset, is_open).
+    let mut marks = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
+        if (c == b'[' || c == b']') && i > 0 && blank(i - 1) {
+            let next = b.get(i + 1).copied();
+            let ends = match next {
+                None => true,
+                Some(n) => n == b' ' || n == b'\t' || (c == b']' && (n == b')' || n == b',')),
+            };
+            if ends {
+                marks.push((i, c == b'['));
+            }
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut depth = 0usize;
+    let mut open_at = 0;
+    let mut last = 0;
+    for (i, open) in marks {
+        if open {
+            if depth == 0 {
+                open_at = i;
+            }
+            depth += 1;
+        } else if depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                let group = &text[open_at..=i];
+                // `[ $+ x ]` joins with the word before it, which lies in the call's text.
+                let inner = group[1..].trim_start();
+                if inner.starts_with("$+ ") || inner.starts_with("$+\t") {
+                    return None;
+                }
+                let words = crate::parse_words(group).ok()?;
+                let [word] = <[Word; 1]>::try_from(words.words).ok()?;
+                pieces.push(DynPiece::Lit(text[last..open_at].to_string()));
+                pieces.push(DynPiece::Eval(word));
+                last = i + 1;
+            }
+        }
+    }
+    if pieces.is_empty() {
+        return None;
+    }
+    pieces.push(DynPiece::Lit(text[last..].to_string()));
+    Some(pieces)
+}
+
+/// Inside `$calc(…)` a `$+` outside brackets is not a join but text, where the calculation
+/// stops: `$calc(7 $+ 000)` is `7` in mIRC (`$calc($+(7,000))` joins).
+fn calc_join_is_text(toks: &mut [Tok]) {
+    let mut depth = 0usize;
+    for t in toks {
+        match t {
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.saturating_sub(1),
+            Tok::Join if depth == 0 => {
+                *t = Tok::Word(Word {
+                    parts: vec![Part::Lit("$+".to_string())],
+                    span: Span::default(),
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A word-level token before `$+` joining and bracket grouping.
