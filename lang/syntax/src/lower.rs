@@ -404,6 +404,38 @@ impl<'s> Lx<'s> {
                     }
                     call.args = Some(list);
                 }
+                Rule::ident_prompt => {
+                    // `$?="text"`: the prompt is the one argument, evaluated like a command's
+                    // words; `$?*` and `$?!` keep their mark in the name.
+                    for q in r.into_inner() {
+                        match q.as_rule() {
+                            Rule::prompt_kind => call.name.push_str(q.as_str()),
+                            Rule::prompt_text => {
+                                let text = q.as_str();
+                                call.raw_args.push(text.to_string());
+                                let mut sub = Lx::new(text, self.base + q.as_span().start());
+                                let words = match crate::pest_parse(Rule::dyn_words, text) {
+                                    Ok(mut pairs) => {
+                                        let toks = pairs
+                                            .next()
+                                            .map(|top| {
+                                                top.into_inner()
+                                                    .filter(|w| w.as_rule() == Rule::dword)
+                                                    .map(|w| sub.cword_pub(w))
+                                                    .collect()
+                                            })
+                                            .unwrap_or_default();
+                                        sub.words_from(toks)
+                                    }
+                                    Err(_) => Words::default(),
+                                };
+                                self.diags.append(&mut sub.diags);
+                                call.args = Some(vec![words]);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
                 Rule::prop => {
                     call.prop = r
                         .into_inner()

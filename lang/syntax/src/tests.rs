@@ -284,3 +284,34 @@ fn stray_brace_in_alias_file_and_bad_ini_entries() {
         vec!["3:4: malformed variable entry: expected %NAME VALUE".to_string()]
     );
 }
+
+/// `$?="prompt"` takes the quoted text, spaces included, as its one argument (it used to stop
+/// at the first space, leaving `="Quit` glued to it and `message:"` as another word).
+#[test]
+fn input_prompt_keeps_its_text() {
+    let stmts =
+        crate::parse_statements("kick # $$1 $$?=\"Reason for $1:\" | echo $?*=\"Password:\" x")
+            .unwrap();
+    let Stmt::Command(c) = &stmts[0] else {
+        panic!()
+    };
+    assert_eq!(c.args.words.len(), 3, "{c:#?}");
+    let Part::Ident(call) = &c.args.words[2].parts[0] else {
+        panic!("{c:#?}")
+    };
+    assert_eq!(call.name, "?");
+    assert_eq!(call.mode, crate::ast::IdentMode::HaltIfEmpty);
+    let args = call.args.as_ref().unwrap();
+    assert_eq!(args[0].words.len(), 3);
+    assert!(
+        matches!(args[0].words[2].parts[..], [Part::Param { from: 1, .. }, Part::Lit(ref t)] if t == ":")
+    );
+    let Stmt::Command(c) = &stmts[1] else {
+        panic!()
+    };
+    assert_eq!(c.args.words.len(), 2);
+    let Part::Ident(call) = &c.args.words[0].parts[0] else {
+        panic!("{c:#?}")
+    };
+    assert_eq!(call.name, "?*");
+}
