@@ -25,6 +25,7 @@ mod lifecycle;
 mod modes;
 mod screen;
 mod scripts;
+mod watch;
 
 pub use extras::Extras;
 
@@ -165,7 +166,8 @@ impl Client {
     }
 
     /// Uses `dir` as the data folder (created if missing): global variables are read from its
-    /// `vars.ini` and the user list from its `users.ini`, and scripts' relative file paths
+    /// `vars.ini`, the user list from its `users.ini`, the notify and ignore lists from
+    /// `notify.ini` and `ignore.ini`, and scripts' relative file paths
     /// (`/write`, `/hsave`, `$read`) point into it. Call it before loading scripts.
     ///
     /// # Errors
@@ -190,6 +192,7 @@ impl Client {
         self.vars_saved = self.msl.engine.vm.st.globals.changes();
         self.vars_due = None;
         self.msl.engine.vm.st.files_root = Some(dir.clone());
+        self.load_lists(&dir)?;
         self.data_dir = Some(dir);
         Ok(())
     }
@@ -439,6 +442,9 @@ impl Client {
         if pending.users_changed {
             self.save_users();
         }
+        if pending.lists_changed {
+            self.save_lists();
+        }
         self.note_var_changes();
         if pending.disconnect.is_some() {
             self.out.disconnect = pending.disconnect;
@@ -481,8 +487,8 @@ impl Client {
 
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
     /// for a CTCP request nobody halted, the automatic reply.
-    pub fn dispatch(&mut self, ev: Event) {
-        if !self.screen(&ev) {
+    pub fn dispatch(&mut self, mut ev: Event) {
+        if !self.screen(&mut ev) {
             return;
         }
         if let Some((infos, display)) = self.mode_events(&ev) {
@@ -849,6 +855,8 @@ struct Pending {
     exit: bool,
     /// `/load`, `/unload`, `/reload`, in order.
     scripts: Vec<scripts::ScriptRequest>,
+    /// The notify or ignore list changed (save them).
+    lists_changed: bool,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {

@@ -6,6 +6,7 @@ pub mod casemap;
 pub mod client;
 pub mod events;
 pub mod host;
+pub mod lists;
 pub mod net;
 pub mod persist;
 pub mod proto;

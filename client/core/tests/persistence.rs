@@ -111,3 +111,36 @@ fn exit_and_timed_variables_are_not_saved() {
     assert_eq!(global(&c, "session").as_deref(), Some("2"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn notify_and_ignore_lists_survive_a_restart() {
+    let dir = temp_dir("persist-lists");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notify.ini"), "[notify]\nn0=ann my sister\n").unwrap();
+    std::fs::write(dir.join("ignore.ini"), "[ignore]\nn0=*!*@spam.example pc\n").unwrap();
+
+    let mut c = client(&dir);
+    assert_eq!(c.extras.notify.entries().len(), 1);
+    assert_eq!(c.extras.notify.entries()[0].note, "my sister");
+    assert!(c.extras.ignore.is_ignored("x!y@spam.example", 0));
+
+    c.run_command("/notify bob");
+    c.run_command("/ignore -r *!*@spam.example");
+    c.run_command("/ignore -n *!*@ads.example");
+    c.run_command("/ignore -u60 *!*@brief.example");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notify.ini")).unwrap(),
+        "[notify]\nn0=ann my sister\nn1=bob\n"
+    );
+    // Timed entries are not kept.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ignore.ini")).unwrap(),
+        "[ignore]\nn0=*!*@ads.example n\n"
+    );
+    drop(c);
+    let c = client(&dir);
+    assert_eq!(c.extras.notify.entries().len(), 2);
+    assert!(!c.extras.ignore.is_ignored("x!y@spam.example", 0));
+    assert!(c.extras.ignore.is_ignored("x!y@ads.example", 0));
+    std::fs::remove_dir_all(&dir).ok();
+}

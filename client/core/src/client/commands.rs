@@ -137,6 +137,7 @@ impl ScriptHost<'_> {
             "amsg" | "ame" => self.amsg(name == "ame", args, silent),
             "action" => return self.command_line("me", args, silent),
             "load" | "unload" | "reload" => return self.script_command(name, args),
+            "notify" | "ignore" => return self.list_command(name, args),
             "hop" => self.hop(args),
             "ban" => self.ban(args),
             "op" | "deop" | "dop" | "voice" | "devoice" => self.member_modes(name, args),
@@ -303,7 +304,7 @@ impl ScriptHost<'_> {
                 // Ask the server; `Client::userhost_reply` finishes the ban.
                 self.intent(Intent::Send(Message::new("USERHOST", [req.who.as_str()])));
                 if let Some(x) = self.extras.get_mut() {
-                    x.bans.push_back(req);
+                    x.lookups.push_back(super::extras::Lookup::Ban(req));
                 }
             }
         }
@@ -333,14 +334,14 @@ impl ScriptHost<'_> {
 }
 
 impl Client {
-    /// A 302 (USERHOST) reply: finishes the oldest `/ban` waiting for an address; one for a
-    /// nick the server does not know is dropped with a message.
+    /// A 302 (USERHOST) reply: finishes the oldest `/ban` or `/ignore` waiting for an
+    /// address; one for a nick the server does not know is dropped with a message.
     pub(super) fn userhost_reply(&mut self, ev: &Event) {
         let Event::Raw(m) = ev else { return };
         if m.command != "302" {
             return;
         }
-        let Some(req) = self.extras.bans.pop_front() else {
+        let Some(lookup) = self.extras.lookups.pop_front() else {
             return;
         };
         // `:server 302 me :nick=+user@host nick2*=-user@host`
@@ -350,9 +351,13 @@ impl Client {
             let addr = rest.get(1..)?;
             self.net
                 .casemapping()
-                .eq(nick, &req.who)
+                .eq(nick, lookup.nick())
                 .then(|| format!("{nick}!{addr}"))
         });
+        let req = match lookup {
+            super::extras::Lookup::Ban(req) => req,
+            super::extras::Lookup::Ignore(req) => return self.ignore_found(&req, found),
+        };
         let Some(address) = found else {
             self.out
                 .show("status", format!("* /ban: {} is not on IRC", req.who));

@@ -298,7 +298,7 @@ impl ScriptHost<'_> {
             }
             ("op:isowner", 2) => boolean(net.has_mode(&args[0].as_str(), &args[1].as_str(), 'q')),
             ("op:isadmin", 2) => boolean(net.has_mode(&args[0].as_str(), &args[1].as_str(), 'a')),
-            _ => None,
+            _ => self.list_identifier(name, args, prop),
         }
     }
 }

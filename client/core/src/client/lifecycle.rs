@@ -93,6 +93,7 @@ impl Client {
                     .then(|| ("status".to_string(), format!("PONG {server} {token}")));
                 vec![(info, display)]
             }
+            Event::Notify { who, online } => vec![self.notify_event(who, *online)],
             _ => Vec::new(),
         }
     }

@@ -99,6 +99,9 @@ pub struct Config {
     pub ping_interval_ms: u64,
     /// Milliseconds an unanswered lag PING may wait before we give up on the connection.
     pub ping_timeout_ms: u64,
+    /// Milliseconds between two `ISON` checks of the notify list (servers with `MONITOR`
+    /// report changes themselves). Values under a second are taken as a second.
+    pub notify_interval_ms: u64,
 }
 
 impl Config {
@@ -124,6 +127,7 @@ impl Config {
             who_on_join: false,
             ping_interval_ms: 60_000,
             ping_timeout_ms: 120_000,
+            notify_interval_ms: 30_000,
         }
     }
 }

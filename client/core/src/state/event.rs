@@ -211,6 +211,13 @@ pub enum Event {
         /// The new host.
         host: String,
     },
+    /// A nick of the notify list came on IRC or left it (`on NOTIFY`, `on UNOTIFY`).
+    Notify {
+        /// The nick, with its address when the server told it (MONITOR).
+        who: Prefix,
+        /// `true` when they came, `false` when they left.
+        online: bool,
+    },
     /// The server pinged us; the PONG has already been sent (`on PING`).
     Ping {
         /// The ping argument.

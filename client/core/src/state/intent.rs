@@ -73,6 +73,9 @@ pub enum Intent {
     Nick(String),
     /// Set (`Some`) or clear (`None`) our away message (`/away`).
     Away(Option<String>),
+    /// Watch these nicks (the notify list, `/notify`): [`super::Event::Notify`] reports
+    /// when one comes or goes.
+    Notify(Vec<String>),
 }
 
 impl Network {
@@ -131,6 +134,7 @@ impl Network {
                 }
                 self.send(Message::nick(&nick), out);
             }
+            Intent::Notify(nicks) => self.set_notify(nicks, out),
             Intent::Away(message) => {
                 match &message {
                     Some(m) => self.send(Message::new("AWAY", [m.as_str()]), out),

@@ -21,6 +21,7 @@
 //! | `messages.rs`     | PRIVMSG, NOTICE, CTCP and its automatic replies, INVITE, WALLOPS |
 //! | `ial.rs`          | [`Address`]: the IAL, WHO, CHGHOST, ACCOUNT, AWAY             |
 //! | `intent.rs`       | [`Intent`]: what the user or a script asks to send            |
+//! | `notify.rs`       | watching the notify list: MONITOR, or ISON on the clock       |
 //! | `query.rs`        | read accessors for the script host (`$me`, `ison`, `$nick(#,N)` …) |
 //! | `flood.rs`        | [`SendQueue`]: the token bucket                               |
 
@@ -31,6 +32,7 @@ pub mod flood;
 mod ial;
 mod intent;
 mod messages;
+mod notify;
 mod query;
 mod registration;
 #[cfg(test)]
@@ -142,6 +144,8 @@ pub struct Network {
     away_since: Option<u64>,
     /// The address and port we connect to (`$servertarget`, `$port`).
     target: Option<(String, u16)>,
+    /// The notify list as watched on this connection.
+    notify: notify::NotifyState,
 }
 
 impl Network {
@@ -177,6 +181,7 @@ impl Network {
             registered_at: None,
             away_since: None,
             target: None,
+            notify: notify::NotifyState::default(),
         }
     }
 
@@ -256,6 +261,7 @@ impl Network {
             5 => self.on_isupport(msg),
             221 => self.on_umodeis(msg),
             301 => self.on_rpl_away(msg, out),
+            303 => self.on_ison(msg, out),
             305 | 306 => self.on_own_away(n, out),
             311 => self.on_whois_user(msg),
             324 => self.on_channelmodeis(msg),
@@ -267,6 +273,7 @@ impl Network {
             376 | 422 => self.on_motd_end(out),
             396 => self.on_displayed_host(msg),
             432 | 433 | 437 => self.on_nick_unavailable(out),
+            730 | 731 => self.on_monitor(n, msg, out),
             900 => self.account = msg.param(2).map(str::to_string),
             901 => self.account = None,
             902..=908 => self.on_sasl_done(out),
@@ -277,6 +284,7 @@ impl Network {
     fn on_tick(&mut self, now: u64, out: &mut Vec<Effect>) {
         self.now = self.now.max(now);
         self.lag_check(out);
+        self.notify_poll(out);
         let ready = self.queue.drain(self.now);
         out.extend(ready.into_iter().map(Effect::Send));
     }

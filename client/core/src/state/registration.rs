@@ -72,6 +72,7 @@ impl Network {
         self.ial.clear();
         self.caps = CapState::default();
         self.queue.clear();
+        self.notify_reset();
         self.lag_ping = None;
         self.away = None;
         self.account = None;
@@ -299,6 +300,7 @@ impl Network {
         if !self.motd_done {
             self.motd_done = true;
             out.push(Effect::Event(Event::Connected));
+            self.notify_start(out);
         }
     }
 
