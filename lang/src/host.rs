@@ -34,6 +34,21 @@ pub trait Host {
         Vec::new()
     }
 
+    /// `/scon` and `/scid` (`name`), with their arguments evaluated once: the connections
+    /// the command runs on, in order, and the command. The host handles what needs no
+    /// command itself (`/scid 2` alone switches the running script to connection 2; `-r`
+    /// switches it back) and returns no connections then. `None` means the host has no
+    /// connections.
+    fn connections(&mut self, _name: &str, _args: &str) -> Option<Result<Relay, String>> {
+        None
+    }
+
+    /// Makes connection `cid` the one identifiers and commands act on; returns the one that
+    /// was. The VM calls it around each run of a [`Relay`]'s command.
+    fn switch_connection(&mut self, cid: u64) -> u64 {
+        cid
+    }
+
     /// Current time in milliseconds since 1970-01-01 UTC (the host owns the clock so tests
     /// can freeze it).
     fn now_ms(&mut self) -> i64 {
@@ -46,6 +61,15 @@ pub trait Host {
     fn ticks_ms(&mut self) -> i64 {
         self.now_ms()
     }
+}
+
+/// A command to run on some connections (see [`Host::connections`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relay {
+    /// Connection ids, in the order the command runs on them.
+    pub targets: Vec<u64>,
+    /// The command line, evaluated again on each connection.
+    pub command: String,
 }
 
 /// A host with no network and no windows: echoes are collected in order.

@@ -18,7 +18,7 @@ pub mod wild;
 
 pub use engine::{Engine, LoadReport};
 pub use error::{RunError, RunErrorKind, RunResult};
-pub use host::{Host, RecordingHost};
+pub use host::{Host, RecordingHost, Relay};
 pub use state::{Limits, State};
 pub use value::Value;
 pub use vm::{Outcome, Step, Vm};

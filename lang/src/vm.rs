@@ -1611,6 +1611,17 @@ impl Vm {
                     let words: Vec<Value> =
                         (0..u16::from(n)).map(|i| r!(start + i).clone()).collect();
                     let text = join_values(&words).as_str().into_owned();
+                    if name == "scon" || name == "scid" {
+                        // `text` is the raw argument text.
+                        self.frames[fi].pc = pc as u32;
+                        match self.relay(&name, &text, host) {
+                            Ok(()) => {}
+                            Err(IntrinsicError::Run(e)) => return Err(e),
+                            Err(IntrinsicError::Kind(k)) => fail!(k),
+                        }
+                        reload!();
+                        continue;
+                    }
                     match host.command(&name, &text, silent) {
                         Some(Ok(())) => {}
                         Some(Err(e)) => fail!(RunErrorKind::Command(e)),
@@ -1822,6 +1833,65 @@ impl Vm {
             }
         };
         self.run_nested(idx, Vec::new(), host)
+    }
+
+    /// `/scon` and `/scid`: the raw argument text is evaluated once here, in the caller, as
+    /// any command's is; the host picks the connections; the command then runs on each,
+    /// evaluated again, in the calling frame (so it sees the caller's local variables).
+    fn relay(&mut self, name: &str, raw: &str, host: &mut dyn Host) -> Result<(), IntrinsicError> {
+        let text = self.eval_text(raw, host).map_err(IntrinsicError::Run)?;
+        let relay = match host.connections(name, &text.as_str()) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return Err(IntrinsicError::Kind(RunErrorKind::Command(e))),
+            None => {
+                return Err(IntrinsicError::Kind(RunErrorKind::Command(format!(
+                    "/{name}: not available here"
+                ))))
+            }
+        };
+        for cid in relay.targets {
+            let back = host.switch_connection(cid);
+            let r = self.run_text(&relay.command, host);
+            host.switch_connection(back);
+            r.map_err(IntrinsicError::Run)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `line` as commands in the current frame: its `%vars` and `$1-` are the caller's.
+    pub fn run_text(&mut self, line: &str, host: &mut dyn Host) -> Result<(), RunError> {
+        let dynamic = |kind| RunError {
+            kind,
+            file: None,
+            line: 0,
+            col: 0,
+            place: "command".to_string(),
+        };
+        // Statement chunks share the cache with `eval_text`'s word chunks: a key of their own.
+        let key = format!("\u{1}{line}");
+        let idx = match self.dyn_cache.get(&key) {
+            Some(&i) => i,
+            None => {
+                let stmts = rustirc_syntax::parse_statements(line)
+                    .map_err(|e| dynamic(RunErrorKind::DynamicSyntax(e)))?;
+                let chunk = rustirc_compiler::Compiler::compile_dynamic_stmts(
+                    "command",
+                    &stmts,
+                    rustirc_compiler::Options { record_v1v2: true },
+                )
+                .map_err(|e| dynamic(RunErrorKind::DynamicSyntax(e.message)))?;
+                let script = self
+                    .last_frame()
+                    .map_or(0, |f| self.chunks[f.chunk as usize].script);
+                let i = self.add_chunk(chunk, script);
+                if self.dyn_cache.len() > 4096 {
+                    self.dyn_cache.clear();
+                }
+                self.dyn_cache.insert(key, i);
+                i
+            }
+        };
+        self.run_nested(idx, Vec::new(), host).map(|_| ())
     }
 
     /// Runs chunk `idx` to completion inside the current run and returns its value.

@@ -1,6 +1,6 @@
 //! The command line: `check`, `eval`, `run`, `replay`.
 
-use rustirc_core::settings::{split_channel, NetworkSettings, Settings};
+use rustirc_core::settings::{NetworkSettings, Settings};
 use rustirc_lang::engine::Engine;
 use rustirc_lang::host::Host;
 use rustirc_lang::{Limits, Value};
@@ -488,51 +488,67 @@ fn headless(args: &[String]) -> i32 {
         },
         None => Settings::default(),
     };
-    let mut net = match settings.network(network.as_deref()) {
-        Some(n) => n.clone(),
-        None if network.is_some() => {
+    // Which networks: the one named; else, when a flag describes a network, the first one
+    // with the flags applied; else every one in the file.
+    let flags_name_a_network = server.is_some()
+        || nick.is_some()
+        || !joins.is_empty()
+        || tls
+        || tls_accept_invalid
+        || tls_cert.is_some()
+        || proxy.is_some();
+    let mut nets: Vec<NetworkSettings> = match (&network, settings.network(network.as_deref())) {
+        (Some(_), Some(n)) => vec![n.clone()],
+        (Some(name), None) => {
+            eprintln!("rustirc: no [[network]] named {name} in the config file");
+            return 2;
+        }
+        (None, Some(n)) if flags_name_a_network => vec![n.clone()],
+        (None, Some(_)) => settings.networks.clone(),
+        (None, None) => vec![NetworkSettings::default()],
+    };
+    if let [net] = nets.as_mut_slice() {
+        // Flags replace the network's settings.
+        if server.is_some() {
+            net.server = server;
+        }
+        if nick.is_some() {
+            net.nick = nick;
+        }
+        if !joins.is_empty() {
+            net.channels = joins;
+        }
+        net.tls |= tls;
+        net.tls_accept_invalid |= tls_accept_invalid;
+        if tls_cert.is_some() {
+            net.tls_cert = tls_cert;
+        }
+        if proxy.is_some() {
+            net.proxy = proxy;
+        }
+    }
+    let mut connections = Vec::new();
+    for (i, net) in nets.iter().enumerate() {
+        let which = match (&net.name, nets.len()) {
+            (Some(n), _) => format!("[[network]] {n}: "),
+            (None, 1) => String::new(),
+            (None, _) => format!("[[network]] {}: ", i + 1),
+        };
+        let (Some(nick), Some(_)) = (&net.nick, &net.server) else {
             eprintln!(
-                "rustirc: no [[network]] named {} in the config file",
-                network.unwrap_or_default()
+                "rustirc: {which}--headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file)\n{USAGE}"
             );
             return 2;
-        }
-        None => NetworkSettings::default(),
-    };
-    // Flags replace the network's settings.
-    if server.is_some() {
-        net.server = server;
-    }
-    net.tls |= tls;
-    net.tls_accept_invalid |= tls_accept_invalid;
-    if tls_cert.is_some() {
-        net.tls_cert = tls_cert;
-    }
-    if proxy.is_some() {
-        net.proxy = proxy;
-    }
-    let Some(nick) = nick.or(net.nick.clone()) else {
-        eprintln!(
-            "rustirc: --headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file)\n{USAGE}"
-        );
-        return 2;
-    };
-    let srv = match net.to_server() {
-        Ok(s) => s,
-        Err(e) if net.server.is_none() => {
-            eprintln!(
-                "rustirc: --headless needs a server and a nick (--server and --nick, or server and nick in a [[network]] of the config file): {e}\n{USAGE}"
-            );
-            return 2;
-        }
-        Err(e) => {
-            eprintln!("rustirc: {e}");
-            return 2;
-        }
-    };
-    let mut config = net.to_config(&nick);
-    if !joins.is_empty() {
-        config.autojoin = joins.iter().map(|c| split_channel(c)).collect();
+        };
+        let srv = match net.to_server() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("rustirc: {which}{e}");
+                return 2;
+            }
+        };
+        let name = net.name.clone().unwrap_or_else(|| srv.host.clone());
+        connections.push((net.to_config(nick), srv, name));
     }
     let mut limits = settings.limits.to_limits();
     if let Some(b) = budget {
@@ -543,7 +559,24 @@ fn headless(args: &[String]) -> i32 {
     } else {
         loads
     };
-    let mut client = rustirc_core::client::Client::new(config, limits, rustirc_core::net::now_ms());
+    let mut configs = connections.iter().map(|(c, _, _)| c.clone());
+    let Some(first) = configs.next() else {
+        eprintln!("rustirc: no [[network]] to connect to\n{USAGE}");
+        return 2;
+    };
+    let mut client = rustirc_core::client::Client::new(first, limits, rustirc_core::net::now_ms());
+    for config in configs {
+        client.add_connection(config);
+    }
+    let connections: Vec<rustirc_core::net::Connection> = connections
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, server, name))| rustirc_core::net::Connection {
+            cid: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            server,
+            name,
+        })
+        .collect();
     let Some(data) = data.or(settings.data.clone()).or_else(default_data_dir) else {
         eprintln!("rustirc: no data folder: set HOME or XDG_DATA_HOME, or pass --data DIR");
         return 2;
@@ -578,7 +611,7 @@ fn headless(args: &[String]) -> i32 {
         }
     };
     let mut out = std::io::stdout();
-    match rt.block_on(rustirc_core::net::run(&mut client, &srv, &mut out)) {
+    match rt.block_on(rustirc_core::net::run(&mut client, &connections, &mut out)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("rustirc: {e}");

@@ -1,8 +1,9 @@
 //! End to end for the ways of connecting, against real servers on free loopback ports: TLS
 //! to ngircd (certificates made here with rcgen: a test authority and a server certificate
 //! it signed, and a client certificate), with the authority trusted, with any certificate
-//! accepted, and refused when the certificate cannot be checked; and connections through a
-//! SOCKS5 proxy (microsocks) with a login, plain and with TLS.
+//! accepted, and refused when the certificate cannot be checked; connections through a
+//! SOCKS5 proxy (microsocks) with a login, plain and with TLS; and several networks at once
+//! (one ngircd each), with `/scid` between them and `/server` opening and moving connections.
 //!
 //! Needs `ngircd` and `microsocks` (the README's test command installs them).
 
@@ -263,6 +264,9 @@ impl Drop for Bot {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("the bot printed:\n{}", self.output());
+        }
     }
 }
 
@@ -564,5 +568,149 @@ fn through_a_socks5_proxy_plain_and_tls() {
         !refused.output().contains("pa:ss@w") && !line.contains("wrong"),
         "{line}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The script of docs/headless.md's "Several networks".
+fn documented_multi_network_script() -> String {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/headless.md"),
+    )
+    .unwrap();
+    let section = doc
+        .split("## Several networks")
+        .nth(1)
+        .expect("the section");
+    let block = section.split("```mrc\n").nth(1).expect("its script");
+    block.split("```").next().unwrap().to_string()
+}
+
+#[test]
+fn several_networks_at_once() {
+    let dir = test_dir("multi");
+    let (port1, port2, port3) = (free_port(), free_port(), free_port());
+    let _one = Ngircd::start(&dir, port1, None);
+    let _two = Ngircd::start(&dir, port2, None);
+    let _three = Ngircd::start(&dir, port3, None);
+    let script = documented_multi_network_script()
+        + "on me:*:JOIN:#lobby: if ($cid == 3) scon -a msg #lobby connection 3 is in\n";
+    std::fs::write(dir.join("multi.mrc"), script).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scripts = [\"multi.mrc\"]\ndata = \"data\"\n\
+             [[network]]\nname = \"one\"\nserver = \"127.0.0.1:{port1}\"\nnick = \"multibot\"\nchannels = [\"#lobby\"]\n\
+             [[network]]\nname = \"two\"\nserver = \"127.0.0.1:{port2}\"\nnick = \"multibot\"\nchannels = [\"#lobby\"]\n"
+        ),
+    )
+    .unwrap();
+    let mut bot = Bot::start(
+        &["--config", config.to_str().unwrap()],
+        &[("XDG_CONFIG_HOME", &dir)],
+    );
+    let mut alice = User::connect(port1, "alice");
+    let mut bob = User::connect(port2, "bob");
+    for u in [&mut alice, &mut bob] {
+        u.wait_for("#lobby", "multibot");
+        u.send("JOIN #lobby");
+        u.expect(|l| l.contains("JOIN :#lobby"), "the join");
+    }
+
+    // An event on network 2 replies on network 2, with its $cid.
+    bob.send("PRIVMSG #lobby :!where");
+    bob.expect(
+        |l| {
+            l.contains(&format!(
+                "PRIVMSG #lobby :I am multibot on Net{port2} (connection 2 of 2)"
+            ))
+        },
+        "the reply on network 2",
+    );
+    alice.send("PRIVMSG #lobby :!where");
+    alice.expect(
+        |l| {
+            l.contains(&format!(
+                "PRIVMSG #lobby :I am multibot on Net{port1} (connection 1 of 2)"
+            ))
+        },
+        "the reply on network 1",
+    );
+    // /scid reaches the other network.
+    bob.send("PRIVMSG #lobby :!relay hello from two");
+    alice.expect(
+        |l| {
+            l.contains(&format!(
+                "PRIVMSG #lobby :bob on Net{port2} says: hello from two"
+            ))
+        },
+        "the relayed line on network 1",
+    );
+    // /server -m opens a third connection, which joins #lobby there; /scon -a speaks on all.
+    alice.send(&format!("PRIVMSG #lobby :!open 127.0.0.1:{port3}"));
+    let mut carol = User::connect(port3, "carol");
+    carol.wait_for("#lobby", "multibot");
+    carol.send("JOIN #lobby");
+    carol.expect(
+        |l| l.starts_with(":carol!") && l.contains("JOIN :#lobby"),
+        "carol's join",
+    );
+    for u in [&mut alice, &mut bob] {
+        u.expect(
+            |l| l.contains("PRIVMSG #lobby :connection 3 is in"),
+            "the news on networks 1 and 2",
+        );
+    }
+    // Each connection's lines are printed with its name.
+    bot.expect("one/#lobby: <alice> !where");
+    bot.expect("two/#lobby: <bob> !where");
+    bot.expect("127.0.0.1/#lobby: * Now talking in #lobby");
+    // Ctrl-C quits every network.
+    assert!(bot.interrupt().success());
+    for u in [&mut alice, &mut bob, &mut carol] {
+        u.expect(|l| l.contains("QUIT"), "the bot's QUIT");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn server_moves_a_connection_to_another_server() {
+    let dir = test_dir("move");
+    let (port1, port2) = (free_port(), free_port());
+    let _one = Ngircd::start(&dir, port1, None);
+    let _two = Ngircd::start(&dir, port2, None);
+    std::fs::write(dir.join("move.mrc"), "on *:TEXT:!move *:#: server $2\n").unwrap();
+    let mut bot = Bot::start(
+        &[
+            "--server",
+            &format!("127.0.0.1:{port1}"),
+            "--nick",
+            "mover",
+            "--join",
+            "#here",
+            "--load",
+            dir.join("move.mrc").to_str().unwrap(),
+            "--data",
+            dir.join("data").to_str().unwrap(),
+        ],
+        &[("XDG_CONFIG_HOME", &dir)],
+    );
+    let mut alice = User::connect(port1, "alice");
+    alice.wait_for("#here", "mover");
+    alice.send("JOIN #here");
+    alice.expect(
+        |l| l.starts_with(":alice!") && l.contains("JOIN"),
+        "alice's join",
+    );
+    alice.send(&format!("PRIVMSG #here :!move 127.0.0.1:{port2}"));
+    // It says goodbye here, and joins its channels there.
+    alice.expect(
+        |l| l.starts_with(":mover!") && l.contains("QUIT"),
+        "the bot's QUIT",
+    );
+    let mut bob = User::connect(port2, "bob");
+    bob.wait_for("#here", "mover");
+    bot.expect(&format!("status: * Connecting to 127.0.0.1:{port2}"));
+    assert!(bot.interrupt().success());
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,6 +1,6 @@
-//! One client session without I/O: a [`Network`] state machine, the [`EventTable`], the mSL
-//! engine, the windows' text and the timers, driven by received lines, typed input and clock
-//! ticks. The headless bot, the desktop app and `rustirc replay` all drive this same type;
+//! One client session without I/O: a [`Network`] state machine per connection, the
+//! [`EventTable`], the mSL engine, the windows' text and the timers, driven by received lines,
+//! typed input and clock ticks. The headless bot, the desktop app and `rustirc replay` all drive this same type;
 //! only where lines come from and where they go differs.
 //!
 //! Every received line becomes [`Event`]s; each event runs its `^` handlers, then the default
@@ -14,11 +14,12 @@ use crate::persist::{parse_vars, vars_text, write_atomic};
 use crate::proto::{Ctcp, Message, Prefix};
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
-use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
+use rustirc_lang::{Host, Limits, LoadReport, Relay, RunError, Value};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 mod commands;
+mod conns;
 mod extras;
 mod idents;
 mod lifecycle;
@@ -27,6 +28,7 @@ mod screen;
 mod scripts;
 mod watch;
 
+pub use conns::Connect;
 pub use extras::Extras;
 
 /// What the client has sent and shown, in order.
@@ -61,6 +63,8 @@ struct Timer {
     millis: bool,
     due: u64,
     command: String,
+    /// The connection it runs on (`$cid` of its command).
+    cid: u32,
 }
 
 /// The identifiers an event fills (`$nick`, `$chan`, `$1-` …).
@@ -123,6 +127,8 @@ pub struct Client {
     vars_due: Option<u64>,
     /// Records kept for IRC commands and identifiers.
     pub extras: Extras,
+    /// The connections other than the current one (`net`), and their ids.
+    conns: conns::Conns,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -162,6 +168,7 @@ impl Client {
             vars_saved: 0,
             vars_due: None,
             extras: Extras::new(now_ms),
+            conns: conns::Conns::new(),
         }
     }
 
@@ -362,7 +369,9 @@ impl Client {
     /// The clock moves to `now_ms`: queued lines go out, due timers fire.
     pub fn tick(&mut self, now_ms: u64) {
         self.now = now_ms;
-        self.input(Input::Tick(now_ms));
+        for cid in self.cids() {
+            self.on_connection(cid, |c| c.input(Input::Tick(now_ms)));
+        }
         while let Some(i) = self
             .timers
             .iter()
@@ -372,14 +381,18 @@ impl Client {
             .map(|(i, _)| i)
         {
             let t = &mut self.timers[i];
-            let command = t.command.clone();
+            let (command, cid) = (t.command.clone(), t.cid);
             t.due += t.interval_ms.max(1);
             if t.reps == 1 {
                 self.timers.remove(i);
             } else if t.reps > 1 {
                 t.reps -= 1;
             }
-            self.run_command(&command);
+            if self.network(cid).is_some() {
+                self.on_connection(cid, |c| c.run_command(&command));
+            } else {
+                self.run_command(&command);
+            }
         }
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
@@ -390,6 +403,7 @@ impl Client {
     /// script command, `//command` is evaluated first, anything else is said to the window.
     pub fn type_line(&mut self, window: &str, text: &str) {
         self.active = window.to_string();
+        self.conns.active = self.conns.cid;
         self.extras.typed = self.now;
         if self.input_event(window, text) {
             return;
@@ -438,7 +452,10 @@ impl Client {
         }
     }
 
-    fn after(&mut self, pending: Pending) {
+    fn after(&mut self, mut pending: Pending) {
+        // What the script did on other connections is applied on each of them.
+        let elsewhere = std::mem::take(&mut pending.elsewhere);
+        self.apply_servers(std::mem::take(&mut pending.servers));
         if pending.users_changed {
             self.save_users();
         }
@@ -482,6 +499,9 @@ impl Client {
         self.apply(pending.effects);
         for r in pending.scripts {
             self.script_request(r);
+        }
+        for (cid, p) in elsewhere {
+            self.on_connection(cid, |c| c.after(p));
         }
     }
 
@@ -582,6 +602,7 @@ impl Client {
                 info,
                 &self.active,
                 self.now,
+                &self.conns,
             );
             let msl = &mut self.msl;
             table.select(&ctx, phase, halted, &mut |_, f| {
@@ -857,6 +878,10 @@ struct Pending {
     scripts: Vec<scripts::ScriptRequest>,
     /// The notify or ignore list changed (save them).
     lists_changed: bool,
+    /// What was done on other connections (by `/scid`), by connection id.
+    elsewhere: Vec<(u32, Pending)>,
+    /// `/server` requests.
+    servers: Vec<conns::ServerRequest>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -880,6 +905,8 @@ pub struct ScriptHost<'a> {
     pending: Pending,
     /// The client's timers when the host was made (for `/timers` and unnamed timer numbers).
     timers: Vec<Timer>,
+    /// The connection the script is on, and the others.
+    conns: conns::HostConns<'a>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -916,6 +943,7 @@ impl<'a> ScriptHost<'a> {
             now: c.now,
             pending: Pending::default(),
             timers: c.timers.clone(),
+            conns: conns::HostConns::new(&mut c.conns),
         }
     }
 
@@ -927,6 +955,7 @@ impl<'a> ScriptHost<'a> {
         info: &'a EventInfo,
         active: &str,
         now: u64,
+        conns: &conns::Conns,
     ) -> ScriptHost<'a> {
         ScriptHost {
             net: Ref::Shared(net),
@@ -938,11 +967,15 @@ impl<'a> ScriptHost<'a> {
             now,
             pending: Pending::default(),
             timers: Vec::new(),
+            conns: conns::HostConns::detached(conns),
         }
     }
 
-    fn finish(self) -> Pending {
-        self.pending
+    fn finish(mut self) -> Pending {
+        let elsewhere = self.finish_connections();
+        let mut p = self.pending;
+        p.elsewhere = elsewhere;
+        p
     }
 
     fn run_line(&mut self, line: &str) -> Result<(), RunError> {
@@ -1136,6 +1169,7 @@ impl<'a> ScriptHost<'a> {
                     millis: false,
                     due: 0,
                     command: String::new(),
+                    cid: self.conns.cid,
                 });
             }
             self.show("status", "* All timers halted".to_string());
@@ -1195,6 +1229,7 @@ impl<'a> ScriptHost<'a> {
                 millis: false,
                 due: 0,
                 command: String::new(),
+                cid: self.conns.cid,
             });
             return Ok(());
         }
@@ -1211,6 +1246,7 @@ impl<'a> ScriptHost<'a> {
             millis,
             due: self.now + interval_ms,
             command: words[2..].join(" "),
+            cid: self.conns.cid,
         });
         Ok(())
     }
@@ -1308,7 +1344,6 @@ impl Host for ScriptHost<'_> {
             ("server", 0) => text(net.server()),
             ("network", 0) => text(net.network()),
             ("active", 0) => text(Some(&self.active)),
-            ("cid" | "activecid", 0) => Some(Ok(Value::Int(1))),
             ("away", 0) => Some(Ok(Value::bool(net.away().is_some()))),
             ("awaymsg", 0) => text(net.away()),
             ("chan", 1) => {
@@ -1411,7 +1446,10 @@ impl Host for ScriptHost<'_> {
             ("op:isban", 2) => Some(Ok(Value::bool(
                 net.is_ban(&args[0].as_str(), &args[1].as_str()),
             ))),
-            _ => self.irc_identifier(name, args, prop),
+            _ => match self.irc_identifier(name, args, prop) {
+                Some(v) => Some(v),
+                None => self.conn_identifier(name, args, prop),
+            },
         }
     }
 
@@ -1585,6 +1623,7 @@ impl Host for ScriptHost<'_> {
                 Ok(())
             }
             "signal" => self.signal(args),
+            "server" => self.server_command(args),
             "auser" | "guser" => self.add_user(&name, args),
             "ruser" => self.remove_user(args),
             "enable" | "disable" => {
@@ -1598,6 +1637,18 @@ impl Host for ScriptHost<'_> {
             _ => return self.irc_command(&name, args, silent),
         };
         Some(r)
+    }
+
+    fn connections(&mut self, name: &str, args: &str) -> Option<Result<Relay, String>> {
+        Some(self.connections_command(name, args))
+    }
+
+    fn switch_connection(&mut self, cid: u64) -> u64 {
+        let back = u64::from(self.conns.cid);
+        if let Ok(cid) = u32::try_from(cid) {
+            self.switch_to(cid);
+        }
+        back
     }
 
     fn now_ms(&mut self) -> i64 {

@@ -328,6 +328,7 @@ impl ScriptHost<'_> {
                 millis: false,
                 due: self.now + secs * 1000,
                 command,
+                cid: self.conns.cid,
             });
         }
     }
@@ -381,6 +382,7 @@ impl Client {
                 millis: false,
                 due: self.now + secs * 1000,
                 command,
+                cid: self.conns.cid,
             });
         }
     }

@@ -281,7 +281,7 @@ impl ScriptHost<'_> {
                     // Timers keep running across a disconnect, as mIRC's `-o` timers do.
                     Some("type") => text(Some("offline")),
                     Some("pause" | "mmt") => boolean(false),
-                    Some("cid") => int(1),
+                    Some("cid") => int(u64::from(t.cid)),
                     Some(_) => text(None),
                 }
             }

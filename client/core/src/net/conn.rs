@@ -47,6 +47,9 @@ pub(crate) enum Order {
     Close,
     /// Close the connection now, for this reason, and reconnect as after a drop.
     Drop(String),
+    /// Close the connection once the lines before this are written, and connect to this
+    /// server instead, at once.
+    Switch(Server),
 }
 
 /// A byte stream: plain TCP, or TLS over it.
@@ -91,14 +94,27 @@ async fn open(server: &Server) -> Result<(Box<dyn Io>, Vec<String>), String> {
     }
 }
 
-/// Waits `d`, or returns `true` early when told to close (or when the loop is gone).
-async fn wait_or_close(d: Duration, orders: &mut UnboundedReceiver<Order>) -> bool {
+/// What to do after a wait.
+enum Next {
+    /// Connect (again).
+    Connect,
+    /// Stop: the user quit or the loop is gone.
+    Stop,
+}
+
+/// Waits `d` before connecting again; ends early when told to close, or to switch servers
+/// (which takes effect in `server`). Lines for a connection that is not open are dropped.
+async fn wait(d: Duration, orders: &mut UnboundedReceiver<Order>, server: &mut Server) -> Next {
     let end = Instant::now() + d;
     loop {
         tokio::select! {
-            () = tokio::time::sleep_until(end) => return false,
+            () = tokio::time::sleep_until(end) => return Next::Connect,
             o = orders.recv() => match o {
-                Some(Order::Close) | None => return true,
+                Some(Order::Close) | None => return Next::Stop,
+                Some(Order::Switch(s)) => {
+                    *server = s;
+                    return Next::Connect;
+                }
                 // Lines for a connection that is not open are dropped.
                 Some(Order::Line(_) | Order::Drop(_)) => {}
             },
@@ -108,7 +124,7 @@ async fn wait_or_close(d: Duration, orders: &mut UnboundedReceiver<Order>) -> bo
 
 async fn run(
     cid: u32,
-    server: Server,
+    mut server: Server,
     reports: UnboundedSender<(u32, Report)>,
     mut orders: UnboundedReceiver<Order>,
 ) {
@@ -121,12 +137,17 @@ async fn run(
             "* Connecting to {}",
             server.describe()
         )));
+        let target = server.clone();
         let opened = tokio::select! {
-            r = tokio::time::timeout(OPEN_TIMEOUT, open(&server)) => match r {
+            r = tokio::time::timeout(OPEN_TIMEOUT, open(&target)) => match r {
                 Ok(r) => r,
                 Err(_) => Err(format!("no answer in {} s", OPEN_TIMEOUT.as_secs())),
             },
-            () = wait_close(&mut orders) => return,
+            next = wait(OPEN_TIMEOUT * 2, &mut orders, &mut server) => match next {
+                Next::Stop => return,
+                // Told to switch servers while connecting: start over with the new one.
+                Next::Connect => continue,
+            },
         };
         let (io, notes) = match opened {
             Ok(x) => x,
@@ -137,7 +158,7 @@ async fn run(
                     server.label(),
                     backoff.as_secs()
                 )));
-                if wait_or_close(backoff, &mut orders).await {
+                if let Next::Stop = wait(backoff, &mut orders, &mut server).await {
                     return;
                 }
                 backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -149,14 +170,17 @@ async fn run(
         }
         // Lines queued while the connection was down belong to the old one.
         while let Ok(o) = orders.try_recv() {
-            if matches!(o, Order::Close) {
-                return;
+            match o {
+                Order::Close => return,
+                Order::Switch(s) => server = s,
+                Order::Line(_) | Order::Drop(_) => {}
             }
         }
         report(Report::Up);
         let since = Instant::now();
         let (rd, mut wr) = tokio::io::split(io);
         let mut lines = BufReader::new(rd).split(b'\n');
+        let mut switched = false;
         let reason = loop {
             tokio::select! {
                 line = lines.next_segment() => match line {
@@ -182,6 +206,13 @@ async fn run(
                         let _ = tokio::time::timeout(Duration::from_secs(2), wr.shutdown()).await;
                         return;
                     }
+                    Some(Order::Switch(s)) => {
+                        let _ = wr.flush().await;
+                        let _ = tokio::time::timeout(Duration::from_secs(2), wr.shutdown()).await;
+                        server = s;
+                        switched = true;
+                        break format!("changing server to {}", server.label());
+                    }
                 },
             }
         };
@@ -189,23 +220,18 @@ async fn run(
             backoff = FIRST_BACKOFF;
         }
         report(Report::Down(reason));
+        if switched {
+            backoff = FIRST_BACKOFF;
+            continue;
+        }
         report(Report::Status(format!(
             "* Reconnecting in {}s",
             backoff.as_secs()
         )));
-        if wait_or_close(backoff, &mut orders).await {
+        if let Next::Stop = wait(backoff, &mut orders, &mut server).await {
             return;
         }
         backoff = (backoff * 2).min(MAX_BACKOFF);
-    }
-}
-
-/// Resolves once a [`Order::Close`] arrives (or the loop is gone); lines are dropped.
-async fn wait_close(orders: &mut UnboundedReceiver<Order>) {
-    while let Some(o) = orders.recv().await {
-        if matches!(o, Order::Close) {
-            return;
-        }
     }
 }
 

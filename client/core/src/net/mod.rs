@@ -4,7 +4,8 @@
 //! with backoff (first retry after 2 s, doubling to 60 s). Everything else — state, scripts,
 //! display text — is the client's.
 //!
-//! Not here yet: several networks at once.
+//! Several connections run at once, one task each, all feeding the one client (which tells
+//! them apart by connection id); `/server` opens more while it runs.
 
 mod conn;
 pub mod socks;
@@ -17,8 +18,11 @@ use crate::client::{Client, Outbox};
 use crate::proto::{decode_line, encode_line, Encoding};
 use crate::state::Input;
 use conn::{Order, Report};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 /// Where to connect, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,12 +56,32 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0))
 }
 
-/// Prints shown lines as `[HH:MM:SS] window: text`.
-fn print(out: &mut dyn Write, o: &Outbox, now: u64) {
+/// One connection for [`run`].
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// The client's connection id (`$cid`).
+    pub cid: u32,
+    /// Where to connect, and how.
+    pub server: Server,
+    /// The name its lines are printed with when there are several connections (the
+    /// network's name in the config file, else the server).
+    pub name: String,
+}
+
+/// Prints shown lines as `[HH:MM:SS] window: text`, or `[HH:MM:SS] name/window: text` with
+/// the connection's name when there are several.
+fn print(out: &mut dyn Write, o: &Outbox, name: Option<&str>, now: u64) {
     let secs = now / 1000;
     let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
     for (w, t) in &o.shown {
-        let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {w}: {t}");
+        match name {
+            Some(n) => {
+                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {n}/{w}: {t}");
+            }
+            None => {
+                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {w}: {t}");
+            }
+        }
     }
     let _ = out.flush();
 }
@@ -65,79 +89,183 @@ fn print(out: &mut dyn Write, o: &Outbox, now: u64) {
 /// How long the connections may take to send their QUIT and close when the user quits.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
 
-/// Runs the client against `server` until the user quits (Ctrl-C sends QUIT and returns, as
-/// `/exit` does); `on EXIT` runs and what is not saved yet (the global variables) is saved
-/// before it returns.
-pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> std::io::Result<()> {
+/// A connection's task, as the loop sees it.
+struct Live {
+    orders: UnboundedSender<Order>,
+    task: JoinHandle<()>,
+    /// Open and not reported closed since.
+    up: bool,
+    server: Server,
+    name: String,
+}
+
+/// Runs the client's connections until the user quits: each of `connections` at once, and
+/// those `/server` asks for. Ctrl-C (or `/exit`) sends QUIT on each and returns; `on EXIT`
+/// runs and what is not saved yet (the global variables) is saved before it returns.
+pub async fn run(
+    client: &mut Client,
+    connections: &[Connection],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let (reports_tx, mut reports) = tokio::sync::mpsc::unbounded_channel();
-    let (orders, task) = conn::spawn(1, server.clone(), reports_tx);
-    let mut up = false;
+    let mut live: BTreeMap<u32, Live> = BTreeMap::new();
+    for c in connections {
+        let (orders, task) = conn::spawn(c.cid, c.server.clone(), reports_tx.clone());
+        live.insert(
+            c.cid,
+            Live {
+                orders,
+                task,
+                up: false,
+                server: c.server.clone(),
+                name: c.name.clone(),
+            },
+        );
+    }
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     // One future for the whole run, so an interrupt between two turns is not missed.
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
-        if flush(client, &orders, up, out) {
-            // `/exit`: its QUIT is on the way.
-            let _ = orders.send(Order::Close);
-            let _ = tokio::time::timeout(QUIT_GRACE, task).await;
+        open_requested(client, &mut live, &reports_tx);
+        if flush(client, &live, out) {
+            // `/exit`: QUIT on the connection it ran on is on the way; the others quit too.
+            quit_all(client, &mut live, out, "/quit").await;
             break;
         }
         tokio::select! {
-            r = reports.recv() => match r {
-                Some((_, Report::Status(text))) => client.out.shown.push(("status".to_string(), text)),
-                Some((_, Report::Up)) => {
-                    up = true;
-                    client.tick(now_ms());
-                    client.net.set_target(&server.host, server.port);
-                    client.input(Input::Connected);
+            r = reports.recv() => {
+                let Some((cid, report)) = r else { break };
+                if !client.select(cid) {
+                    continue;
                 }
-                Some((_, Report::Line(bytes))) => {
-                    client.recv_line(&decode_line(&bytes, Encoding::Utf8));
+                match report {
+                    Report::Status(text) => client.out.shown.push(("status".to_string(), text)),
+                    Report::Up => {
+                        let Some(l) = live.get_mut(&cid) else { continue };
+                        l.up = true;
+                        client.net.set_target(&l.server.host, l.server.port);
+                        client.tick(now_ms());
+                        client.select(cid);
+                        client.input(Input::Connected);
+                    }
+                    Report::Line(bytes) => client.recv_line(&decode_line(&bytes, Encoding::Utf8)),
+                    Report::Down(reason) => {
+                        if let Some(l) = live.get_mut(&cid) {
+                            l.up = false;
+                        }
+                        client.input(Input::Disconnected { reason });
+                    }
+                    Report::Failed(reason) => client.connect_failed(&reason),
                 }
-                Some((_, Report::Down(reason))) => {
-                    up = false;
-                    client.input(Input::Disconnected { reason });
-                }
-                Some((_, Report::Failed(reason))) => client.connect_failed(&reason),
-                None => break,
-            },
+            }
             _ = tick.tick() => client.tick(now_ms()),
             _ = &mut interrupt => {
-                if up {
-                    client.run_command("/quit Leaving");
-                    flush(client, &orders, up, out);
-                }
-                let _ = orders.send(Order::Close);
-                let _ = tokio::time::timeout(QUIT_GRACE, task).await;
+                quit_all(client, &mut live, out, "/quit Leaving").await;
                 break;
             }
         }
     }
     client.exit();
-    let o = client.take_output();
-    print(out, &o, now_ms());
+    flush(client, &live, out);
     Ok(())
 }
 
-/// Writes what the client sent to the connection (when it is up), closes it when the client
-/// asked (`/disconnect`), and prints what it showed. Returns whether the client is to quit
-/// (`/exit`).
-fn flush(
+/// Sends `quit` on every open connection that has not quit yet, then closes them all
+/// (waiting a little for the QUITs to be written).
+async fn quit_all(
     client: &mut Client,
-    orders: &tokio::sync::mpsc::UnboundedSender<Order>,
-    up: bool,
+    live: &mut BTreeMap<u32, Live>,
     out: &mut dyn Write,
-) -> bool {
-    let o = client.take_output();
-    if up {
-        for l in &o.sent {
-            let _ = orders.send(Order::Line(encode_line(l, Encoding::Utf8)));
-        }
-        if let Some(reason) = &o.disconnect {
-            let _ = orders.send(Order::Drop(reason.clone()));
+    quit: &str,
+) {
+    for (cid, l) in live.iter() {
+        if l.up && client.select(*cid) && !client.net.is_quitting() {
+            client.run_command(quit);
         }
     }
-    print(out, &o, now_ms());
-    o.exit
+    flush(client, live, out);
+    for l in live.values() {
+        let _ = l.orders.send(Order::Close);
+    }
+    let _ = tokio::time::timeout(QUIT_GRACE, async {
+        for l in live.values_mut() {
+            let _ = (&mut l.task).await;
+        }
+    })
+    .await;
+}
+
+/// Starts the connections `/server -m` asked for, and moves those `/server` named.
+fn open_requested(
+    client: &mut Client,
+    live: &mut BTreeMap<u32, Live>,
+    reports: &UnboundedSender<(u32, Report)>,
+) {
+    for c in client.take_connects() {
+        let base = live.get(&c.from).map(|l| l.server.clone());
+        let server = if c.host.is_empty() {
+            match live.get(&c.cid) {
+                Some(l) => l.server.clone(),
+                None => continue,
+            }
+        } else {
+            let mut s = Server::new(&c.host, c.port.unwrap_or(if c.tls { 6697 } else { 6667 }));
+            // The proxy and client certificate of the connection the command ran on; the
+            // certificate of the new server is checked.
+            s.proxy = base.as_ref().and_then(|b| b.proxy.clone());
+            if c.tls {
+                s.tls = Some(TlsOptions {
+                    accept_invalid: false,
+                    cert: base.and_then(|b| b.tls).and_then(|t| t.cert),
+                });
+            }
+            s
+        };
+        match live.get_mut(&c.cid) {
+            Some(l) if !c.new => {
+                l.server = server.clone();
+                let _ = l.orders.send(Order::Switch(server));
+            }
+            _ => {
+                let name = server.host.clone();
+                let (orders, task) = conn::spawn(c.cid, server.clone(), reports.clone());
+                live.insert(
+                    c.cid,
+                    Live {
+                        orders,
+                        task,
+                        up: false,
+                        server,
+                        name,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Writes what each connection sent (when it is up), closes those the client asked to
+/// (`/disconnect`), and prints what they showed. Returns whether the client is to quit
+/// (`/exit`).
+fn flush(client: &mut Client, live: &BTreeMap<u32, Live>, out: &mut dyn Write) -> bool {
+    let several = live.len() > 1;
+    let mut exit = false;
+    for (cid, o) in client.take_outputs() {
+        let l = live.get(&cid);
+        if let Some(l) = l.filter(|l| l.up) {
+            for line in &o.sent {
+                let _ = l
+                    .orders
+                    .send(Order::Line(encode_line(line, Encoding::Utf8)));
+            }
+            if let Some(reason) = &o.disconnect {
+                let _ = l.orders.send(Order::Drop(reason.clone()));
+            }
+        }
+        let name = l.map(|l| l.name.as_str()).filter(|_| several);
+        print(out, &o, name, now_ms());
+        exit |= o.exit;
+    }
+    exit
 }
