@@ -10,8 +10,10 @@
 
 use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
 use crate::host::msl::MslEngine;
+use crate::permissions::Permissions;
 use crate::persist::{parse_vars, vars_text, write_atomic};
 use crate::proto::{Ctcp, Message, Prefix};
+use crate::sockets::Sockets;
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
 use rustirc_lang::{Host, Limits, LoadReport, RunError, Value};
@@ -25,6 +27,7 @@ mod lifecycle;
 mod modes;
 mod screen;
 mod scripts;
+mod sock;
 
 pub use extras::Extras;
 
@@ -60,6 +63,8 @@ struct Timer {
     millis: bool,
     due: u64,
     command: String,
+    /// The script that made it (its command runs as that script); `None`: the user.
+    owner: Option<u32>,
 }
 
 /// The identifiers an event fills (`$nick`, `$chan`, `$1-` …).
@@ -122,6 +127,13 @@ pub struct Client {
     vars_due: Option<u64>,
     /// Records kept for IRC commands and identifiers.
     pub extras: Extras,
+    /// The scripts' sockets (`/sockopen` …).
+    pub sockets: Sockets,
+    /// What each script may do beyond IRC (`[permissions]` in `config.toml`).
+    pub permissions: Permissions,
+    /// The script whose handler, timer or `LOAD` event runs; `None` while the user's own
+    /// command does.
+    running: Option<u32>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -161,6 +173,9 @@ impl Client {
             vars_saved: 0,
             vars_due: None,
             extras: Extras::new(now_ms),
+            sockets: Sockets::default(),
+            permissions: Permissions::default(),
+            running: None,
         }
     }
 
@@ -278,9 +293,11 @@ impl Client {
         }
         self.scripts.push((loaded.script, file.to_string()));
         let info = EventInfo::default();
+        let outer = self.running.replace(loaded.script);
         let mut host = ScriptHost::new(self, &info);
         let errors = host_engine_load(&mut host, loaded.script);
         let pending = host.finish();
+        self.running = outer;
         for e in errors {
             self.out.show("status", e.to_string());
         }
@@ -370,13 +387,16 @@ impl Client {
         {
             let t = &mut self.timers[i];
             let command = t.command.clone();
+            let owner = t.owner;
             t.due += t.interval_ms.max(1);
             if t.reps == 1 {
                 self.timers.remove(i);
             } else if t.reps > 1 {
                 t.reps -= 1;
             }
+            let outer = std::mem::replace(&mut self.running, owner);
             self.run_command(&command);
+            self.running = outer;
         }
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
@@ -591,6 +611,7 @@ impl Client {
                 continue;
             }
             let handle = entry.decl.handle;
+            let outer = self.running.replace(entry.script);
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
             if let Some(re) = regex {
@@ -600,6 +621,7 @@ impl Client {
             }
             let r = host.call(handle, &info.text, outcome.halt_default);
             let pending = host.finish();
+            self.running = outer;
             match r {
                 Ok(o) => outcome = outcome.merge(o),
                 Err(e) => self.out.show("status", e.to_string()),
@@ -872,6 +894,10 @@ pub struct ScriptHost<'a> {
     pending: Pending,
     /// The client's timers when the host was made (for `/timers` and unnamed timer numbers).
     timers: Vec<Timer>,
+    /// The script whose code runs (`None`: the user's own command).
+    runner: Option<u32>,
+    /// The sockets, with the permissions to check (`None` while only reading).
+    sock: Option<sock::SockCx<'a>>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -908,6 +934,12 @@ impl<'a> ScriptHost<'a> {
             now: c.now,
             pending: Pending::default(),
             timers: c.timers.clone(),
+            runner: c.running,
+            sock: Some(sock::SockCx::new(
+                &mut c.sockets,
+                &c.permissions,
+                &c.scripts,
+            )),
         }
     }
 
@@ -930,6 +962,8 @@ impl<'a> ScriptHost<'a> {
             now,
             pending: Pending::default(),
             timers: Vec::new(),
+            runner: None,
+            sock: None,
         }
     }
 
@@ -1128,6 +1162,7 @@ impl<'a> ScriptHost<'a> {
                     millis: false,
                     due: 0,
                     command: String::new(),
+                    owner: None,
                 });
             }
             self.show("status", "* All timers halted".to_string());
@@ -1187,6 +1222,7 @@ impl<'a> ScriptHost<'a> {
                 millis: false,
                 due: 0,
                 command: String::new(),
+                owner: None,
             });
             return Ok(());
         }
@@ -1203,6 +1239,7 @@ impl<'a> ScriptHost<'a> {
             millis,
             due: self.now + interval_ms,
             command: words[2..].join(" "),
+            owner: self.runner,
         });
         Ok(())
     }
@@ -1229,6 +1266,11 @@ impl Host for ScriptHost<'_> {
         args: &[Value],
         prop: Option<&str>,
     ) -> Option<Result<Value, String>> {
+        if name.starts_with("sock") {
+            if let Some(r) = self.sock_identifier(name, args, prop) {
+                return Some(r);
+            }
+        }
         let net = self.net.get();
         let info = self.info;
         let text = |s: Option<&str>| Some(Ok(s.map_or(Value::Null, Value::text)));
@@ -1409,6 +1451,12 @@ impl Host for ScriptHost<'_> {
 
     fn command(&mut self, name: &str, args: &str, silent: bool) -> Option<Result<(), String>> {
         let name = name.to_ascii_lowercase();
+        if name.starts_with("sock") {
+            // Untrimmed: a line sent ends with the $crlf the script put there.
+            if let Some(r) = self.sock_command(&name, args) {
+                return Some(r);
+            }
+        }
         let me = self.me();
         let active = self.active.clone();
         let args = args.trim();
@@ -1598,5 +1646,27 @@ impl Host for ScriptHost<'_> {
 
     fn ticks_ms(&mut self) -> i64 {
         i64::try_from(self.now).unwrap_or(0)
+    }
+
+    fn take_var_writes(&mut self) -> Vec<(String, Value)> {
+        self.sock_take_writes()
+    }
+
+    fn script_command(
+        &mut self,
+        script: Option<usize>,
+        name: &str,
+        args: &str,
+        silent: bool,
+    ) -> Option<Result<(), String>> {
+        // A loaded script's code runs as that script; a typed line or a timer's command as
+        // whoever runs it (the user, or the script that made the timer).
+        let outer = self.runner;
+        if let Some(s) = script {
+            self.runner = u32::try_from(s).ok();
+        }
+        let r = self.command(name, args, silent);
+        self.runner = outer;
+        r
     }
 }

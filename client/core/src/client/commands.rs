@@ -327,6 +327,7 @@ impl ScriptHost<'_> {
                 millis: false,
                 due: self.now + secs * 1000,
                 command,
+                owner: None,
             });
         }
     }
@@ -376,6 +377,7 @@ impl Client {
                 millis: false,
                 due: self.now + secs * 1000,
                 command,
+                owner: None,
             });
         }
     }

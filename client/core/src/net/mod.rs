@@ -71,6 +71,7 @@ const QUIT_GRACE: Duration = Duration::from_secs(3);
 pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> std::io::Result<()> {
     let (reports_tx, mut reports) = tokio::sync::mpsc::unbounded_channel();
     let (orders, task) = conn::spawn(1, server.clone(), reports_tx);
+    let mut sockets = crate::sockets::io::take_events(client);
     let mut up = false;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     // One future for the whole run, so an interrupt between two turns is not missed.
@@ -102,6 +103,7 @@ pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> s
                 Some((_, Report::Failed(reason))) => client.connect_failed(&reason),
                 None => break,
             },
+            Some(ev) = sockets.recv() => client.socket_event(ev),
             _ = tick.tick() => client.tick(now_ms()),
             _ = &mut interrupt => {
                 if up {
@@ -115,6 +117,7 @@ pub async fn run(client: &mut Client, server: &Server, out: &mut dyn Write) -> s
         }
     }
     client.exit();
+    client.sockets.close_all();
     let o = client.take_output();
     print(out, &o, now_ms());
     Ok(())
