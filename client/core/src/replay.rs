@@ -658,6 +658,34 @@ mod tests {
     }
 
     #[test]
+    fn socket_lines_parse() {
+        let t = "@ allow sockets\n@ allow bot.mrc connect:*.example:443 listen\n@ sockets\n@ sockets 2s\n";
+        let steps = parse(t).unwrap();
+        assert_eq!(steps[0].1, Step::Allow(None, vec![Grant::Sockets]));
+        assert_eq!(
+            steps[1].1,
+            Step::Allow(
+                Some("bot.mrc".into()),
+                vec![
+                    Grant::parse("connect:*.example:443").unwrap(),
+                    Grant::parse("listen").unwrap()
+                ]
+            )
+        );
+        assert_eq!(steps[2].1, Step::Sockets(SOCKETS_QUIET_MS));
+        assert_eq!(steps[3].1, Step::Sockets(2000));
+        // Only the `@ allow` lines at the top hold while the scripts load.
+        let p = leading_grants(&steps);
+        assert!(p.allows("bot.mrc", crate::permissions::NetUse::Listen(7)));
+        let later = parse("@ sockets\n@ allow sockets\n").unwrap();
+        assert!(leading_grants(&later).is_empty());
+        let e = parse("@ allow socket\n").unwrap_err();
+        assert!(e.message.contains("bad grant 'socket'"), "{}", e.message);
+        assert!(parse("@ allow\n").is_err());
+        assert!(parse("@ sockets soon\n").is_err());
+    }
+
+    #[test]
     fn lines_compare_parsed() {
         assert!(same_line("JOIN #c", "JOIN :#c"));
         assert!(same_line(":me!u@h privmsg #c :a b", "PRIVMSG #c :a b"));
