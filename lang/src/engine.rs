@@ -296,6 +296,7 @@ impl Engine {
             .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
         let script = self.vm.script_names.len().saturating_sub(1);
         let idx = self.vm.add_chunk(chunk, script);
+        self.vm.disown(idx);
         self.vm.begin(host);
         let r = self.vm.call(idx, Vec::new(), false, host);
         self.vm.truncate_chunks(idx);

@@ -27,6 +27,19 @@ pub trait Host {
         None
     }
 
+    /// [`Host::command`], told which loaded script's code runs it (its number in load order;
+    /// `None` for a line the user typed or a timer's command): the host may decide by it,
+    /// e.g. what a script is allowed. The default ignores it.
+    fn script_command(
+        &mut self,
+        _script: Option<usize>,
+        name: &str,
+        args: &str,
+        silent: bool,
+    ) -> Option<Result<(), String>> {
+        self.command(name, args, silent)
+    }
+
     /// Variables a host command has just filled (`/sockread %line` names `%line`), as
     /// `(name without %, value)`; asked after every host command, stored as `%name = value`
     /// would store them (the local of that name when there is one, else a global).

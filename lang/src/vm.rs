@@ -57,6 +57,9 @@ pub struct Linked {
     prologue: Box<[(usize, Value)]>,
     /// Runs in its caller's frame (dynamic text).
     borrows: bool,
+    /// Code of a loaded script; false for a line the user typed or a timer runs (see
+    /// [`Vm::disown`]).
+    owned: bool,
 }
 
 /// How a finished frame hands back its value.
@@ -230,6 +233,7 @@ impl Vm {
             nparams: chunk.params as usize,
             prologue,
             borrows: chunk.borrows_frame,
+            owned: true,
             chunk: Rc::new(chunk),
             consts,
             script,
@@ -239,6 +243,22 @@ impl Vm {
         let idx = self.chunks.len() - 1;
         self.link_one(idx);
         idx
+    }
+
+    /// Marks chunk `idx` as no loaded script's code (a typed line): host commands it runs
+    /// itself are passed no script.
+    pub fn disown(&mut self, idx: usize) {
+        if let Some(c) = self.chunks.get_mut(idx) {
+            c.owned = false;
+        }
+    }
+
+    /// The loaded script whose code runs now; `None` for a line the user typed or a timer
+    /// runs.
+    fn owning_script(&self) -> Option<usize> {
+        let f = self.frames.get(self.depth.checked_sub(1)?)?;
+        let c = self.chunks.get(f.chunk as usize)?;
+        c.owned.then_some(c.script)
     }
 
     /// Drops chunks from index `idx` on (a finished top-level command) and any cached dynamic
@@ -1622,7 +1642,8 @@ impl Vm {
                         reload!();
                         continue;
                     }
-                    match host.command(&name, &text, silent) {
+                    let script = self.owning_script();
+                    match host.script_command(script, &name, &text, silent) {
                         Some(Ok(())) => {}
                         Some(Err(e)) => fail!(RunErrorKind::Command(e)),
                         None => fail!(RunErrorKind::Command(format!(
@@ -1774,7 +1795,8 @@ impl Vm {
             }
             Target::Ident(_) | Target::Host => {
                 let text = join_values(&self.regs[abs..abs + n]).as_str().into_owned();
-                match host.command(name, &text, silent) {
+                let script = self.owning_script();
+                match host.script_command(script, name, &text, silent) {
                     Some(Ok(())) => {
                         for (n, v) in host.take_var_writes() {
                             self.st.check_len(value_len(&v))?;

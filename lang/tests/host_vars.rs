@@ -60,3 +60,40 @@ fn sockread_fills_the_named_variable() {
     );
     assert!(e.vm.st.globals.get("l").is_none());
 }
+
+/// Records which script's code runs each host command.
+#[derive(Default)]
+struct Who(Vec<(Option<usize>, String)>);
+
+impl Host for Who {
+    fn echo(&mut self, _window: &str, _text: &str) {}
+
+    fn script_command(
+        &mut self,
+        script: Option<usize>,
+        name: &str,
+        args: &str,
+        _silent: bool,
+    ) -> Option<Result<(), String>> {
+        self.0.push((script, format!("{name} {args}")));
+        Some(Ok(()))
+    }
+}
+
+#[test]
+fn host_commands_know_whose_code_runs_them() {
+    let mut e = Engine::new(Limits::default());
+    e.load("a.mrc", b"alias a.run hostcmd from a | b.run\n", false);
+    e.load("b.mrc", b"alias b.run hostcmd from b\n", false);
+    let mut host = Who::default();
+    e.run_command("hostcmd typed | a.run", &mut host)
+        .expect("runs");
+    assert_eq!(
+        host.0,
+        [
+            (None, "hostcmd typed".to_string()),
+            (Some(0), "hostcmd from a".to_string()),
+            (Some(1), "hostcmd from b".to_string()),
+        ]
+    );
+}

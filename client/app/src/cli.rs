@@ -11,7 +11,7 @@ const USAGE: &str = "usage:
   rustirc check [--json] [--disasm] FILE...
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
-  rustirc replay [--load FILE]... TRANSCRIPT...
+  rustirc replay [--load FILE]... [--allow-sockets FILE]... TRANSCRIPT...
   rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
                     [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL]
                     [--join #chan]... [--load FILE]... [--data DIR] [--budget N]";
@@ -334,10 +334,12 @@ fn run(args: &[String]) -> i32 {
     status
 }
 
-/// `rustirc replay [--load FILE]... TRANSCRIPT...`: each transcript from a fresh session.
+/// `rustirc replay [--load FILE]... [--allow-sockets FILE]... TRANSCRIPT...`: each transcript from a
+/// fresh session; `--allow-sockets` lets that script use sockets.
 fn replay(args: &[String]) -> i32 {
     let mut loads = Vec::new();
     let mut transcripts = Vec::new();
+    let mut allowed = Vec::new();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -347,6 +349,16 @@ fn replay(args: &[String]) -> i32 {
                     Some(f) => loads.push(f.clone()),
                     None => {
                         eprintln!("rustirc replay: --load needs a file");
+                        return 2;
+                    }
+                }
+            }
+            "--allow-sockets" => {
+                i += 1;
+                match args.get(i) {
+                    Some(f) => allowed.push(f.clone()),
+                    None => {
+                        eprintln!("rustirc replay: --allow-sockets needs a script file");
                         return 2;
                     }
                 }
@@ -386,7 +398,11 @@ fn replay(args: &[String]) -> i32 {
                 continue;
             }
         };
-        let mut session = rustirc_core::replay::Session::new(&scripts);
+        let mut permissions = rustirc_core::replay::leading_grants(&steps);
+        for f in &allowed {
+            permissions.grant(f, vec![rustirc_core::permissions::Grant::Sockets]);
+        }
+        let mut session = rustirc_core::replay::Session::with_permissions(&scripts, permissions);
         match rustirc_core::replay::run(&steps, &mut session) {
             Ok(()) => println!("{t}: ok ({} steps)", steps.len()),
             Err(m) => {
@@ -585,6 +601,19 @@ fn headless(args: &[String]) -> i32 {
         eprintln!("rustirc: data folder {}: {e}", data.display());
         return 1;
     }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rustirc: {e}");
+            return 1;
+        }
+    };
+    // Scripts may open sockets as they load (in their LOAD and START events).
+    client.permissions = settings.permissions.to_permissions();
+    rustirc_core::sockets::io::attach(&mut client, rt.handle().clone());
     for path in &scripts {
         let f = path.display().to_string();
         match std::fs::read(path) {
@@ -600,16 +629,6 @@ fn headless(args: &[String]) -> i32 {
             }
         }
     }
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("rustirc: {e}");
-            return 1;
-        }
-    };
     let mut out = std::io::stdout();
     match rt.block_on(rustirc_core::net::run(&mut client, &connections, &mut out)) {
         Ok(()) => 0,

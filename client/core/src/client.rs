@@ -10,8 +10,10 @@
 
 use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
 use crate::host::msl::MslEngine;
+use crate::permissions::Permissions;
 use crate::persist::{parse_vars, vars_text, write_atomic};
 use crate::proto::{Ctcp, Message, Prefix};
+use crate::sockets::Sockets;
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
 use rustirc_lang::{Host, Limits, LoadReport, Relay, RunError, Value};
@@ -26,6 +28,7 @@ mod lifecycle;
 mod modes;
 mod screen;
 mod scripts;
+mod sock;
 mod watch;
 
 pub use conns::Connect;
@@ -65,6 +68,8 @@ struct Timer {
     command: String,
     /// The connection it runs on (`$cid` of its command).
     cid: u32,
+    /// The script that made it (its command runs as that script); `None`: the user.
+    owner: Option<u32>,
 }
 
 /// The identifiers an event fills (`$nick`, `$chan`, `$1-` …).
@@ -129,6 +134,13 @@ pub struct Client {
     pub extras: Extras,
     /// The connections other than the current one (`net`), and their ids.
     conns: conns::Conns,
+    /// The scripts' sockets (`/sockopen` …).
+    pub sockets: Sockets,
+    /// What each script may do beyond IRC (`[permissions]` in `config.toml`).
+    pub permissions: Permissions,
+    /// The script whose handler, timer or `LOAD` event runs; `None` while the user's own
+    /// command does.
+    running: Option<u32>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -169,6 +181,9 @@ impl Client {
             vars_due: None,
             extras: Extras::new(now_ms),
             conns: conns::Conns::new(),
+            sockets: Sockets::default(),
+            permissions: Permissions::default(),
+            running: None,
         }
     }
 
@@ -288,9 +303,11 @@ impl Client {
         }
         self.scripts.push((loaded.script, file.to_string()));
         let info = EventInfo::default();
+        let outer = self.running.replace(loaded.script);
         let mut host = ScriptHost::new(self, &info);
         let errors = host_engine_load(&mut host, loaded.script);
         let pending = host.finish();
+        self.running = outer;
         for e in errors {
             self.out.show("status", e.to_string());
         }
@@ -381,18 +398,20 @@ impl Client {
             .map(|(i, _)| i)
         {
             let t = &mut self.timers[i];
-            let (command, cid) = (t.command.clone(), t.cid);
+            let (command, cid, owner) = (t.command.clone(), t.cid, t.owner);
             t.due += t.interval_ms.max(1);
             if t.reps == 1 {
                 self.timers.remove(i);
             } else if t.reps > 1 {
                 t.reps -= 1;
             }
+            let outer = std::mem::replace(&mut self.running, owner);
             if self.network(cid).is_some() {
                 self.on_connection(cid, |c| c.run_command(&command));
             } else {
                 self.run_command(&command);
             }
+            self.running = outer;
         }
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
@@ -618,6 +637,7 @@ impl Client {
                 continue;
             }
             let handle = entry.decl.handle;
+            let outer = self.running.replace(entry.script);
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
             if let Some(re) = regex {
@@ -627,6 +647,7 @@ impl Client {
             }
             let r = host.call(handle, &info.text, outcome.halt_default);
             let pending = host.finish();
+            self.running = outer;
             match r {
                 Ok(o) => outcome = outcome.merge(o),
                 Err(e) => self.out.show("status", e.to_string()),
@@ -907,6 +928,10 @@ pub struct ScriptHost<'a> {
     timers: Vec<Timer>,
     /// The connection the script is on, and the others.
     conns: conns::HostConns<'a>,
+    /// The script whose code runs (`None`: the user's own command).
+    runner: Option<u32>,
+    /// The sockets, with the permissions to check (`None` while only reading).
+    sock: Option<sock::SockCx<'a>>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -944,6 +969,12 @@ impl<'a> ScriptHost<'a> {
             pending: Pending::default(),
             timers: c.timers.clone(),
             conns: conns::HostConns::new(&mut c.conns),
+            runner: c.running,
+            sock: Some(sock::SockCx::new(
+                &mut c.sockets,
+                &c.permissions,
+                &c.scripts,
+            )),
         }
     }
 
@@ -968,6 +999,8 @@ impl<'a> ScriptHost<'a> {
             pending: Pending::default(),
             timers: Vec::new(),
             conns: conns::HostConns::detached(conns),
+            runner: None,
+            sock: None,
         }
     }
 
@@ -1170,6 +1203,7 @@ impl<'a> ScriptHost<'a> {
                     due: 0,
                     command: String::new(),
                     cid: self.conns.cid,
+                    owner: None,
                 });
             }
             self.show("status", "* All timers halted".to_string());
@@ -1230,6 +1264,7 @@ impl<'a> ScriptHost<'a> {
                 due: 0,
                 command: String::new(),
                 cid: self.conns.cid,
+                owner: None,
             });
             return Ok(());
         }
@@ -1247,6 +1282,7 @@ impl<'a> ScriptHost<'a> {
             due: self.now + interval_ms,
             command: words[2..].join(" "),
             cid: self.conns.cid,
+            owner: self.runner,
         });
         Ok(())
     }
@@ -1273,6 +1309,11 @@ impl Host for ScriptHost<'_> {
         args: &[Value],
         prop: Option<&str>,
     ) -> Option<Result<Value, String>> {
+        if name.starts_with("sock") {
+            if let Some(r) = self.sock_identifier(name, args, prop) {
+                return Some(r);
+            }
+        }
         let net = self.net.get();
         let info = self.info;
         let text = |s: Option<&str>| Some(Ok(s.map_or(Value::Null, Value::text)));
@@ -1455,6 +1496,12 @@ impl Host for ScriptHost<'_> {
 
     fn command(&mut self, name: &str, args: &str, silent: bool) -> Option<Result<(), String>> {
         let name = name.to_ascii_lowercase();
+        if name.starts_with("sock") {
+            // Untrimmed: a line sent ends with the $crlf the script put there.
+            if let Some(r) = self.sock_command(&name, args) {
+                return Some(r);
+            }
+        }
         let me = self.me();
         let active = self.active.clone();
         let args = args.trim();
@@ -1657,5 +1704,27 @@ impl Host for ScriptHost<'_> {
 
     fn ticks_ms(&mut self) -> i64 {
         i64::try_from(self.now).unwrap_or(0)
+    }
+
+    fn take_var_writes(&mut self) -> Vec<(String, Value)> {
+        self.sock_take_writes()
+    }
+
+    fn script_command(
+        &mut self,
+        script: Option<usize>,
+        name: &str,
+        args: &str,
+        silent: bool,
+    ) -> Option<Result<(), String>> {
+        // A loaded script's code runs as that script; a typed line or a timer's command as
+        // whoever runs it (the user, or the script that made the timer).
+        let outer = self.runner;
+        if let Some(s) = script {
+            self.runner = u32::try_from(s).ok();
+        }
+        let r = self.command(name, args, silent);
+        self.runner = outer;
+        r
     }
 }

@@ -10,11 +10,14 @@
 //!                                        contains this
 //! :: #c /quit                            the user types into #c's input line
 //! @ +5s                                  the clock advances; due timers fire
+//! @ sockets                              socket I/O runs until it has settled
+//! @ allow sockets                        the scripts may use sockets
 //! ```
 //!
 //! This module parses transcripts and checks expectations against whatever drives the client
 //! ([`Driver`]); it knows nothing of scripts or networks itself.
 
+use crate::permissions::{Grant, Permissions};
 use rustirc_lang::wild::wildmatch;
 use std::fmt;
 
@@ -36,6 +39,45 @@ pub enum Step {
     Type(String, String),
     /// `@ +Ns` / `@ +Nms`: the clock advances.
     Advance(u64),
+    /// `@ sockets [QUIET]`: socket I/O runs until nothing is under way and no report came
+    /// for QUIET milliseconds (default [`SOCKETS_QUIET_MS`]).
+    Sockets(u64),
+    /// `@ allow [SCRIPT] GRANT…`: the script (every script when none is named) gets these
+    /// permissions.
+    Allow(Option<String>, Vec<Grant>),
+}
+
+/// How long `@ sockets` waits for a report once nothing is under way.
+pub const SOCKETS_QUIET_MS: u64 = 250;
+
+/// The longest `@ sockets` waits in all.
+pub const SOCKETS_MAX_MS: u64 = 10_000;
+
+/// Reads `+5s`, `250ms`, `1.5s`.
+fn duration_ms(d: &str) -> Option<u64> {
+    let d = d.trim().trim_start_matches('+');
+    if let Some(v) = d.strip_suffix("ms") {
+        v.trim().parse::<u64>().ok()
+    } else if let Some(v) = d.strip_suffix('s') {
+        v.trim().parse::<f64>().ok().map(|s| (s * 1000.0) as u64)
+    } else {
+        None
+    }
+}
+
+/// The permissions the `@ allow` lines at the top of a transcript give (before its first
+/// other line): they hold from the start, while the scripts load.
+pub fn leading_grants(steps: &[(usize, Step)]) -> Permissions {
+    let mut p = Permissions::default();
+    for (_, s) in steps {
+        match s {
+            Step::Allow(script, grants) => {
+                p.grant(script.as_deref().unwrap_or("*"), grants.clone())
+            }
+            _ => break,
+        }
+    }
+    p
 }
 
 /// A transcript line that could not be read.
@@ -106,15 +148,38 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                 }
             }
             _ if t.starts_with('@') => {
-                let d = t[1..].trim().trim_start_matches('+');
-                let ms = if let Some(v) = d.strip_suffix("ms") {
-                    v.trim().parse::<u64>().ok()
-                } else if let Some(v) = d.strip_suffix('s') {
-                    v.trim().parse::<f64>().ok().map(|s| (s * 1000.0) as u64)
-                } else {
-                    None
-                };
-                Step::Advance(ms.ok_or_else(|| err("expected a time like `@ +5s` or `@ +250ms`"))?)
+                let d = t[1..].trim();
+                let (word, rest) = d.split_once(' ').unwrap_or((d, ""));
+                match word {
+                    "sockets" => Step::Sockets(if rest.trim().is_empty() {
+                        SOCKETS_QUIET_MS
+                    } else {
+                        duration_ms(rest).ok_or_else(|| {
+                            err("expected `@ sockets` or a quiet time like `@ sockets 1s`")
+                        })?
+                    }),
+                    "allow" => {
+                        let mut words: Vec<&str> = rest.split_whitespace().collect();
+                        let script = match words.first() {
+                            Some(w) if Grant::parse(w).is_err() && words.len() > 1 => {
+                                Some(words.remove(0).to_string())
+                            }
+                            _ => None,
+                        };
+                        if words.is_empty() {
+                            return Err(err("`@ allow` needs a grant, like `@ allow sockets`"));
+                        }
+                        let grants = words
+                            .iter()
+                            .map(|w| Grant::parse(w))
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|e| err(&e))?;
+                        Step::Allow(script, grants)
+                    }
+                    _ => Step::Advance(duration_ms(d).ok_or_else(|| {
+                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets` or `@ allow GRANT`")
+                    })?),
+                }
             }
             _ => {
                 return Err(err(
@@ -135,6 +200,10 @@ pub trait Driver {
     fn type_line(&mut self, window: &str, text: &str);
     /// The clock moves on by `ms`; due timers fire.
     fn advance(&mut self, ms: u64);
+    /// Socket I/O runs until nothing is under way and nothing was reported for `quiet_ms`.
+    fn settle_sockets(&mut self, _quiet_ms: u64) {}
+    /// `script` (every script when `None`) gets `grants`.
+    fn allow(&mut self, _script: Option<&str>, _grants: &[Grant]) {}
     /// Every line the client has sent, in order.
     fn sent(&self) -> &[String];
     /// Every line shown, in order, as `(window, text)` with formatting codes kept.
@@ -247,6 +316,12 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                 shown_since = d.shown().len();
                 d.advance(*ms);
             }
+            Step::Sockets(quiet) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.settle_sockets(*quiet);
+            }
+            Step::Allow(script, grants) => d.allow(script.as_deref(), grants),
             Step::NotShown(w, text) => {
                 let want = strip_codes(text);
                 let shown = d.shown();
@@ -341,6 +416,15 @@ pub struct Session {
     pub client: crate::client::Client,
     /// The session's data folder.
     pub data_dir: std::path::PathBuf,
+    /// Runs the socket driver's tasks, while `@ sockets` lets it.
+    sockets: Option<SessionSockets>,
+}
+
+/// The socket side of a session: real sockets on a runtime of its own.
+struct SessionSockets {
+    rt: tokio::runtime::Runtime,
+    events: crate::sockets::io::SockEvents,
+    busy: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Drop for Session {
@@ -363,8 +447,14 @@ fn fresh_data_dir() -> std::path::PathBuf {
 pub const START_MS: u64 = 1_767_225_600_000;
 
 impl Session {
-    /// Loads `scripts` (name, bytes) in order, then registers.
+    /// Loads `scripts` (name, bytes) in order, then registers. Scripts may not use sockets.
     pub fn new(scripts: &[(String, Vec<u8>)]) -> Session {
+        Session::with_permissions(scripts, Permissions::default())
+    }
+
+    /// Like [`Session::new`], with `permissions` granted before the scripts load; sockets are
+    /// real, and run during `@ sockets` lines.
+    pub fn with_permissions(scripts: &[(String, Vec<u8>)], permissions: Permissions) -> Session {
         use crate::state::{Config, Flood, Input};
         let mut config = Config::new("me");
         config.caps.clear();
@@ -376,6 +466,17 @@ impl Session {
         config.ping_interval_ms = u64::MAX / 4;
         let mut client =
             crate::client::Client::new(config, rustirc_lang::Limits::default(), START_MS);
+        client.permissions = permissions;
+        let sockets = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()
+            .map(|rt| {
+                let (d, events) = crate::sockets::io::Driver::new(rt.handle().clone());
+                let busy = d.busy();
+                client.sockets.set_io(Box::new(d));
+                SessionSockets { rt, events, busy }
+            });
         let data_dir = fresh_data_dir();
         if let Err(e) = client.set_data_dir(&data_dir) {
             client.out.shown.push((
@@ -395,7 +496,11 @@ impl Session {
         ] {
             client.recv_line(line);
         }
-        Session { client, data_dir }
+        Session {
+            client,
+            data_dir,
+            sockets,
+        }
     }
 }
 
@@ -431,6 +536,38 @@ impl Driver for Session {
     }
     fn shown(&self) -> &[(String, String)] {
         &self.client.out.shown
+    }
+    fn settle_sockets(&mut self, quiet_ms: u64) {
+        use std::sync::atomic::Ordering;
+        use std::time::{Duration, Instant};
+        let Some(s) = self.sockets.as_mut() else {
+            return;
+        };
+        let client = &mut self.client;
+        let end = Instant::now() + Duration::from_millis(SOCKETS_MAX_MS);
+        let quiet = Duration::from_millis(quiet_ms);
+        let (events, busy) = (&mut s.events, &s.busy);
+        s.rt.block_on(async {
+            while Instant::now() < end {
+                let under_way = busy.load(Ordering::SeqCst) > 0;
+                let wait = if under_way {
+                    Duration::from_millis(20)
+                } else {
+                    quiet
+                };
+                match tokio::time::timeout(wait, events.recv()).await {
+                    Ok(Some(ev)) => client.socket_event(ev),
+                    Ok(None) => break,
+                    Err(_) if under_way => {}
+                    Err(_) => break,
+                }
+            }
+        });
+    }
+    fn allow(&mut self, script: Option<&str>, grants: &[Grant]) {
+        self.client
+            .permissions
+            .grant(script.unwrap_or("*"), grants.to_vec());
     }
 }
 
@@ -518,6 +655,34 @@ mod tests {
         let missing = ":: #c hi\n== #c bye\n";
         let m = run(&parse(missing).unwrap(), &mut Echo::default()).unwrap_err();
         assert!(m.to_string().contains("shown in #c: <me> hi"), "{m}");
+    }
+
+    #[test]
+    fn socket_lines_parse() {
+        let t = "@ allow sockets\n@ allow bot.mrc connect:*.example:443 listen\n@ sockets\n@ sockets 2s\n";
+        let steps = parse(t).unwrap();
+        assert_eq!(steps[0].1, Step::Allow(None, vec![Grant::Sockets]));
+        assert_eq!(
+            steps[1].1,
+            Step::Allow(
+                Some("bot.mrc".into()),
+                vec![
+                    Grant::parse("connect:*.example:443").unwrap(),
+                    Grant::parse("listen").unwrap()
+                ]
+            )
+        );
+        assert_eq!(steps[2].1, Step::Sockets(SOCKETS_QUIET_MS));
+        assert_eq!(steps[3].1, Step::Sockets(2000));
+        // Only the `@ allow` lines at the top hold while the scripts load.
+        let p = leading_grants(&steps);
+        assert!(p.allows("bot.mrc", crate::permissions::NetUse::Listen(7)));
+        let later = parse("@ sockets\n@ allow sockets\n").unwrap();
+        assert!(leading_grants(&later).is_empty());
+        let e = parse("@ allow socket\n").unwrap_err();
+        assert!(e.message.contains("bad grant 'socket'"), "{}", e.message);
+        assert!(parse("@ allow\n").is_err());
+        assert!(parse("@ sockets soon\n").is_err());
     }
 
     #[test]

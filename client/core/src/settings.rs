@@ -18,6 +18,7 @@
 //! rather than silently ignored.
 
 use crate::net::{Proxy, Server, TlsOptions};
+use crate::permissions::PermissionSettings;
 use crate::state::{Config, Sasl};
 use rustirc_lang::Limits;
 use serde::Deserialize;
@@ -38,6 +39,9 @@ pub struct Settings {
     /// The networks, as `[[network]]` tables.
     #[serde(default, rename = "network")]
     pub networks: Vec<NetworkSettings>,
+    /// What scripts may do beyond IRC, by script name (see [`crate::permissions`]).
+    #[serde(default)]
+    pub permissions: PermissionSettings,
 }
 
 /// `[limits]`: each one left out keeps its default; `0` means no limit.

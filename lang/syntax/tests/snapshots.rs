@@ -192,7 +192,12 @@ fn part(p: &Part) -> String {
             };
             format!("[{n} {} ]", words(w))
         }
-        Part::DynEval(pieces) => {
+        Part::DynEval(pieces) | Part::DynCall(pieces) => {
+            let kind = if matches!(p, Part::DynCall(_)) {
+                "call"
+            } else {
+                "dyn"
+            };
             let ps: Vec<String> = pieces
                 .iter()
                 .map(|p| match p {
@@ -200,7 +205,7 @@ fn part(p: &Part) -> String {
                     DynPiece::Eval(w) => word(w),
                 })
                 .collect();
-            format!("{{dyn: {}}}", ps.join(" + "))
+            format!("{{{kind}: {}}}", ps.join(" + "))
         }
     }
 }

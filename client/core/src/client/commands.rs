@@ -329,6 +329,7 @@ impl ScriptHost<'_> {
                 due: self.now + secs * 1000,
                 command,
                 cid: self.conns.cid,
+                owner: None,
             });
         }
     }
@@ -383,6 +384,7 @@ impl Client {
                 due: self.now + secs * 1000,
                 command,
                 cid: self.conns.cid,
+                owner: None,
             });
         }
     }

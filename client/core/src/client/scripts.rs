@@ -136,7 +136,7 @@ impl Client {
     /// Reads loaded script `i` again from where it was loaded and puts it in place of the old
     /// one (which goes without `on UNLOAD`; the new one gets no `on LOAD` or `on START`).
     fn reload_script(&mut self, i: usize) -> Result<(), String> {
-        let file = self.scripts[i].1.clone();
+        let (old, file) = self.scripts[i].clone();
         let bytes =
             std::fs::read(&file).map_err(|e| format!("* /reload: cannot read {file}: {e}"))?;
         self.drop_script(i);
@@ -146,6 +146,7 @@ impl Client {
         }
         self.table.add(0, loaded.script, loaded.handlers);
         self.scripts.push((loaded.script, file.clone()));
+        self.adopt_script(old, loaded.script);
         self.out
             .show("status", format!("* Reloaded script '{file}'"));
         Ok(())
@@ -172,6 +173,7 @@ impl Client {
         // The handler may have unloaded or reloaded scripts itself.
         if let Some(i) = self.scripts.iter().position(|(s, _)| *s == id) {
             self.drop_script(i);
+            self.release_script(id);
             self.out
                 .show("status", format!("* Unloaded script '{file}'"));
         }

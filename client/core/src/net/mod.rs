@@ -122,6 +122,7 @@ pub async fn run(
             },
         );
     }
+    let mut sockets = crate::sockets::io::take_events(client);
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     // One future for the whole run, so an interrupt between two turns is not missed.
     let interrupt = tokio::signal::ctrl_c();
@@ -159,6 +160,7 @@ pub async fn run(
                     Report::Failed(reason) => client.connect_failed(&reason),
                 }
             }
+            Some(ev) = sockets.recv() => client.socket_event(ev),
             _ = tick.tick() => client.tick(now_ms()),
             _ = &mut interrupt => {
                 quit_all(client, &mut live, out, "/quit Leaving").await;
@@ -167,6 +169,7 @@ pub async fn run(
         }
     }
     client.exit();
+    client.sockets.close_all();
     flush(client, &live, out);
     Ok(())
 }
