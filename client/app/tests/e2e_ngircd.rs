@@ -6,77 +6,12 @@
 //!
 //! Needs `ngircd` (the README's test command installs it).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    conf: PathBuf,
-    port: u16,
-}
-
-impl Server {
-    fn start(dir: &Path, port: u16) -> Server {
-        let conf = dir.join("ngircd.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "[Global]\nName = irc.test.local\nInfo = test\nListen = 127.0.0.1\nPorts = {port}\n\
-                 MotdPhrase = Test server\n[Limits]\nMaxConnectionsIP = 0\n\
-                 [Options]\nPAM = no\nIdent = no\nDNS = no\n"
-            ),
-        )
-        .unwrap();
-        let log = std::fs::File::create(dir.join(format!("ngircd-{port}.log"))).unwrap();
-        let child = Command::new(ngircd())
-            .args(["-n", "-f"])
-            .arg(&conf)
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("start ngircd (install the Debian package `ngircd`)");
-        let mut s = Server { child, conf, port };
-        let end = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(Some(status)) = s.child.try_wait() {
-                panic!("ngircd exited at start ({status})");
-            }
-            // A connection to itself (source port = destination port) is not ngircd.
-            match TcpStream::connect(("127.0.0.1", port)) {
-                Ok(c) if c.local_addr().ok() != c.peer_addr().ok() => break,
-                _ => {}
-            }
-            assert!(Instant::now() < end, "ngircd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        s
-    }
-
-    fn restart(&mut self) {
-        self.stop();
-        let dir = self.conf.parent().unwrap().to_path_buf();
-        *self = Server::start(&dir, self.port);
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-        if std::thread::panicking() {
-            let dir = self.conf.parent().unwrap();
-            let log = std::fs::read_to_string(dir.join(format!("ngircd-{}.log", self.port)));
-            eprintln!("ngircd's log:\n{}", log.unwrap_or_default());
-        }
-    }
-}
+use support::{free_port, test_dir, Ngircd, User};
 
 /// Kills a child process when dropped (a failed assertion must not leave the bot running).
 struct Reap(Child);
@@ -85,132 +20,6 @@ impl Drop for Reap {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn ngircd() -> &'static str {
-    if Path::new("/usr/sbin/ngircd").exists() {
-        "/usr/sbin/ngircd"
-    } else {
-        "ngircd"
-    }
-}
-
-/// A free loopback port below the kernel's ephemeral range (32768 and up), so that no
-/// outgoing connection of a test running alongside can take it before ngircd listens.
-fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let start = 20_000 + (std::process::id() % 500) as u16 * 20;
-    loop {
-        let port = start + NEXT.fetch_add(1, Ordering::Relaxed) % 10_000;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-/// A plain-socket IRC user.
-struct User {
-    w: TcpStream,
-    r: BufReader<TcpStream>,
-    seen: Vec<String>,
-}
-
-impl User {
-    /// Connects and registers. This user is the test's own tool, not the client under
-    /// test: a connection the server drops before registering is retried (twice).
-    fn connect(port: u16, nick: &str) -> User {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            match User::try_connect(port, nick) {
-                Ok(u) => return u,
-                Err(e) if tries < 3 => {
-                    eprintln!("{nick}: {e}; connecting again");
-                    std::thread::sleep(Duration::from_millis(500));
-                }
-                Err(e) => panic!("{nick} could not register: {e}"),
-            }
-        }
-    }
-
-    fn try_connect(port: u16, nick: &str) -> Result<User, String> {
-        let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-        s.set_read_timeout(Some(Duration::from_millis(200)))
-            .unwrap();
-        let mut u = User {
-            w: s.try_clone().unwrap(),
-            r: BufReader::new(s),
-            seen: Vec::new(),
-        };
-        u.send(&format!("NICK {nick}"));
-        u.send(&format!("USER {nick} 0 * :{nick}"));
-        let end = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < end {
-            match u.read() {
-                Some(Ok(l)) if l.contains(" 376 ") || l.contains(" 422 ") => return Ok(u),
-                Some(Ok(_)) | None => {}
-                Some(Err(())) => {
-                    return Err(format!(
-                        "closed before registering; saw:\n{}",
-                        u.seen.join("\n")
-                    ))
-                }
-            }
-        }
-        Err(format!("no end of MOTD; saw:\n{}", u.seen.join("\n")))
-    }
-
-    /// One line (PINGs answered): `None` when nothing came within the read timeout,
-    /// `Some(Err(()))` when the server closed the connection.
-    fn read(&mut self) -> Option<Result<String, ()>> {
-        let mut line = String::new();
-        match self.r.read_line(&mut line) {
-            Ok(0) => Some(Err(())),
-            Ok(_) => {
-                let l = line.trim_end().to_string();
-                if let Some(t) = l.strip_prefix("PING ") {
-                    self.send(&format!("PONG {t}"));
-                }
-                self.seen.push(l.clone());
-                Some(Ok(l))
-            }
-            Err(_) => None,
-        }
-    }
-
-    fn send(&mut self, line: &str) {
-        self.w.write_all(format!("{line}\r\n").as_bytes()).unwrap();
-    }
-
-    /// Reads until a line satisfies `pred` (answering PINGs); panics after 15 s.
-    fn expect(&mut self, pred: impl Fn(&str) -> bool, what: &str) -> String {
-        let end = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < end {
-            match self.read() {
-                Some(Ok(l)) if pred(&l) => return l,
-                Some(Ok(_)) | None => {}
-                Some(Err(())) => break,
-            }
-        }
-        panic!("expected {what}; saw:\n{}", self.seen.join("\n"));
-    }
-}
-
-/// Waits (up to 20 s) until `bot` is in `chan`, as seen by `u` through NAMES.
-fn wait_for(u: &mut User, chan: &str, bot: &str) {
-    let end = Instant::now() + Duration::from_secs(20);
-    loop {
-        u.send(&format!("NAMES {chan}"));
-        let l = u.expect(|l| l.contains(" 353 ") || l.contains(" 366 "), "names");
-        if l.contains(" 353 ") && l.contains(bot) {
-            // Read the end of the list so later expectations start after it.
-            u.expect(|l| l.contains(" 366 "), "end of names");
-            return;
-        }
-        assert!(Instant::now() < end, "{bot} is not in {chan}");
-        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
@@ -253,16 +62,15 @@ fn stop_bot(mut bot: Reap) -> String {
 
 #[test]
 fn a_scripted_bot_against_ngircd() {
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("bot");
     let port = free_port();
-    let mut server = Server::start(&dir, port);
+    let mut server = Ngircd::start(&dir, port, None);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
     let mut bot = start_bot(port, "bot", &script, &dir.join("bot"));
 
     // The bot joins #bots on connect; a user joining is greeted.
     let mut alice = User::connect(port, "alice");
-    wait_for(&mut alice, "#bots", "bot");
+    alice.wait_for("#bots", "bot");
     alice.send("JOIN #bots");
     alice.expect(
         |l| l.contains("PRIVMSG #bots :Welcome, alice!"),
@@ -313,7 +121,7 @@ fn a_scripted_bot_against_ngircd() {
     drop(alice);
     server.restart();
     let mut carol = User::connect(port, "carol");
-    wait_for(&mut carol, "#bots", "bot");
+    carol.wait_for("#bots", "bot");
     carol.send("JOIN #bots");
     carol.expect(
         |l| l.contains("Welcome, carol!"),
@@ -335,11 +143,9 @@ fn a_scripted_bot_against_ngircd() {
 
 #[test]
 fn a_bot_from_a_config_file() {
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-config-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("config");
     let port = free_port();
-    let _server = Server::start(&dir, port);
+    let _server = Ngircd::start(&dir, port, None);
     std::fs::write(
         dir.join("bot.mrc"),
         "on *:TEXT:!ping:#: inc %pings | msg # pong %pings from $me\n",
@@ -366,7 +172,7 @@ fn a_bot_from_a_config_file() {
             .unwrap(),
     );
     let mut dave = User::connect(port, "dave");
-    wait_for(&mut dave, "#cfg", "cfgbot");
+    dave.wait_for("#cfg", "cfgbot");
     dave.send("JOIN #cfg");
     dave.send("PRIVMSG #cfg :!ping");
     dave.expect(
@@ -384,11 +190,9 @@ fn a_bot_from_a_config_file() {
 
 #[test]
 fn two_clients_talk() {
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-talk-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("talk");
     let port = free_port();
-    let _server = Server::start(&dir, port);
+    let _server = Ngircd::start(&dir, port, None);
     let greeter = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
     let pal_script = dir.join("pal.mrc");
     std::fs::write(
@@ -398,7 +202,7 @@ fn two_clients_talk() {
     .unwrap();
     let mut watcher = User::connect(port, "watcher");
     let bot = start_bot(port, "bot", &greeter, &dir.join("bot"));
-    wait_for(&mut watcher, "#bots", "bot");
+    watcher.wait_for("#bots", "bot");
     watcher.send("JOIN #bots");
     watcher.expect(|l| l.contains("Welcome, watcher!"), "the greeting");
     // A second client joins: the first greets it and it answers.
@@ -425,17 +229,15 @@ fn two_clients_talk() {
 fn a_burst_of_messages_arrives_whole_and_in_order() {
     const SENDERS: usize = 5;
     const LINES: usize = 12;
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-burst-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("burst");
     let port = free_port();
-    let _server = Server::start(&dir, port);
+    let _server = Ngircd::start(&dir, port, None);
     let greeter = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/replay/greeter.mrc");
     let bot = start_bot(port, "bot", &greeter, &dir.join("bot"));
     let mut users: Vec<User> = (0..SENDERS)
         .map(|i| User::connect(port, &format!("u{i}")))
         .collect();
-    wait_for(&mut users[0], "#bots", "bot");
+    users[0].wait_for("#bots", "bot");
     for u in &mut users {
         u.send("JOIN #bots");
         u.expect(|l| l.contains(" 366 "), "the end of names");
@@ -481,9 +283,7 @@ fn a_burst_of_messages_arrives_whole_and_in_order() {
 
 #[test]
 fn connect_failures_run_connectfail_and_quitting_runs_exit() {
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-fail-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("fail");
     let script = dir.join("fail.mrc");
     std::fs::write(
         &script,
@@ -502,11 +302,9 @@ fn connect_failures_run_connectfail_and_quitting_runs_exit() {
 
 #[test]
 fn disconnect_reconnects_and_exit_quits() {
-    let dir = std::env::temp_dir().join(format!("rustirc-e2e-exit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("exit");
     let port = free_port();
-    let _server = Server::start(&dir, port);
+    let _server = Ngircd::start(&dir, port, None);
     let script = dir.join("exit.mrc");
     std::fs::write(
         &script,
@@ -519,7 +317,7 @@ fn disconnect_reconnects_and_exit_quits() {
     .unwrap();
     let mut bot = start_bot(port, "bot", &script, &dir.join("bot"));
     let mut erin = User::connect(port, "erin");
-    wait_for(&mut erin, "#t", "bot");
+    erin.wait_for("#t", "bot");
     erin.send("JOIN #t");
     erin.expect(|l| l.contains(" 366 "), "the end of #t names");
     // /disconnect: the connection closes without a QUIT message, and the client comes back.

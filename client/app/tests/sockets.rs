@@ -7,20 +7,14 @@
 //!
 //! Needs `ngircd` (the README's test command installs it).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod support;
 
-/// A fresh folder for one test.
-fn test_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rustirc-sock-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use support::{free_port, make_certs, test_dir, Bot, Ngircd};
 
 /// A one-page HTTP server on a loopback port: answers each request with `body` (its last
 /// line without a line ending) and closes; the requests it got are kept.
@@ -150,103 +144,6 @@ fn a_script_fetches_a_page_over_http() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-fn ngircd() -> &'static str {
-    if Path::new("/usr/sbin/ngircd").exists() {
-        "/usr/sbin/ngircd"
-    } else {
-        "ngircd"
-    }
-}
-
-/// A port below the ephemeral range, free now.
-fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let start = 26_000 + (std::process::id() % 300) as u16 * 10;
-    loop {
-        let port = start + NEXT.fetch_add(1, Ordering::Relaxed) % 3000;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-/// ngircd with a plain and a TLS port.
-struct Ngircd {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Drop for Ngircd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-            eprintln!("ngircd's log:\n{log}");
-        }
-    }
-}
-
-/// A test authority (its certificate in `ca.pem`) and a certificate for 127.0.0.1 it signed.
-fn make_certs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "RustIRC socket test authority");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&key, &ca, &ca_key)
-        .unwrap();
-    let paths = (
-        dir.join("ca.pem"),
-        dir.join("cert.pem"),
-        dir.join("key.pem"),
-    );
-    std::fs::write(&paths.0, ca.pem()).unwrap();
-    std::fs::write(&paths.1, cert.pem()).unwrap();
-    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
-    paths
-}
-
-fn start_ngircd(dir: &Path, cert: &Path, key: &Path) -> (Ngircd, u16) {
-    let (port, tls_port) = (free_port(), free_port());
-    let conf = dir.join("ngircd.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "[Global]\nName = irc.sock.test\nInfo = test\nListen = 127.0.0.1\nPorts = {port}\n\
-             MotdPhrase = Test server\n[Limits]\nMaxConnectionsIP = 0\n\
-             [Options]\nPAM = no\nIdent = no\nDNS = no\n\
-             [SSL]\nCertFile = {}\nKeyFile = {}\nPorts = {tls_port}\n",
-            cert.display(),
-            key.display()
-        ),
-    )
-    .unwrap();
-    let log = dir.join("ngircd.log");
-    let out = std::fs::File::create(&log).unwrap();
-    let child = Command::new(ngircd())
-        .args(["-n", "-f"])
-        .arg(&conf)
-        .stdout(out.try_clone().unwrap())
-        .stderr(out)
-        .spawn()
-        .expect("start ngircd (install the Debian package `ngircd`)");
-    let server = Ngircd { child, log };
-    let end = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", tls_port)).is_err() {
-        assert!(Instant::now() < end, "ngircd did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, tls_port)
-}
-
 const IRC_OVER_TLS: &str = r#"
 ; Registers with an IRC server over TLS through a raw socket.
 alias tls.go sockopen -e irc 127.0.0.1 $1
@@ -272,8 +169,9 @@ on *:SOCKCLOSE:irc: echo @irc closed by the server
 #[test]
 fn sockopen_e_speaks_tls() {
     let dir = test_dir("tls");
-    let (ca, cert, key) = make_certs(&dir);
-    let (_server, tls_port) = start_ngircd(&dir, &cert, &key);
+    let certs = make_certs(&dir);
+    let tls_port = free_port();
+    let _server = Ngircd::start(&dir, free_port(), Some((&certs, tls_port)));
     let transcript = format!(
         ":: status /tls.go {tls_port}\n\
          @ sockets 2s\n\
@@ -281,7 +179,12 @@ fn sockopen_e_speaks_tls() {
          == @irc registered as sockbot\n\
          == @irc closed by the server\n"
     );
-    replay(&dir, IRC_OVER_TLS, &transcript, &[("SSL_CERT_FILE", &ca)]);
+    replay(
+        &dir,
+        IRC_OVER_TLS,
+        &transcript,
+        &[("SSL_CERT_FILE", &certs.ca)],
+    );
     // Without the authority trusted, the certificate is refused and SOCKOPEN says why.
     let transcript = format!(
         ":: status /tls.go {tls_port}\n\
@@ -291,58 +194,6 @@ fn sockopen_e_speaks_tls() {
     );
     replay(&dir, IRC_OVER_TLS, &transcript, &[]);
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// The headless client's output, collected line by line.
-struct Headless {
-    child: Child,
-    out: Arc<Mutex<Vec<String>>>,
-}
-
-impl Headless {
-    fn start(config: &Path) -> Headless {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rustirc"))
-            .arg("--headless")
-            .arg("--config")
-            .arg(config)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let out = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let sink = out.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines() {
-                    let Ok(line) = line else { break };
-                    sink.lock().unwrap().push(line);
-                }
-            });
-        }
-        Headless { child, out }
-    }
-
-    fn expect(&self, text: &str) {
-        let end = Instant::now() + Duration::from_secs(20);
-        while !self.out.lock().unwrap().iter().any(|l| l.contains(text)) {
-            assert!(
-                Instant::now() < end,
-                "expected `{text}`; the client printed:\n{}",
-                self.out.lock().unwrap().join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Headless {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
@@ -373,7 +224,7 @@ fn headless_scripts_use_sockets_their_permissions_allow() {
         ),
     )
     .unwrap();
-    let bot = Headless::start(&config);
+    let bot = Bot::start(&["--config", config.to_str().unwrap()], &[]);
     bot.expect("status: got: HTTP/1.0 200 OK");
     bot.expect("status: got: pong");
     // The grant is for one host and port; listening is refused, naming the script.
