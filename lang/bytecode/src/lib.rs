@@ -729,8 +729,11 @@ pub struct VerifyError {
     pub message: String,
 }
 
-/// Registers, register ranges, names and jump target of one instruction.
-type Operands = (Vec<Reg>, Vec<(Reg, u16)>, Vec<NameId>, Option<Pc>);
+/// An instruction's operands for [`verify`]: up to three registers, one register range and two
+/// names; unused places hold values that always pass (`u16::MAX`, an empty range, `u32::MAX`).
+type Operands = ([Reg; 3], (Reg, u16), [NameId; 2], Option<Pc>);
+const NO_REG: Reg = u16::MAX;
+const NO_NAME: NameId = u32::MAX;
 
 /// Checks that every register, constant, name and jump target of `c` is in range and that the
 /// code ends in a return.
@@ -757,76 +760,119 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
         }
     }
     for (pc, op) in c.code.iter().enumerate() {
-        let (regs, ranges, names, target): Operands = match *op {
+        let (regs, range, names, target): Operands = match *op {
             Op::LoadK { dst, k } => {
                 if k as usize >= c.consts.len() {
                     return err(pc, format!("constant k{k} out of range"));
                 }
-                (vec![dst], vec![], vec![], None)
+                ([dst, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None)
             }
-            Op::Move { dst, src } => (vec![dst, src], vec![], vec![], None),
-            Op::LoadLocalChecked { dst, slot, name } => (vec![dst, slot], vec![], vec![name], None),
-            Op::LoadVar { dst, name } => (vec![dst], vec![], vec![name], None),
-            Op::LoadVarDyn { dst, src } => (vec![dst, src], vec![], vec![], None),
+            Op::Move { dst, src } => ([dst, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
+            Op::LoadLocalChecked { dst, slot, name } => {
+                ([dst, slot, NO_REG], (0, 0), [name, NO_NAME], None)
+            }
+            Op::LoadVar { dst, name } => ([dst, NO_REG, NO_REG], (0, 0), [name, NO_NAME], None),
+            Op::LoadVarDyn { dst, src } => ([dst, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::StoreVar {
                 name, slot, src, ..
-            } => (vec![slot, src], vec![], vec![name], None),
-            Op::StoreVarDyn { name_reg, src, .. } => (vec![name_reg, src], vec![], vec![], None),
-            Op::MathOrText { dst, a, b, .. } => (vec![dst, a, b], vec![], vec![], None),
-            Op::IncVar { name, slot, by, .. } => (vec![slot, by], vec![], vec![name], None),
-            Op::IncReg { reg } => (vec![reg], vec![], vec![], None),
+            } => ([slot, src, NO_REG], (0, 0), [name, NO_NAME], None),
+            Op::StoreVarDyn { name_reg, src, .. } => {
+                ([name_reg, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], None)
+            }
+            Op::MathOrText { dst, a, b, .. } => ([dst, a, b], (0, 0), [NO_NAME, NO_NAME], None),
+            Op::IncVar { name, slot, by, .. } => {
+                ([slot, by, NO_REG], (0, 0), [name, NO_NAME], None)
+            }
+            Op::IncReg { reg } => ([reg, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::IncLoop {
                 reg, a, b, target, ..
-            } => (vec![reg, a, b], vec![], vec![], Some(target)),
-            Op::IncLoopI { reg, a, target, .. } => (vec![reg, a], vec![], vec![], Some(target)),
-            Op::Unset { start, n } => (vec![], vec![(start, u16::from(n))], vec![], None),
+            } => ([reg, a, b], (0, 0), [NO_NAME, NO_NAME], Some(target)),
+            Op::IncLoopI { reg, a, target, .. } => {
+                ([reg, a, NO_REG], (0, 0), [NO_NAME, NO_NAME], Some(target))
+            }
+            Op::Unset { start, n } => (
+                [NO_REG, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [NO_NAME, NO_NAME],
+                None,
+            ),
             Op::LoadParam { dst, .. }
             | Op::LoadParamRange { dst, .. }
-            | Op::LoadInfo { dst, .. } => (vec![dst], vec![], vec![], None),
+            | Op::LoadInfo { dst, .. } => ([dst, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::Concat { dst, start, n } | Op::JoinWords { dst, start, n } => {
-                (vec![dst], vec![(start, n)], vec![], None)
+                ([dst, NO_REG, NO_REG], (start, n), [NO_NAME, NO_NAME], None)
             }
             Op::ChanPrefix { dst, src } | Op::EvalText { dst, src } => {
-                (vec![dst, src], vec![], vec![], None)
+                ([dst, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], None)
             }
-            Op::EvalTimes { dst, src, n } => (vec![dst, src, n], vec![], vec![], None),
-            Op::HaltIfNull { src } => (vec![src], vec![], vec![], None),
+            Op::EvalTimes { dst, src, n } => ([dst, src, n], (0, 0), [NO_NAME, NO_NAME], None),
+            Op::HaltIfNull { src } => ([src, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::Arith {
                 dst, a, b, fail, ..
             }
             | Op::Add { dst, a, b, fail }
             | Op::Sub { dst, a, b, fail }
             | Op::Mul { dst, a, b, fail }
-            | Op::Mod { dst, a, b, fail } => (vec![dst, a, b], vec![], vec![], Some(fail)),
+            | Op::Mod { dst, a, b, fail } => ([dst, a, b], (0, 0), [NO_NAME, NO_NAME], Some(fail)),
             Op::AddI { dst, a, fail, .. }
             | Op::SubI { dst, a, fail, .. }
             | Op::MulI { dst, a, fail, .. }
-            | Op::ModI { dst, a, fail, .. } => (vec![dst, a], vec![], vec![], Some(fail)),
-            Op::Neg { dst, src, fail } => (vec![dst, src], vec![], vec![], Some(fail)),
-            Op::JumpCmpI { a, target, .. } => (vec![a], vec![], vec![], Some(target)),
-            Op::JumpCmp { a, b, target, .. } => (vec![a, b], vec![], vec![], Some(target)),
+            | Op::ModI { dst, a, fail, .. } => {
+                ([dst, a, NO_REG], (0, 0), [NO_NAME, NO_NAME], Some(fail))
+            }
+            Op::Neg { dst, src, fail } => {
+                ([dst, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], Some(fail))
+            }
+            Op::JumpCmpI { a, target, .. } => (
+                [a, NO_REG, NO_REG],
+                (0, 0),
+                [NO_NAME, NO_NAME],
+                Some(target),
+            ),
+            Op::JumpCmp { a, b, target, .. } => {
+                ([a, b, NO_REG], (0, 0), [NO_NAME, NO_NAME], Some(target))
+            }
             Op::JumpHostCmp {
                 a, b, name, target, ..
-            } => (vec![a, b], vec![], vec![name], Some(target)),
-            Op::JumpTruth { src, target, .. } => (vec![src], vec![], vec![], Some(target)),
-            Op::Jump { target } | Op::Loop { target } | Op::Resume { target } => {
-                (vec![], vec![], vec![], Some(target))
-            }
-            Op::GotoDyn { src } => (vec![src], vec![], vec![], None),
+            } => ([a, b, NO_REG], (0, 0), [name, NO_NAME], Some(target)),
+            Op::JumpTruth { src, target, .. } => (
+                [src, NO_REG, NO_REG],
+                (0, 0),
+                [NO_NAME, NO_NAME],
+                Some(target),
+            ),
+            Op::Jump { target } | Op::Loop { target } | Op::Resume { target } => (
+                [NO_REG, NO_REG, NO_REG],
+                (0, 0),
+                [NO_NAME, NO_NAME],
+                Some(target),
+            ),
+            Op::GotoDyn { src } => ([src, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::CallIdent {
                 dst,
                 start,
                 n,
                 prop,
                 ..
-            } => (vec![dst], vec![(start, u16::from(n))], vec![prop], None),
-            Op::RunCommand { start, n, .. } | Op::Echo { start, n, .. } => {
-                (vec![], vec![(start, u16::from(n))], vec![], None)
-            }
-            Op::RunCommandDyn { name, start, n, .. } => {
-                (vec![name], vec![(start, u16::from(n))], vec![], None)
-            }
-            Op::Tokenize { delim, src } => (vec![delim, src], vec![], vec![], None),
+            } => (
+                [dst, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [prop, NO_NAME],
+                None,
+            ),
+            Op::RunCommand { start, n, .. } | Op::Echo { start, n, .. } => (
+                [NO_REG, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [NO_NAME, NO_NAME],
+                None,
+            ),
+            Op::RunCommandDyn { name, start, n, .. } => (
+                [name, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [NO_NAME, NO_NAME],
+                None,
+            ),
+            Op::Tokenize { delim, src } => ([delim, src, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
             Op::Intrinsic {
                 dst,
                 which,
@@ -834,16 +880,21 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
                 n,
                 prop,
             } => (
-                vec![dst],
-                vec![(start, u16::from(n))],
-                vec![which, prop],
+                [dst, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [which, prop],
                 None,
             ),
             Op::IntrinsicCmd {
                 which, start, n, ..
-            } => (vec![], vec![(start, u16::from(n))], vec![which], None),
-            Op::Return { src, .. } => (vec![src], vec![], vec![], None),
-            Op::Halt | Op::HaltDef => (vec![], vec![], vec![], None),
+            } => (
+                [NO_REG, NO_REG, NO_REG],
+                (start, u16::from(n)),
+                [which, NO_NAME],
+                None,
+            ),
+            Op::Return { src, .. } => ([src, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
+            Op::Halt | Op::HaltDef => ([NO_REG, NO_REG, NO_REG], (0, 0), [NO_NAME, NO_NAME], None),
         };
         if let Some(r) = regs.iter().find(|r| !reg_ok(**r)) {
             return err(
@@ -851,7 +902,8 @@ pub fn verify(c: &Chunk) -> Result<(), VerifyError> {
                 format!("register r{r} out of range (frame has {})", c.nregs),
             );
         }
-        if let Some((s, n)) = ranges.iter().find(|(s, n)| !range_ok(*s, *n)) {
+        let (s, n) = range;
+        if !range_ok(s, n) {
             return err(pc, format!("register range r{s}..+{n} out of range"));
         }
         if let Some(n) = names.iter().find(|n| !name_ok(**n)) {
