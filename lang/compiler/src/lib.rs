@@ -346,17 +346,31 @@ impl Compiler {
     }
 
     fn konst(&mut self, c: Const) -> ConstId {
-        let key = match &c {
-            Const::Str(s) => format!("s{s}"),
-            Const::Int(i) => format!("i{i}"),
-            Const::Num(x) => format!("n{x:?}"),
-        };
-        if let Some(&k) = self.const_index.get(&key) {
-            return k;
+        // A chunk's constants are distinct. Most chunks have a few: those are searched in
+        // place; past `KONST_SCAN` an index keyed by kind and text takes over.
+        const KONST_SCAN: usize = 32;
+        let n = self.chunk.consts.len();
+        if n < KONST_SCAN {
+            if let Some(i) = self.chunk.consts.iter().position(|x| same_const(x, &c)) {
+                return u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        } else {
+            for (i, x) in self
+                .chunk
+                .consts
+                .iter()
+                .enumerate()
+                .skip(self.const_index.len())
+            {
+                self.const_index
+                    .insert(const_key(x), u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            if let Some(&k) = self.const_index.get(&const_key(&c)) {
+                return k;
+            }
         }
-        let k = u32::try_from(self.chunk.consts.len()).unwrap_or(u32::MAX);
+        let k = u32::try_from(n).unwrap_or(u32::MAX);
         self.chunk.consts.push(c);
-        self.const_index.insert(key, k);
         k
     }
 
@@ -1994,6 +2008,25 @@ fn has_group(p: &Part) -> bool {
     match p {
         Part::Bracket(..) | Part::DynEval(_) | Part::DynCall(_) => true,
         Part::ChanPrefixed(inner) => has_group(inner),
+        _ => false,
+    }
+}
+
+/// The index key of a constant: equal keys for equal constants of the same kind.
+fn const_key(c: &Const) -> String {
+    match c {
+        Const::Str(s) => format!("s{s}"),
+        Const::Int(i) => format!("i{i}"),
+        Const::Num(x) => format!("n{x:?}"),
+    }
+}
+
+/// True when `a` and `b` have the same [`const_key`].
+fn same_const(a: &Const, b: &Const) -> bool {
+    match (a, b) {
+        (Const::Str(x), Const::Str(y)) => x == y,
+        (Const::Int(x), Const::Int(y)) => x == y,
+        (Const::Num(x), Const::Num(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
         _ => false,
     }
 }
