@@ -470,12 +470,20 @@ impl<'s> Lx<'s> {
 
     /// Builds words from tokens: `$+` joins neighbours, `[ ]` groups become bracket parts.
     pub(crate) fn words_from(&mut self, toks: Vec<Tok>) -> Words {
-        let tree = bracket_tree(toks);
         let span = Span::new(self.base, self.base);
-        let mut words = Words {
-            words: self.flatten(tree),
-            span,
+        // Plain words (no `$+`, no brackets), by far the most common case, are the words.
+        let words = if toks.iter().all(|t| matches!(t, Tok::Word(_))) {
+            toks.into_iter()
+                .map(|t| match t {
+                    Tok::Word(w) => w,
+                    _ => unreachable!("only words"),
+                })
+                .collect()
+        } else {
+            let tree = bracket_tree(toks);
+            self.flatten(tree)
         };
+        let mut words = Words { words, span };
         if let (Some(f), Some(l)) = (words.words.first(), words.words.last()) {
             words.span = Span {
                 start: f.span.start,
