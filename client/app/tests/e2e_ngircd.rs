@@ -11,7 +11,7 @@ mod support;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{free_port, test_dir, Ngircd, User};
+use support::{free_port, test_dir, Bot, Ngircd, User};
 
 /// Kills a child process when dropped (a failed assertion must not leave the bot running).
 struct Reap(Child);
@@ -353,5 +353,55 @@ fn disconnect_reconnects_and_exit_quits() {
         "{out}"
     );
     assert!(out.contains("status: exiting after "), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A network in a legacy encoding: lines are sent in it, and read in it unless they are
+/// valid UTF-8; on another connection of the same client the default (UTF-8, else
+/// Windows-1252) holds.
+#[test]
+fn each_network_has_its_text_encoding() {
+    let dir = test_dir("encoding");
+    let port = free_port();
+    let _server = Ngircd::start(&dir, port, None);
+    std::fs::write(
+        dir.join("bot.mrc"),
+        "on *:TEXT:*:#: msg # echo: $1- ( $+ $len($1-) $+ )\n",
+    )
+    .unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scripts = [\"bot.mrc\"]\ndata = \"data\"\n\
+             [[network]]\nname = \"koi\"\nserver = \"127.0.0.1:{port}\"\nnick = \"koibot\"\n\
+             channels = [\"#koi\"]\nencoding = \"koi8-r\"\n\
+             [[network]]\nname = \"utf\"\nserver = \"127.0.0.1:{port}\"\nnick = \"utfbot\"\n\
+             channels = [\"#utf\"]\n"
+        ),
+    )
+    .unwrap();
+    let bot = Bot::start(&["--config", config.to_str().unwrap()], &[]);
+    let mut olga = User::connect(port, "olga");
+    olga.wait_for("#koi", "koibot");
+    olga.wait_for("#utf", "utfbot");
+    olga.send("JOIN #koi,#utf");
+    // "привет" in KOI8-R, and the reply in KOI8-R.
+    let privet_koi: &[u8] = b"\xd0\xd2\xc9\xd7\xc5\xd4";
+    olga.send_bytes(&[b"PRIVMSG #koi :", privet_koi].concat());
+    let want = [b"PRIVMSG #koi :echo: ", privet_koi, b" (6)"].concat();
+    olga.expect_bytes(|l| l.ends_with(&want), "the reply in KOI8-R");
+    // A UTF-8 line on the same network is read as UTF-8.
+    olga.send("PRIVMSG #koi :\u{43f}\u{43e}\u{43a}\u{430}");
+    let want = [b"PRIVMSG #koi :echo: ", &b"\xd0\xcf\xcb\xc1"[..], b" (4)"].concat();
+    olga.expect_bytes(|l| l.ends_with(&want), "the UTF-8 line read");
+    // The other network: Windows-1252 read, UTF-8 sent.
+    olga.send_bytes(b"PRIVMSG #utf :caf\xe9 \x80");
+    olga.expect(
+        |l| l.ends_with("PRIVMSG #utf :echo: caf\u{e9} \u{20ac} (6)"),
+        "the reply in UTF-8",
+    );
+    bot.expect("koi/#koi: <olga> привет");
+    bot.expect("utf/#utf: <olga> café €");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -19,6 +19,7 @@
 
 use crate::net::{Proxy, Server, TlsOptions};
 use crate::permissions::PermissionSettings;
+use crate::proto::Encoding;
 use crate::state::{Config, Sasl};
 use rustirc_lang::Limits;
 use serde::Deserialize;
@@ -95,6 +96,12 @@ pub struct NetworkSettings {
     pub tls_cert: Option<PathBuf>,
     /// A SOCKS5 proxy to connect through: `socks5://[user:password@]host:port`.
     pub proxy: Option<String>,
+    /// What the client sends: `"utf-8"` (the default) or a legacy encoding's label
+    /// (`"windows-1252"`, `"iso-8859-15"`, `"koi8-r"`, `"shift_jis"` …).
+    pub encoding: Option<toml::Spanned<String>>,
+    /// How lines that are not valid UTF-8 are read when sending UTF-8: Windows-1252 unless
+    /// another legacy encoding is named here.
+    pub fallback_encoding: Option<toml::Spanned<String>>,
 }
 
 impl Settings {
@@ -103,7 +110,26 @@ impl Settings {
     /// # Errors
     /// When the text is not TOML or has a key or value this file does not allow.
     pub fn parse(text: &str) -> Result<Settings, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+        let s: Settings = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        for n in &s.networks {
+            if let Err(e) = n.encoding() {
+                // The encoding's value when that alone is wrong, else the fallback's.
+                let enc_ok = n
+                    .encoding
+                    .as_ref()
+                    .is_none_or(|v| Encoding::from_config(v.get_ref(), None).is_ok());
+                let at = if enc_ok {
+                    &n.fallback_encoding
+                } else {
+                    &n.encoding
+                };
+                let at = at.as_ref().map_or(0, |v| v.span().start);
+                let line = text[..at].matches('\n').count() + 1;
+                let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+                return Err(format!("line {line}, column {col}: {e}"));
+            }
+        }
+        Ok(s)
     }
 
     /// Reads the file at `path`, making its relative paths relative to its folder.
@@ -172,6 +198,7 @@ impl NetworkSettings {
     /// another): identity, alternative nicks and channels to join.
     pub fn to_config(&self, nick: &str) -> Config {
         let mut c = Config::new(nick);
+        c.encoding = self.encoding().unwrap_or_default();
         c.alt_nicks.clone_from(&self.alt_nicks);
         if let Some(u) = &self.user {
             c.user.clone_from(u);
@@ -184,6 +211,21 @@ impl NetworkSettings {
             c.sasl = Some(Sasl::External);
         }
         c
+    }
+
+    /// The network's text encoding from `encoding` and `fallback_encoding`.
+    ///
+    /// # Errors
+    /// An unknown encoding, or a fallback with a legacy `encoding`.
+    pub fn encoding(&self) -> Result<Encoding, String> {
+        let fallback = self
+            .fallback_encoding
+            .as_ref()
+            .map(|f| f.get_ref().as_str());
+        match &self.encoding {
+            Some(e) => Encoding::from_config(e.get_ref(), fallback),
+            None => Encoding::from_config("utf-8", fallback),
+        }
     }
 
     /// Where and how to connect: the server address with TLS when `tls` is set or the port
@@ -276,6 +318,8 @@ tls = false
 tls_accept_invalid = true
 tls_cert = "me.pem"
 proxy = "socks5://me:pw@127.0.0.1:9050"
+encoding = "utf-8"
+fallback_encoding = "iso-8859-1"
 "##,
         )
         .unwrap();
@@ -314,6 +358,25 @@ proxy = "socks5://me:pw@127.0.0.1:9050"
         assert!(split_server("h:x").unwrap_err().contains("'x'"));
         assert!(split_server("h:+").is_err());
         assert!(split_server("h:0").is_err());
+        let e = Settings::parse("[[network]]\nnick = \"a\"\nencoding = \"klingon\"\n").unwrap_err();
+        assert!(
+            e.starts_with("line 3, column 12: unknown encoding 'klingon'"),
+            "{e}"
+        );
+        let e =
+            Settings::parse("[[network]]\nencoding = \"koi8-r\"\nfallback_encoding = \"latin1\"\n")
+                .unwrap_err();
+        assert!(
+            e.starts_with("line 3, column 21: a fallback encoding"),
+            "{e}"
+        );
+        let e = Settings::parse("[[network]]\nfallback_encoding = \"utf-16\"\n").unwrap_err();
+        assert!(e.starts_with("line 2, column 21: unknown encoding"), "{e}");
+        let ok = Settings::parse("[[network]]\nfallback_encoding = \"windows-1251\"\n").unwrap();
+        assert_eq!(
+            ok.networks[0].to_config("n").encoding,
+            Encoding::Utf8Or(encoding_rs::WINDOWS_1251)
+        );
     }
 
     #[test]

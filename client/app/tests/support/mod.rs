@@ -346,21 +346,50 @@ impl User {
     }
 
     /// One line (PINGs answered): `None` when nothing came within the read timeout,
-    /// `Some(Err(()))` when the server closed the connection.
+    /// `Some(Err(()))` when the server closed the connection. Bytes that are not UTF-8 are
+    /// shown as U+FFFD; [`User::expect_bytes`] sees them as they came.
     pub fn read(&mut self) -> Option<Result<String, ()>> {
-        let mut line = String::new();
-        match self.r.read_line(&mut line) {
+        self.read_bytes()
+            .map(|r| r.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// One line's bytes, without the line end (PINGs answered).
+    pub fn read_bytes(&mut self) -> Option<Result<Vec<u8>, ()>> {
+        let mut line = Vec::new();
+        match self.r.read_until(b'\n', &mut line) {
             Ok(0) => Some(Err(())),
             Ok(_) => {
-                let l = line.trim_end().to_string();
+                while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    line.pop();
+                }
+                let l = String::from_utf8_lossy(&line).into_owned();
                 if let Some(t) = l.strip_prefix("PING ") {
                     self.send(&format!("PONG {t}"));
                 }
-                self.seen.push(l.clone());
-                Some(Ok(l))
+                self.seen.push(l);
+                Some(Ok(line))
             }
             Err(_) => None,
         }
+    }
+
+    /// Reads until a line's bytes satisfy `pred`; panics after 15 s.
+    pub fn expect_bytes(&mut self, pred: impl Fn(&[u8]) -> bool, what: &str) -> Vec<u8> {
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            match self.read_bytes() {
+                Some(Ok(l)) if pred(&l) => return l,
+                Some(Ok(_)) | None => {}
+                Some(Err(())) => break,
+            }
+        }
+        panic!("expected {what}; saw:\n{}", self.seen.join("\n"));
+    }
+
+    /// Sends a line given as bytes (in whatever encoding the test wants).
+    pub fn send_bytes(&mut self, line: &[u8]) {
+        self.w.write_all(line).unwrap();
+        self.w.write_all(b"\r\n").unwrap();
     }
 
     pub fn send(&mut self, line: &str) {

@@ -15,7 +15,7 @@ pub use socks::Proxy;
 pub use tls::TlsOptions;
 
 use crate::client::{Client, Outbox};
-use crate::proto::{decode_line, encode_line, Encoding};
+use crate::proto::{encode_line, Encoding};
 use crate::state::Input;
 use conn::{Order, Report};
 use std::collections::BTreeMap;
@@ -150,7 +150,10 @@ pub async fn run(
                         client.select(cid);
                         client.input(Input::Connected);
                     }
-                    Report::Line(bytes) => client.recv_line(&decode_line(&bytes, Encoding::Utf8)),
+                    Report::Line(bytes) => {
+                        let text = client.net.decode(&bytes);
+                        client.recv_line(&text);
+                    }
                     Report::Down(reason) => {
                         if let Some(l) = live.get_mut(&cid) {
                             l.up = false;
@@ -257,10 +260,11 @@ fn flush(client: &mut Client, live: &BTreeMap<u32, Live>, out: &mut dyn Write) -
     for (cid, o) in client.take_outputs() {
         let l = live.get(&cid);
         if let Some(l) = l.filter(|l| l.up) {
+            let enc = client
+                .network(cid)
+                .map_or(Encoding::Utf8, |n| n.config().encoding);
             for line in &o.sent {
-                let _ = l
-                    .orders
-                    .send(Order::Line(encode_line(line, Encoding::Utf8)));
+                let _ = l.orders.send(Order::Line(encode_line(line, enc)));
             }
             if let Some(reason) = &o.disconnect {
                 let _ = l.orders.send(Order::Drop(reason.clone()));
