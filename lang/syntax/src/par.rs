@@ -2,17 +2,24 @@
 //! file of thousands of aliases parses (and compiles) on every core, results in file order.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 /// Below this much work (in `weight` units, bytes of source) everything runs on the calling
 /// thread: starting threads costs more than it saves.
 pub const PARALLEL_FROM: usize = 256 * 1024;
 
+/// Runs per core: enough for threads that finish early to take over the work of a slow one.
+const RUNS_PER_CORE: usize = 8;
+
 /// Stack for worker threads: the grammar recurses once per nesting level.
 const STACK: usize = 16 << 20;
 
-/// Applies `f` to every element, splitting `items` into contiguous runs of about equal total
-/// `weight`, one per core, when the total is large. The result is in the order of `items`.
+/// Applies `f` to every element, on every core when the total `weight` is large. The items are
+/// cut into contiguous runs of about equal weight, several per core, that the threads take in
+/// turn as they become free: a thread slowed down by other work on the machine does not hold up
+/// the rest. The result is in the order of `items`.
 pub fn map<T, R, W, F>(items: &[T], weight: W, f: F) -> Vec<R>
 where
     T: Sync,
@@ -27,13 +34,13 @@ where
     if total < PARALLEL_FROM || cores < 2 || items.len() < 2 {
         return items.iter().map(f).collect();
     }
-    // Cut points so that each run carries about total / cores.
-    let share = total.div_ceil(cores);
-    let mut runs = Vec::with_capacity(cores);
+    // Runs of about `share` weight each.
+    let share = total.div_ceil(cores * RUNS_PER_CORE).max(1);
+    let mut runs: Vec<&[T]> = Vec::with_capacity(cores * RUNS_PER_CORE + 1);
     let (mut start, mut acc) = (0, 0);
     for (i, it) in items.iter().enumerate() {
         acc += weight(it);
-        if acc >= share && runs.len() + 1 < cores {
+        if acc >= share {
             runs.push(&items[start..=i]);
             start = i + 1;
             acc = 0;
@@ -42,29 +49,42 @@ where
     if start < items.len() {
         runs.push(&items[start..]);
     }
-    let f = &f;
+    let next = AtomicUsize::new(0);
+    let done: Vec<Mutex<Option<Vec<R>>>> = runs.iter().map(|_| Mutex::new(None)).collect();
+    let (f, run_list, next, slots) = (&f, &runs, &next, &done);
+    let work = move || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(run) = run_list.get(i) else { break };
+        let out: Vec<R> = run.iter().map(f).collect();
+        *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(out);
+    };
     thread::scope(|s| {
-        let mut handles = Vec::with_capacity(runs.len());
-        let (first, rest) = runs.split_first().expect("at least one run");
-        for run in rest {
-            let h = thread::Builder::new()
-                .stack_size(STACK)
-                .spawn_scoped(s, move || run.iter().map(f).collect::<Vec<R>>());
-            handles.push(h.ok());
-        }
-        // The calling thread takes the first run; a thread that could not start is done here.
-        let mut out: Vec<R> = first.iter().map(f).collect();
-        for (run, h) in rest.iter().zip(handles) {
-            match h {
-                Some(h) => match h.join() {
-                    Ok(v) => out.extend(v),
-                    Err(p) => std::panic::resume_unwind(p),
-                },
-                None => out.extend(run.iter().map(f)),
+        // A thread that cannot start leaves its share to the others; the calling thread works
+        // too, so every run is done.
+        let handles: Vec<_> = (1..cores.min(runs.len()))
+            .filter_map(|_| {
+                thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
+        work();
+        for h in handles {
+            if let Err(p) = h.join() {
+                std::panic::resume_unwind(p);
             }
         }
-        out
-    })
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for slot in done {
+        out.extend(
+            slot.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every run is done"),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
