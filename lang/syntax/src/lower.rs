@@ -246,11 +246,21 @@ impl<'s> Lx<'s> {
         }
         // `.echo` written as one word with the prefix: the grammar keeps prefixes apart, but a
         // literal name may still carry `!`/`.` from dynamic text.
-        let literal_name = name
-            .literal()
-            .map(|n| n.trim_start_matches(['/', '.', '!']).to_ascii_lowercase());
-        if let Some(n) = &literal_name {
-            name.parts = vec![Part::Lit(n.clone())];
+        let literal_name = match name.parts.as_mut_slice() {
+            // One literal part, the usual name: lowered in place.
+            [Part::Lit(t)] => {
+                let n = t.trim_start_matches(['/', '.', '!']).to_ascii_lowercase();
+                t.clone_from(&n);
+                Some(n)
+            }
+            _ => name
+                .literal()
+                .map(|n| n.trim_start_matches(['/', '.', '!']).to_ascii_lowercase()),
+        };
+        if name.parts.len() != 1 {
+            if let Some(n) = &literal_name {
+                name.parts = vec![Part::Lit(n.clone())];
+            }
         }
         let raw_args = args_start.map_or(String::new(), |s| {
             self.src[s..c_end(span, self.base)].to_string()
@@ -373,8 +383,9 @@ impl<'s> Lx<'s> {
     // ident = { "$" ~ ident_mode? ~ ((ident_name ~ args?) | args) ~ prop? }
     fn ident(&mut self, q: Pair<'_, Rule>) -> IdentCall {
         let span = self.span(&q);
+        // The name is set from `ident_name`; `$(…)` has none and is `eval`.
         let mut call = IdentCall {
-            name: "eval".to_string(),
+            name: String::new(),
             args: None,
             raw_args: Vec::new(),
             prop: None,
@@ -444,6 +455,9 @@ impl<'s> Lx<'s> {
                 }
                 _ => {}
             }
+        }
+        if call.name.is_empty() {
+            call.name.push_str("eval");
         }
         if call.name == "iif" {
             if let Some(raw) = call.raw_args.first() {
