@@ -2228,9 +2228,19 @@ impl Vm {
             }
             "halted" => Ok(Value::bool(self.halt_default)),
             "error" => Ok(Value::Null),
-            "scriptdir" => Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| {
-                Value::from_string(format!("{}/", p.display()))
-            })),
+            // The files folder stands for mIRC's own folder: `$mircdir\sounds\x.wav` and
+            // `$scriptdir\data.ini` name files in it.
+            "scriptdir" | "mircdir" | "logdir" | "getdir" | "mircini" => {
+                Ok(self.st.files_root.as_ref().map_or(Value::Null, |p| {
+                    let sub = match name {
+                        "logdir" => "logs/",
+                        "getdir" => "downloads/",
+                        "mircini" => "mirc.ini",
+                        _ => "",
+                    };
+                    Value::from_string(format!("{}/{sub}", p.display()))
+                }))
+            }
             "script" | "alias" if !args.is_empty() => {
                 // `$script(N)` / `$alias(N)`: the Nth loaded remote / alias file, 0 counts;
                 // `$script(file)`: the file if it is loaded (by path or by file name).
