@@ -306,6 +306,9 @@ fn item_keyword(line: &str) -> Option<&'static str> {
 
 /// Net `{` minus `}` of a line, counting only braces that stand as whole words.
 fn brace_delta(line: &str) -> i64 {
+    if !line.bytes().any(|b| b == b'{' || b == b'}') {
+        return 0;
+    }
     let t = line.trim_start();
     if t.starts_with(';') {
         return 0;
