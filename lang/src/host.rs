@@ -10,6 +10,12 @@ pub trait Host {
     /// Shows `text` in `window` (`"active"`, `"status"`, a channel, a nick or `@name`).
     fn echo(&mut self, window: &str, text: &str);
 
+    /// Whether a window named `name` (a nick, for a query window) is open: `/echo name text`
+    /// shows `text` there. The default knows no such window.
+    fn is_window(&self, _name: &str) -> bool {
+        false
+    }
+
     /// An identifier the language does not define (`$me`, `$chan`, `$nick(#,1)`).
     /// `None` means the host does not know it either.
     fn identifier(

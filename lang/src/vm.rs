@@ -2651,6 +2651,12 @@ fn echo(words: &[Value], show: bool, host: &mut dyn Host) -> RunResult<()> {
         let (w, tail) = rest.split_once(' ').unwrap_or((rest, ""));
         window = Some(w.to_string());
         rest = tail;
+    } else if let Some((w, tail)) = rest.split_once(' ') {
+        // A nick whose query window is open.
+        if host.is_window(w) {
+            window = Some(w.to_string());
+            rest = tail;
+        }
     }
     if rest.is_empty() {
         return Err(RunErrorKind::Command(

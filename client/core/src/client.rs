@@ -30,6 +30,7 @@ mod screen;
 mod scripts;
 mod sock;
 mod watch;
+mod windows;
 
 pub use conns::Connect;
 pub use extras::Extras;
@@ -437,6 +438,9 @@ impl Client {
             }
             let me = self.net.me().to_string();
             self.out.show(window, format!("<{me}> {text}"));
+            if !self.net.is_channel(window) {
+                self.note_query(window);
+            }
             self.input(Input::Intent(Intent::Privmsg {
                 target: window.to_string(),
                 text: text.to_string(),
@@ -486,6 +490,10 @@ impl Client {
             self.out.disconnect = pending.disconnect;
         }
         self.out.exit |= pending.exit;
+        if let Some(w) = pending.active.take() {
+            self.active = w;
+            self.conns.active = self.conns.cid;
+        }
         self.out.sent.extend(pending.sent);
         for (w, t) in pending.shown {
             self.out.show(&w, t);
@@ -534,11 +542,21 @@ impl Client {
             self.dispatch_group(&infos, display);
             return;
         }
+        if let Event::Nick { who, new_nick, .. } = &ev {
+            let cid = self.conns.cid;
+            self.extras.rename_query(cid, &who.nick, new_nick);
+        }
         for (info, display) in self.describe(&ev) {
             let pre = self.run_phase(&info, Phase::Pre, false);
             if !pre.halt_default {
                 if let Some((w, text)) = &display {
                     self.out.show(w, text.clone());
+                    if matches!(info.name.as_str(), "TEXT" | "ACTION")
+                        && info.chan.is_none()
+                        && info.from.as_ref().is_some_and(|p| p.nick == *w)
+                    {
+                        self.note_query(w);
+                    }
                 }
             }
             let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
@@ -903,6 +921,8 @@ struct Pending {
     elsewhere: Vec<(u32, Pending)>,
     /// `/server` requests.
     servers: Vec<conns::ServerRequest>,
+    /// The window made active (`/query`, or `/close` of the active query).
+    active: Option<String>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1294,6 +1314,10 @@ fn target_text(args: &str) -> Option<(&str, &str)> {
 }
 
 impl Host for ScriptHost<'_> {
+    fn is_window(&self, name: &str) -> bool {
+        self.is_query_window(name)
+    }
+
     fn echo(&mut self, window: &str, text: &str) {
         let w = match window {
             "active" => self.active.clone(),
@@ -1487,6 +1511,7 @@ impl Host for ScriptHost<'_> {
             ("op:isban", 2) => Some(Ok(Value::bool(
                 net.is_ban(&args[0].as_str(), &args[1].as_str()),
             ))),
+            ("query", 1) => self.window_identifier(name, args),
             _ => match self.irc_identifier(name, args, prop) {
                 Some(v) => Some(v),
                 None => self.conn_identifier(name, args, prop),

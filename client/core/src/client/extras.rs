@@ -1,7 +1,7 @@
 //! What the client keeps for IRC commands and identifiers beside the network state and the
 //! scripts: its clock marks (`$uptime`, `$idle`), the last timer made (`$ltimer`) and the tags
 //! of the line being handled (`$msgtags`), `/ban`s and `/ignore`s waiting for an address,
-//! and the notify and ignore lists.
+//! the notify and ignore lists, and the open query windows.
 
 use super::commands::BanRequest;
 use super::watch::IgnoreRequest;
@@ -47,6 +47,10 @@ pub struct Extras {
     pub ignore: IgnoreList,
     /// `on EXIT` has run.
     pub exited: bool,
+    /// The open query windows, as (connection id, nick), in the order they were opened
+    /// (`$query(N)`); a query opens with `/query` or a private message, and `/close -m`
+    /// closes it.
+    pub queries: Vec<(u32, String)>,
 }
 
 impl Extras {
@@ -56,6 +60,47 @@ impl Extras {
             started: now,
             typed: now,
             ..Extras::default()
+        }
+    }
+}
+
+impl Extras {
+    /// The open query windows of connection `cid`, in the order they were opened.
+    pub fn queries_of(&self, cid: u32) -> impl Iterator<Item = &str> {
+        self.queries
+            .iter()
+            .filter(move |(c, _)| *c == cid)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// The query window with `nick` on connection `cid`, as it is named there.
+    pub fn query(&self, cid: u32, nick: &str) -> Option<&str> {
+        self.queries_of(cid).find(|n| n.eq_ignore_ascii_case(nick))
+    }
+
+    /// Opens the query window with `nick` on connection `cid`; `false` when it was open.
+    pub fn open_query(&mut self, cid: u32, nick: &str) -> bool {
+        if self.query(cid, nick).is_some() {
+            return false;
+        }
+        self.queries.push((cid, nick.to_string()));
+        true
+    }
+
+    /// Closes the query window with `nick` on connection `cid`; `false` when none was open.
+    pub fn close_query(&mut self, cid: u32, nick: &str) -> bool {
+        let before = self.queries.len();
+        self.queries
+            .retain(|(c, n)| !(*c == cid && n.eq_ignore_ascii_case(nick)));
+        self.queries.len() != before
+    }
+
+    /// `old` changed nick to `new` on connection `cid`: its query window follows.
+    pub fn rename_query(&mut self, cid: u32, old: &str, new: &str) {
+        for (c, n) in &mut self.queries {
+            if *c == cid && n.eq_ignore_ascii_case(old) {
+                *n = new.to_string();
+            }
         }
     }
 }
