@@ -16,3 +16,7 @@ on *:TEXT:!flood:#: {
     msg # ok
   }
 }
+
+; Text joined to the command word with `$+` makes the command's name.
+alias greet.ann msg # hello ann
+on *:TEXT:!greet *:#: greet. $+ $2

@@ -216,7 +216,12 @@ impl<'s> Lx<'s> {
             }
         }
         let mut args = None;
-        if name.is_none() && matches!(toks.first(), Some(Tok::Open)) {
+        // `timer $+ %name 1 5 …`: text joined to the command word makes the command's name.
+        let joined = name.is_some() && matches!(toks.first(), Some(Tok::Join));
+        if let Some(n) = name.take_if(|_| joined) {
+            toks.insert(0, Tok::Word(n));
+        }
+        if name.is_none() && (joined || matches!(toks.first(), Some(Tok::Open))) {
             // `[ %cmd ] args`: the bracket is evaluated first and gives the command's name.
             let mut words = self.words_from(toks).words.into_iter();
             name = words.next();
