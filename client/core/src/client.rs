@@ -16,6 +16,7 @@ use crate::proto::{Ctcp, Message, Prefix};
 use crate::sockets::Sockets;
 use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
+use rustirc_lang::wild::wildmatch;
 use rustirc_lang::{Host, Limits, LoadReport, Relay, RunError, Value};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -63,8 +64,15 @@ struct Timer {
     /// Repetitions left; 0 repeats forever.
     reps: u64,
     interval_ms: u64,
-    /// The interval was given in milliseconds (`-m`).
+    /// The interval was given in milliseconds (`-m`, `-h`).
     millis: bool,
+    /// `-h`: a high-resolution timer (`.mmt`); it runs like a `-m` one.
+    hires: bool,
+    /// `-o`, or made while not connected: it keeps running across a disconnect; other
+    /// timers stop when their connection closes.
+    offline: bool,
+    /// `-p`: paused, with this many ms left until it fires; `-r` resumes it.
+    paused: Option<u64>,
     due: u64,
     command: String,
     /// The connection it runs on (`$cid` of its command).
@@ -394,29 +402,36 @@ impl Client {
             .timers
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.due <= now_ms)
+            .filter(|(_, t)| t.due <= now_ms && t.paused.is_none())
             .min_by_key(|(_, t)| t.due)
             .map(|(i, _)| i)
         {
             let t = &mut self.timers[i];
-            let (command, cid, owner) = (t.command.clone(), t.cid, t.owner);
             t.due += t.interval_ms.max(1);
-            if t.reps == 1 {
-                self.timers.remove(i);
-            } else if t.reps > 1 {
-                t.reps -= 1;
-            }
-            let outer = std::mem::replace(&mut self.running, owner);
-            if self.network(cid).is_some() {
-                self.on_connection(cid, |c| c.run_command(&command));
-            } else {
-                self.run_command(&command);
-            }
-            self.running = outer;
+            self.fire_timer(i);
         }
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
         }
+    }
+
+    /// Runs the command of timer `i` once (it is due, or `/timer -e` asked), counting the
+    /// repetition; the last one removes the timer.
+    fn fire_timer(&mut self, i: usize) {
+        let t = &mut self.timers[i];
+        let (command, cid, owner) = (t.command.clone(), t.cid, t.owner);
+        if t.reps == 1 {
+            self.timers.remove(i);
+        } else if t.reps > 1 {
+            t.reps -= 1;
+        }
+        let outer = std::mem::replace(&mut self.running, owner);
+        if self.network(cid).is_some() {
+            self.on_connection(cid, |c| c.run_command(&command));
+        } else {
+            self.run_command(&command);
+        }
+        self.running = outer;
     }
 
     /// The user typed `text` into `window` (which becomes active): `/command` runs as a
@@ -506,6 +521,15 @@ impl Client {
                 self.timers.push(t);
             }
         }
+        for name in pending.timer_runs {
+            if let Some(i) = self
+                .timers
+                .iter()
+                .position(|t| t.name.eq_ignore_ascii_case(&name))
+            {
+                self.fire_timer(i);
+            }
+        }
         for (script, group, on) in pending.groups {
             self.table.set_group(script, &group, on);
         }
@@ -541,6 +565,11 @@ impl Client {
         if let Some((infos, display)) = self.mode_events(&ev) {
             self.dispatch_group(&infos, display);
             return;
+        }
+        if let Event::Disconnected { .. } = &ev {
+            // Online timers end with their connection.
+            let cid = self.conns.cid;
+            self.timers.retain(|t| t.offline || t.cid != cid);
         }
         if let Event::Nick { who, new_nick, .. } = &ev {
             let cid = self.conns.cid;
@@ -923,6 +952,8 @@ struct Pending {
     servers: Vec<conns::ServerRequest>,
     /// The window made active (`/query`, or `/close` of the active query).
     active: Option<String>,
+    /// Timers whose command is to run now (`/timer -e`), by name.
+    timer_runs: Vec<String>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1220,6 +1251,9 @@ impl<'a> ScriptHost<'a> {
                     reps: u64::MAX,
                     interval_ms: 0,
                     millis: false,
+                    hires: false,
+                    offline: false,
+                    paused: None,
                     due: 0,
                     command: String::new(),
                     cid: self.conns.cid,
@@ -1258,17 +1292,30 @@ impl<'a> ScriptHost<'a> {
         Ok(())
     }
 
-    /// `/timer[name] [-m] reps delay command`, `/timerNAME off`.
+    /// `/timer[name] [-ohm] reps delay command`, `/timerNAME off`, `/timerNAME -p|-r|-e`.
     fn timer(&mut self, name: &str, args: &str) -> Result<(), String> {
         let mut words: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
-        let mut millis = false;
-        while let Some(w) = words.first() {
-            if let Some(sw) = w.strip_prefix('-') {
-                millis |= sw.contains('m');
-                words.remove(0);
-            } else {
+        let (mut millis, mut hires, mut offline, mut act) = (false, false, false, None);
+        while let Some(sw) = words.first().and_then(|w| w.strip_prefix('-')) {
+            if sw.is_empty() || sw.bytes().all(|b| b.is_ascii_digit()) {
                 break;
             }
+            for c in sw.chars() {
+                match c {
+                    'm' => millis = true,
+                    'h' => (millis, hires) = (true, true),
+                    'o' => offline = true,
+                    // Catch-up, order and the active connection: timers here fire on the
+                    // client's clock, in order, on the connection they were made on.
+                    'c' | 'd' | 'i' => {}
+                    'p' | 'P' | 'r' | 'e' => act = Some(c),
+                    _ => return Err(format!("/timer: unknown switch -{c}")),
+                }
+            }
+            words.remove(0);
+        }
+        if let Some(act) = act {
+            return self.timer_action(name, act, &words);
         }
         let name = if name.is_empty() {
             self.free_timer_number()
@@ -1281,6 +1328,9 @@ impl<'a> ScriptHost<'a> {
                 reps: u64::MAX,
                 interval_ms: 0,
                 millis: false,
+                hires: false,
+                offline: false,
+                paused: None,
                 due: 0,
                 command: String::new(),
                 cid: self.conns.cid,
@@ -1299,11 +1349,54 @@ impl<'a> ScriptHost<'a> {
             reps,
             interval_ms,
             millis,
+            hires,
+            // A timer made while not connected is an offline one, as in mIRC.
+            offline: offline || !self.net.get().is_connected(),
+            paused: None,
             due: self.now + interval_ms,
             command: words[2..].join(" "),
             cid: self.conns.cid,
             owner: self.runner,
         });
+        Ok(())
+    }
+
+    /// `/timerNAME -p` (or `-P`) pauses the timers the name matches (a wildcard), `-r`
+    /// resumes them, `-e` runs their command now (a repetition is used up). The name may
+    /// also follow the switch: `/timer -p NAME`.
+    fn timer_action(&mut self, name: &str, act: char, words: &[&str]) -> Result<(), String> {
+        let pattern = match (name, words.first()) {
+            ("", Some(w)) => (*w).to_string(),
+            ("", None) => return Err(format!("/timer: -{act} needs a timer name")),
+            (n, _) => n.to_string(),
+        };
+        let matched: Vec<Timer> = self
+            .live_timers()
+            .into_iter()
+            .filter(|t| wildmatch(&pattern, &t.name, false))
+            .cloned()
+            .collect();
+        if matched.is_empty() {
+            return Err(format!("/timer: no such timer {pattern}"));
+        }
+        let now = self.now;
+        for mut t in matched {
+            match act {
+                'e' => self.pending.timer_runs.push(t.name.clone()),
+                'r' => {
+                    if let Some(left) = t.paused.take() {
+                        t.due = now + left;
+                    }
+                    self.pending.timers.push(t);
+                }
+                _ => {
+                    if t.paused.is_none() {
+                        t.paused = Some(t.due.saturating_sub(now));
+                    }
+                    self.pending.timers.push(t);
+                }
+            }
+        }
         Ok(())
     }
 }

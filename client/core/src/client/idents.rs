@@ -266,7 +266,7 @@ impl ScriptHost<'_> {
                 let Some(t) = t else {
                     return text(None);
                 };
-                let left = t.due.saturating_sub(now);
+                let left = t.paused.unwrap_or_else(|| t.due.saturating_sub(now));
                 match prop {
                     None | Some("name") => text(Some(&t.name)),
                     Some("com") => text(Some(&t.command)),
@@ -278,9 +278,9 @@ impl ScriptHost<'_> {
                     }),
                     Some("secs") => int(left.div_ceil(1000)),
                     Some("ms") => int(left),
-                    // Timers keep running across a disconnect, as mIRC's `-o` timers do.
-                    Some("type") => text(Some("offline")),
-                    Some("pause" | "mmt") => boolean(false),
+                    Some("type") => text(Some(if t.offline { "offline" } else { "online" })),
+                    Some("pause") => boolean(t.paused.is_some()),
+                    Some("mmt") => boolean(t.hires),
                     Some("cid") => int(u64::from(t.cid)),
                     Some(_) => text(None),
                 }
