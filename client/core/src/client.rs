@@ -1646,6 +1646,9 @@ impl Host for ScriptHost<'_> {
                 }
                 None => Err("/msg: insufficient parameters".to_string()),
             },
+            "say" | "me" if active.eq_ignore_ascii_case("status") => Err(format!(
+                "/{name}: the active window is the status window, not a channel or query"
+            )),
             "say" => {
                 self.show(&active, format!("<{me}> {args}"));
                 self.intent(Intent::Privmsg {
