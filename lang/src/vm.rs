@@ -408,6 +408,30 @@ impl Vm {
         }
     }
 
+    /// Like [`Vm::call`] for an event handler: `$parms` is `text`, the event's text with its
+    /// spacing, while `params` (`$1-`) are its words.
+    pub fn call_event(
+        &mut self,
+        chunk: usize,
+        params: Vec<Value>,
+        text: &str,
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
+        self.push_frame(
+            chunk,
+            params,
+            Ret::Top,
+            false,
+            None,
+            false,
+            Some(Rc::from(text)),
+        )?;
+        match self.step(u64::MAX, host)? {
+            Step::Done(o) => Ok(o),
+            Step::Paused => unreachable!("unbounded step paused"),
+        }
+    }
+
     /// Pushes a command call of `chunk` without running it; drive it with [`Vm::step`].
     pub fn start(&mut self, chunk: usize, params: Vec<Value>) -> Result<(), RunError> {
         self.push_frame(chunk, params, Ret::Top, false, None, false, None)

@@ -505,11 +505,37 @@ impl Session {
 }
 
 impl Session {
-    /// Plays the network layer's part: a connection the client asked to close is closed.
+    /// Plays the network layer's part: a connection the client asked to close is closed,
+    /// and `/server` (without `-m`) moves the connection to the server it names, or back to
+    /// the same one: the client connects at once and registers, and the transcript answers
+    /// for the server. Connections `/server -m` adds are never answered.
     fn settle(&mut self) {
+        use crate::state::Input;
         if let Some(reason) = self.client.out.disconnect.take() {
-            self.client
-                .input(crate::state::Input::Disconnected { reason });
+            self.client.input(Input::Disconnected { reason });
+        }
+        for c in self.client.take_connects() {
+            if c.new || !self.client.select(c.cid) {
+                continue;
+            }
+            let (old_host, old_port) = self
+                .client
+                .net
+                .target()
+                .map_or((String::new(), 6667), |(h, p)| (h.to_string(), p));
+            let (host, port) = if c.host.is_empty() {
+                (old_host, c.port.unwrap_or(old_port))
+            } else {
+                let port = c.port.unwrap_or(if c.tls { 6697 } else { 6667 });
+                (c.host, port)
+            };
+            if self.client.net.is_connected() {
+                self.client.input(Input::Disconnected {
+                    reason: format!("changing server to {host}:{port}"),
+                });
+            }
+            self.client.net.set_target(&host, port);
+            self.client.input(Input::Connected);
         }
         if std::mem::take(&mut self.client.out.exit) {
             self.client.exit();

@@ -193,7 +193,7 @@ impl MslEngine {
         } else {
             self.engine.vm.begin(host);
         }
-        let o = self.engine.vm.call(chunk, params, false, host)?;
+        let o = self.engine.vm.call_event(chunk, params, text, host)?;
         Ok(Outcome {
             halt_default: o.halt_default || (pre && o.halted),
             stop_later: false,
