@@ -688,9 +688,8 @@ impl Client {
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
             if let Some(re) = regex {
-                // Fill `$regml` the way `$regex` would.
-                let expr = format!("$regex({},{})", info.text.replace(',', "$chr(44)"), re);
-                let _ = host.eval(&expr);
+                // Fill `$regml` the way `$regex` would, without evaluating the message.
+                host.regex_values(&info.text, &re);
             }
             let r = host.call(handle, &info.text, outcome.halt_default);
             let pending = host.finish();
@@ -1071,13 +1070,14 @@ impl<'a> ScriptHost<'a> {
         r
     }
 
-    fn eval(&mut self, expr: &str) -> Result<String, RunError> {
-        let Some(msl) = self.msl.take() else {
-            return Ok(String::new());
-        };
-        let r = msl.engine.eval(expr, self);
-        self.msl = Some(msl);
-        r
+    fn regex_values(&mut self, text: &str, re: &str) {
+        if let Some(msl) = self.msl.as_mut() {
+            let _ = rustirc_lang::registry::idents::regex::regex_values(
+                &mut msl.engine.vm.st,
+                text,
+                re,
+            );
+        }
     }
 
     fn call(&mut self, handle: u64, text: &str, halted: bool) -> Result<Outcome, RunError> {

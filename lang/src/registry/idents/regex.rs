@@ -330,6 +330,22 @@ pub fn splice(subject: &str, matches: &[MatchInfo], replacements: &[String]) -> 
     out
 }
 
+/// `$regex(text,re)` on values rather than source text: the match count, with the captures
+/// kept for `$regml` (a regex event fills `$regml` this way before its handler runs, so the
+/// message is never evaluated). It runs outside any script, so nothing is charged to a budget.
+/// A bad pattern gives -1, as `$regex` does.
+///
+/// ```text
+/// assert_eq!(regex_values(st, "abc 123", "/(\\d+)/")?, 1);
+/// ```
+pub fn regex_values(st: &mut State, text: &str, re: &str) -> RunResult<i64> {
+    let Ok(compiled) = compile(st, re) else {
+        return Ok(-1);
+    };
+    let subject = subject_of(&compiled, text);
+    Ok(collect(st, DEFAULT_NAME, &compiled, &subject, None)? as i64)
+}
+
 /// Whether `re` matches anywhere in `text`, without touching `$regml` results (for `$hfind`,
 /// `$read(…,r,…)`, `/write -r`). A bad pattern is an error naming it.
 ///
