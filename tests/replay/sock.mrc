@@ -38,6 +38,9 @@ on *:SOCKREAD:cli: {
   }
 }
 
+; SOCKWRITE: everything queued has been sent. The client's two lines go out together.
+on *:SOCKWRITE:cli: echo @cli written: $sockname $sockerr $sock(cli).sent bytes sent so far
+
 on *:SOCKCLOSE:peer: {
   echo @srv peer closed: $sockerr $sock(peer).rcvd bytes received
 }
