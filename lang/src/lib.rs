@@ -9,6 +9,7 @@ pub mod calc;
 pub mod engine;
 pub mod error;
 pub mod host;
+pub mod names;
 pub mod ops;
 pub mod registry;
 pub mod state;

@@ -31,6 +31,52 @@ pub struct CompileError {
     pub message: String,
 }
 
+/// Identifiers the compiler turns into instructions of their own (see `Compiler::ident_to`):
+/// they never reach an alias, the registry or the host.
+pub const COMPILED_IDENTS: &[&str] = &[
+    "calc",
+    "iif",
+    "eval",
+    "evalnext",
+    "+",
+    "null",
+    "true",
+    "false",
+    "v1",
+    "v2",
+    "ifmatch",
+    "ifmatch2",
+    "isid",
+    "prop",
+    "show",
+    "result",
+    "parms",
+    "eventparms",
+];
+
+/// Commands the compiler turns into instructions of their own (see `Compiler::command_line`).
+pub const COMPILED_COMMANDS: &[&str] = &[
+    "var",
+    "set",
+    "inc",
+    "dec",
+    "unset",
+    "return",
+    "returnex",
+    "halt",
+    "haltdef",
+    "break",
+    "continue",
+    "goto",
+    "echo",
+    "tokenize",
+    "noop",
+    "reseterror",
+];
+
+/// Statement keywords: the grammar reads them, so they are neither commands nor aliases.
+pub const KEYWORDS: &[&str] = &["if", "elseif", "else", "while"];
+
 /// Identifiers the VM implements itself because they need frames, variables or evaluation.
 pub const INTRINSIC_IDENTS: &[&str] = &[
     "regsubex",

@@ -1,0 +1,401 @@
+//! docs/ follows the code: every identifier and command a script can call — the language's own
+//! (`rustirc_lang::names`) and the client's (`HOST_IDENTIFIERS`, `HOST_COMMANDS`) — is
+//! documented in docs/ and has an example that a test runs. A name counts as documented when
+//! the docs name it (`$name`; a command as a code span starting with `name` or `/name`), and as
+//! having an example when one of these holds:
+//!
+//! - an `` `EXPR` → `RESULT` `` example in docs/language/*.md uses it (run by `docs.rs`);
+//! - an ```mrc block followed by a ```transcript block uses it (run by `replay.rs`);
+//! - a section (from one heading to the next) names it and refers to a fixture
+//!   (`tests/scripts/**.mrc`, run by `fixtures.rs`, or `tests/replay/NAME.mrc|txt`, run by
+//!   `replay.rs`) that uses it.
+//!
+//! "Uses" means `$name` for an identifier and the word `name` in code (outside `;` comments)
+//! for a command.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The docs that describe what scripts can call.
+fn doc_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("docs/language"))
+        .expect("docs/language")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    v.sort();
+    for n in ["irc", "events", "sockets", "headless", "testing-scripts"] {
+        v.push(root().join(format!("docs/{n}.md")));
+    }
+    v
+}
+
+fn word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `$name` in `text`, not followed by more of a name (`$me` is not in `$mei`).
+fn uses_ident(text: &str, name: &str) -> bool {
+    let pat = format!("${name}");
+    let mut rest = text;
+    while let Some(i) = rest.find(&pat) {
+        let after = &rest[i + pat.len()..];
+        if name == "+" || !after.starts_with(word_char) {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// The word `name` in script code: after a blank, `{`, `|`, `(`, `/`, `.` or `!` (or at a line
+/// start) and before a blank, `}`, `|` or the line end; `;` comment lines are skipped.
+fn uses_command(code: &str, name: &str) -> bool {
+    for line in code.lines() {
+        if line.trim_start().starts_with(';') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(i) = line[from..].find(name) {
+            let at = from + i;
+            let before = line[..at].chars().next_back();
+            let after = line[at + name.len()..].chars().next();
+            let ok_before = before.is_none_or(|c| c.is_whitespace() || "{|(/.!".contains(c));
+            let ok_after = after.is_none_or(|c| c.is_whitespace() || "}|".contains(c));
+            if ok_before && ok_after {
+                return true;
+            }
+            from = at + name.len();
+        }
+    }
+    false
+}
+
+/// Whether a code span names command `name`: its first word, without `/`, `.` or `!`.
+fn span_names_command(span: &str, name: &str) -> bool {
+    let w = span.trim().trim_start_matches(['/', '.', '!']);
+    let w = w.split([' ', '[', '`']).next().unwrap_or("");
+    w.eq_ignore_ascii_case(name)
+}
+
+fn code_spans(text: &str) -> Vec<&str> {
+    let mut v = Vec::new();
+    for line in text.lines() {
+        let mut parts = line.split('`');
+        parts.next();
+        while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
+            v.push(span);
+        }
+    }
+    v
+}
+
+#[derive(Default)]
+struct Found {
+    named: BTreeSet<String>,
+    example: BTreeSet<String>,
+}
+
+fn scan(idents: &[&str], commands: &[&str]) -> Found {
+    let mut f = Found::default();
+    let key_i = |n: &str| format!("${n}");
+    let key_c = |n: &str| format!("/{n}");
+    for doc in doc_files() {
+        let text = std::fs::read_to_string(&doc).expect("read doc");
+        let blocks: Vec<&str> = text.split("```").collect();
+        let prose: String = blocks
+            .iter()
+            .step_by(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+        // Code blocks that a test runs: an mrc block whose next block is a transcript.
+        for (i, b) in blocks.iter().enumerate().skip(1).step_by(2) {
+            let Some(code) = b.strip_prefix("mrc\n") else {
+                continue;
+            };
+            if !blocks
+                .get(i + 2)
+                .is_some_and(|t| t.starts_with("transcript\n"))
+            {
+                continue;
+            }
+            for n in idents {
+                if uses_ident(code, n) {
+                    f.named.insert(key_i(n));
+                    f.example.insert(key_i(n));
+                }
+            }
+            for n in commands {
+                if uses_command(code, n) {
+                    f.named.insert(key_c(n));
+                    f.example.insert(key_c(n));
+                }
+            }
+        }
+        // `EXPR` → `RESULT` examples (docs/language only: that is what docs.rs runs).
+        if doc.parent().is_some_and(|p| p.ends_with("language")) {
+            for line in prose.lines() {
+                let mut rest = line;
+                while let Some(i) = rest.find("` → `") {
+                    let before = &rest[..i];
+                    let Some(start) = before.rfind('`') else {
+                        break;
+                    };
+                    let expr = &before[start + 1..];
+                    for n in idents {
+                        if uses_ident(expr, n) {
+                            f.example.insert(key_i(n));
+                        }
+                    }
+                    rest = &rest[i + 5..];
+                }
+            }
+        }
+        // Sections, with the fixtures they refer to.
+        let mut sections = vec![String::new()];
+        for line in prose.lines() {
+            if line.starts_with('#') {
+                sections.push(String::new());
+            }
+            let s = sections.last_mut().expect("section");
+            s.push_str(line);
+            s.push('\n');
+        }
+        for sec in &sections {
+            let fixtures = fixture_text(sec);
+            let spans = code_spans(sec);
+            for n in idents {
+                if uses_ident(sec, n) {
+                    f.named.insert(key_i(n));
+                    if uses_ident(&fixtures, n) {
+                        f.example.insert(key_i(n));
+                    }
+                }
+            }
+            for n in commands {
+                if spans.iter().any(|s| span_names_command(s, n)) {
+                    f.named.insert(key_c(n));
+                    if uses_command(&fixtures, n) {
+                        f.example.insert(key_c(n));
+                    }
+                }
+            }
+        }
+    }
+    f
+}
+
+/// The text of every fixture `section` refers to (`tests/scripts/….mrc`,
+/// `tests/replay/….mrc` with its transcript, `tests/replay/….txt`).
+fn fixture_text(section: &str) -> String {
+    let mut out = String::new();
+    let mut rest = section;
+    while let Some(i) = rest.find("tests/") {
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "/._-".contains(c)))
+            .unwrap_or(tail.len());
+        let path = tail[..end].trim_end_matches('.');
+        rest = &tail[end..];
+        let runs = (path.starts_with("tests/scripts/") && path.ends_with(".mrc"))
+            || (path.starts_with("tests/replay/")
+                && (path.ends_with(".mrc") || path.ends_with(".txt")));
+        if !runs {
+            continue;
+        }
+        let p = root().join(path);
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            panic!("{path} is referred to from docs/ but does not exist");
+        };
+        out.push_str(&text);
+        out.push('\n');
+        // A replay script runs with its transcript, and a transcript with its script.
+        if path.starts_with("tests/replay/") {
+            let other = if path.ends_with(".mrc") {
+                p.with_extension("txt")
+            } else {
+                p.with_extension("mrc")
+            };
+            if let Ok(t) = std::fs::read_to_string(other) {
+                out.push_str(&t);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Names still without documentation or a run example. Each must really be missing (the list
+/// only shrinks): document one, then take it off.
+const PENDING: &[&str] = &[
+    "$active",
+    "$activecid",
+    "$address",
+    "$alias",
+    "$anick",
+    "$asin",
+    "$atan",
+    "$away",
+    "$awaymsg",
+    "$awaytime",
+    "$beta",
+    "$bnick",
+    "$chanmodes",
+    "$chantypes",
+    "$cos",
+    "$cosh",
+    "$error",
+    "$event",
+    "$eventparms",
+    "$finddir",
+    "$fulladdress",
+    "$hnick",
+    "$hregex",
+    "$idle",
+    "$ignore",
+    "$knick",
+    "$mask",
+    "$modespl",
+    "$newnick",
+    "$nickmode",
+    "$numeric",
+    "$os",
+    "$query",
+    "$rawmsg",
+    "$scid",
+    "$scriptline",
+    "$server",
+    "$sha384",
+    "$sha512",
+    "$site",
+    "$sockbr",
+    "$sockerr",
+    "$sockname",
+    "$tan",
+    "$tanh",
+    "$target",
+    "$ulist",
+    "$uptime",
+    "$usermode",
+    "$version",
+    "$wildsite",
+    "/action",
+    "/ame",
+    "/amsg",
+    "/auser",
+    "/close",
+    "/copy",
+    "/dec",
+    "/deop",
+    "/devoice",
+    "/disable",
+    "/disconnect",
+    "/dop",
+    "/enable",
+    "/exit",
+    "/hdec",
+    "/hop",
+    "/ignore",
+    "/invite",
+    "/j",
+    "/kick",
+    "/list",
+    "/me",
+    "/names",
+    "/nick",
+    "/noop",
+    "/notify",
+    "/op",
+    "/privmsg",
+    "/query",
+    "/quit",
+    "/quote",
+    "/raw",
+    "/reload",
+    "/remini",
+    "/rename",
+    "/reseterror",
+    "/return",
+    "/returnex",
+    "/ruser",
+    "/say",
+    "/scon",
+    "/sockmark",
+    "/sockpause",
+    "/sockrename",
+    "/sockudp",
+    "/timers",
+    "/tokenize",
+    "/topic",
+    "/wallops",
+    "/whois",
+];
+
+#[test]
+fn every_callable_name_is_documented_with_a_run_example() {
+    let mut idents = rustirc_lang::names::identifiers();
+    idents.extend(rustirc_core::client::HOST_IDENTIFIERS);
+    idents.sort_unstable();
+    idents.dedup();
+    let mut commands = rustirc_lang::names::commands();
+    commands.extend(rustirc_core::client::HOST_COMMANDS);
+    commands.extend(rustirc_lang::names::KEYWORDS);
+    commands.sort_unstable();
+    commands.dedup();
+    let f = scan(&idents, &commands);
+    let all: Vec<String> = idents
+        .iter()
+        .map(|n| format!("${n}"))
+        .chain(commands.iter().map(|n| format!("/{n}")))
+        .collect();
+    let mut undocumented = Vec::new();
+    let mut no_example = Vec::new();
+    for n in &all {
+        if PENDING.contains(&n.as_str()) {
+            continue;
+        }
+        if !f.named.contains(n) {
+            undocumented.push(n.as_str());
+        } else if !f.example.contains(n) {
+            no_example.push(n.as_str());
+        }
+    }
+    let stale: Vec<&str> = PENDING
+        .iter()
+        .copied()
+        .filter(|n| !all.iter().any(|a| a == n) || f.example.contains(*n))
+        .collect();
+    println!(
+        "docs coverage: {} identifiers, {} commands; {} pending",
+        idents.len(),
+        commands.len(),
+        PENDING.len()
+    );
+    assert!(
+        undocumented.is_empty() && no_example.is_empty() && stale.is_empty(),
+        "not in docs/: {}\nin docs/ without an example a test runs: {}\n\
+         in PENDING but documented with an example, or no longer a name: {}",
+        undocumented.join(" "),
+        no_example.join(" "),
+        stale.join(" ")
+    );
+}
+
+#[test]
+fn the_matchers_read_names_as_words() {
+    assert!(uses_ident("echo -a $me!", "me"));
+    assert!(!uses_ident("echo -a $mei", "me"));
+    assert!(uses_ident("$+(a,b)", "+"));
+    assert!(uses_command("on *:TEXT:*:#: { .msg # hi }", "msg"));
+    assert!(uses_command("  if (%x) halt", "halt"));
+    assert!(!uses_command("; halt here", "halt"));
+    assert!(!uses_command("echo -a $halted", "halt"));
+    assert!(span_names_command("/msg #c text", "msg"));
+    assert!(span_names_command("hinc", "hinc"));
+    assert!(!span_names_command("$msg", "msg"));
+}
