@@ -3,14 +3,63 @@
 //! 1,000 handlers (wildcard, literal and regex match texts; `#`, one-channel and list
 //! targets), 10,000 messages. Prints µs per message, p50 and p99, for the indexed table
 //! and for the plain walk over every handler, plus the 100-handler and no-handler cases.
-//! Handler bodies are not run: this measures selection only.
+//! Handler bodies are not run: this measures selection only. Then the cost of entering one
+//! selected mSL handler: its frame, `$1-` from the message, and `$nick`/`$chan` asked of the
+//! client.
 //!
 //! `cargo bench -p rustirc-core --bench dispatch [-- HANDLERS MESSAGES]`
 
 use rustirc_core::events::{
     EventCtx, EventTable, HandlerDecl, Matcher, Phase, Place, TargetFilter,
 };
+use rustirc_core::host::msl::MslEngine;
+use rustirc_lang::{Host, Limits, Value};
 use std::time::Instant;
+
+/// The allocator the `rustirc` binary uses.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A client that knows only the event's nick and channel.
+struct EventHost;
+
+impl Host for EventHost {
+    fn echo(&mut self, _window: &str, _text: &str) {}
+
+    fn identifier(
+        &mut self,
+        name: &str,
+        _args: &[Value],
+        _prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
+        match name {
+            "nick" => Some(Ok(Value::text("ann"))),
+            "chan" => Some(Ok(Value::text("#chan"))),
+            _ => None,
+        }
+    }
+}
+
+/// Mean ns to enter and return from one `on TEXT` handler whose body is `body`.
+fn entry_ns(body: &str, runs: usize) -> f64 {
+    let mut msl = MslEngine::new(Limits::default());
+    let src = format!("on *:TEXT:*:#:{{ {body} }}\n");
+    let loaded = msl.load("entry.mrc", src.as_bytes());
+    assert!(!loaded.report.has_errors(), "entry.mrc does not load");
+    let handle = loaded.handlers[0].handle;
+    let text = "hello there word12 how are you";
+    let mut host = EventHost;
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for _ in 0..runs {
+            msl.call(handle, text, false, &mut host)
+                .expect("handler runs");
+        }
+        best = best.min(t.elapsed().as_secs_f64() * 1e9 / runs as f64);
+    }
+    best
+}
 
 fn handlers(n: usize) -> Vec<HandlerDecl> {
     (1..=n)
@@ -103,5 +152,14 @@ fn main() {
         let (q50, q99, naive_hits) = measure(&table, &msgs);
         assert_eq!(hits, naive_hits, "index and plain walk disagree");
         println!("| {count} | plain walk | {q50:.2} | {q99:.2} | {naive_hits} |");
+    }
+    println!();
+    println!("| handler entry (best of 5 × 100,000) | ns |");
+    println!("|---|---|");
+    for (what, body) in [
+        ("empty body: frame and `$1-`", ""),
+        ("body reads `$nick $chan $1-`", "noop $nick $chan $1-"),
+    ] {
+        println!("| {what} | {:.0} |", entry_ns(body, 100_000));
     }
 }
