@@ -5,7 +5,8 @@
 //! having an example when one of these holds:
 //!
 //! - an `` `EXPR` → `RESULT` `` example in docs/language/*.md uses it (run by `docs.rs`);
-//! - an ```mrc block followed by a ```transcript block uses it (run by `replay.rs`);
+//! - an ```mrc block followed by a ```transcript block uses it, in the script or in a line
+//!   the transcript types (`:: status /notify ann`) (run by `replay.rs`);
 //! - a section (from one heading to the next) names it and refers to a fixture
 //!   (`tests/scripts/**.mrc`, run by `fixtures.rs`, or `tests/replay/NAME.mrc|txt`, run by
 //!   `replay.rs`) that uses it.
@@ -118,12 +119,21 @@ fn scan(idents: &[&str], commands: &[&str]) -> Found {
             let Some(code) = b.strip_prefix("mrc\n") else {
                 continue;
             };
-            if !blocks
+            let Some(transcript) = blocks
                 .get(i + 2)
-                .is_some_and(|t| t.starts_with("transcript\n"))
-            {
+                .and_then(|t| t.strip_prefix("transcript\n"))
+            else {
                 continue;
-            }
+            };
+            // The transcript's `:: window /command` lines are typed and run too.
+            let typed: String = transcript
+                .lines()
+                .filter_map(|l| l.strip_prefix(":: "))
+                .filter_map(|l| l.split_once(' ').map(|(_, c)| c))
+                .map(|c| format!("{c}\n"))
+                .collect();
+            let code = format!("{code}\n{typed}");
+            let code = code.as_str();
             for n in idents {
                 if uses_ident(code, n) {
                     f.named.insert(key_i(n));
@@ -233,7 +243,6 @@ fn fixture_text(section: &str) -> String {
 /// Names still without documentation or a run example. Each must really be missing (the list
 /// only shrinks): document one, then take it off.
 const PENDING: &[&str] = &[
-    "$active",
     "$activecid",
     "$address",
     "$anick",
@@ -253,7 +262,6 @@ const PENDING: &[&str] = &[
     "$newnick",
     "$nickmode",
     "$numeric",
-    "$query",
     "$rawmsg",
     "$scid",
     "$server",
@@ -269,35 +277,27 @@ const PENDING: &[&str] = &[
     "/action",
     "/ame",
     "/amsg",
-    "/auser",
-    "/close",
     "/deop",
     "/devoice",
     "/disable",
     "/disconnect",
     "/dop",
     "/enable",
-    "/exit",
     "/hop",
-    "/ignore",
     "/invite",
     "/j",
     "/kick",
     "/list",
-    "/me",
     "/names",
     "/nick",
-    "/notify",
     "/op",
     "/privmsg",
-    "/query",
     "/quit",
     "/quote",
     "/raw",
     "/reload",
     "/ruser",
     "/say",
-    "/scon",
     "/sockmark",
     "/sockpause",
     "/sockrename",
