@@ -27,6 +27,7 @@ mod extras;
 mod idents;
 mod lifecycle;
 mod modes;
+mod parseline;
 mod screen;
 mod scripts;
 mod sock;
@@ -511,8 +512,13 @@ impl Client {
         self.run_phase(&info, Phase::Normal, false);
     }
 
-    /// A line from the server.
+    /// A line from the server (PARSELINE handlers see it first).
     pub fn recv_line(&mut self, line: &str) {
+        self.recv_parsed(line);
+    }
+
+    /// Handles a line from the server.
+    fn handle_line(&mut self, line: &str) {
         match Message::parse(line) {
             Ok(m) => {
                 self.extras.line_tags = Some(m.tags.clone());
@@ -612,7 +618,7 @@ impl Client {
     fn apply(&mut self, effects: Vec<Effect>) {
         for e in effects {
             match e {
-                Effect::Send(m) => self.out.sent.push(m.to_line()),
+                Effect::Send(m) => self.send_line(m.to_line()),
                 Effect::Event(ev) => self.dispatch(ev),
                 Effect::Disconnect { reason } => {
                     self.out
@@ -642,7 +648,9 @@ impl Client {
             self.active = w;
             self.conns.active = self.conns.cid;
         }
-        self.out.sent.extend(pending.sent);
+        for line in pending.sent {
+            self.send_line(line);
+        }
         for (w, t) in pending.shown {
             self.out.show(&w, t);
         }
@@ -687,6 +695,7 @@ impl Client {
         for (cid, p) in elsewhere {
             self.on_connection(cid, |c| c.after(p));
         }
+        self.apply_parselines(pending.parselines);
     }
 
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
@@ -1086,6 +1095,8 @@ struct Pending {
     active: Option<String>,
     /// Timers whose command is to run now (`/timer -e`), by name.
     timer_runs: Vec<String>,
+    /// Lines `/parseline` changed or queued.
+    parselines: Vec<parseline::ParseRequest>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1564,6 +1575,11 @@ impl Host for ScriptHost<'_> {
                 return Some(r);
             }
         }
+        if name.starts_with("parse") && args.is_empty() {
+            if let Some(v) = self.parse_identifier(name) {
+                return Some(Ok(v));
+            }
+        }
         let net = self.net.get();
         let info = self.info;
         let text = |s: Option<&str>| Some(Ok(s.map_or(Value::Null, Value::text)));
@@ -1752,6 +1768,10 @@ impl Host for ScriptHost<'_> {
             if let Some(r) = self.sock_command(&name, args) {
                 return Some(r);
             }
+        }
+        if name == "parseline" {
+            // Untrimmed: the line keeps its spacing.
+            return Some(self.parseline_command(args));
         }
         let me = self.me();
         let active = self.active.clone();

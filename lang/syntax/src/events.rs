@@ -92,7 +92,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("SENDFAIL", &[M], false),
     ("GETFAIL", &[M], false),
     ("DCCSERVER", &[X], false),
-    ("PARSELINE", &[X, M], false),
+    ("PARSELINE", &[X, M], true),
     ("VCMD", &[T], false),
     ("CHATOPEN", &[M], false),
     ("CHATCLOSE", &[M], false),

@@ -51,6 +51,8 @@ pub struct Extras {
     /// (`$query(N)`); a query opens with `/query` or a private message, and `/close -m`
     /// closes it.
     pub queries: Vec<(u32, String)>,
+    /// PARSELINE's line under way and queued lines.
+    pub parse: super::parseline::ParseState,
 }
 
 impl Extras {

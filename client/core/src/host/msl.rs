@@ -76,6 +76,14 @@ impl MslEngine {
         let ev = h.event.clone();
         let group = h.group.clone();
         let (event, key) = match &ev.kind {
+            // The in/out field of PARSELINE selects lines the way a raw numeric does.
+            EventKind::On(name) if name.eq_ignore_ascii_case("PARSELINE") => (
+                "PARSELINE".to_string(),
+                Some(match ev.extra.first() {
+                    Some(Field::Text(t)) => t.clone(),
+                    _ => "*".to_string(),
+                }),
+            ),
             EventKind::On(name) => (name.to_ascii_uppercase(), None),
             EventKind::Ctcp => ("CTCP".to_string(), None),
             EventKind::Raw(n) => ("RAW".to_string(), Some(n.clone())),
