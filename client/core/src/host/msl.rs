@@ -183,11 +183,7 @@ impl MslEngine {
             return Ok(Outcome::default());
         };
         let (chunk, pre) = (h.chunk, h.event.level.pre);
-        let params: Vec<Value> = text
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(Value::text)
-            .collect();
+        let params = words(text);
         if halted {
             // A run starts unhalted; running `haltdef` first starts it halted, which is what
             // `$halted` reads. (The flag only ever goes from unset to set within a run.)
@@ -212,5 +208,36 @@ impl MslEngine {
     /// (handles of other scripts stay valid).
     pub fn unload(&mut self, script: ScriptId) {
         self.engine.unload(script as usize);
+    }
+}
+
+/// The space-separated words of an event's text as `$1`, `$2`…: runs of spaces separate,
+/// as in mIRC.
+fn words(text: &str) -> Vec<Value> {
+    let mut out = Vec::with_capacity(8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
+        if end > 0 {
+            out.push(Value::text(&rest[..end]));
+        }
+        rest = rest.get(end + 1..).unwrap_or_default();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_on_runs_of_spaces_only() {
+        let w: Vec<String> = words("  héllo\tthere  you ")
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        assert_eq!(w, ["héllo\tthere", "you"]);
+        assert!(words("").is_empty());
+        assert!(words("   ").is_empty());
     }
 }
