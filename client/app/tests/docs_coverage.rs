@@ -39,9 +39,14 @@ fn word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// `$name` in `text`, not followed by more of a name (`$me` is not in `$mei`).
+/// `$name` (or `$!name`, evaluated later) in `text`, not followed by more of a name (`$me`
+/// is not in `$mei`).
 fn uses_ident(text: &str, name: &str) -> bool {
-    let pat = format!("${name}");
+    uses_ident_as(text, name, "$") || uses_ident_as(text, name, "$!")
+}
+
+fn uses_ident_as(text: &str, name: &str, sigil: &str) -> bool {
+    let pat = format!("{sigil}{name}");
     let mut rest = text;
     while let Some(i) = rest.find(&pat) {
         let after = &rest[i + pat.len()..];
@@ -265,29 +270,10 @@ fn fixture_text(section: &str) -> String {
 /// Names still without documentation or a run example. Each must really be missing (the list
 /// only shrinks): document one, then take it off.
 const PENDING: &[&str] = &[
-    "$activecid",
-    "$anick",
-    "$away",
-    "$awaymsg",
-    "$awaytime",
-    "$chanmodes",
-    "$chantypes",
-    "$idle",
-    "$ignore",
-    "$modespl",
-    "$nickmode",
-    "$scid",
-    "$server",
     "$sockbr",
     "$sockerr",
     "$sockname",
-    "$ulist",
-    "$uptime",
-    "$usermode",
-    "/disable",
-    "/enable",
     "/reload",
-    "/ruser",
     "/sockmark",
     "/sockpause",
     "/sockrename",
