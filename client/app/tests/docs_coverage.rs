@@ -267,20 +267,6 @@ fn fixture_text(section: &str) -> String {
     out
 }
 
-/// Names still without documentation or a run example. Each must really be missing (the list
-/// only shrinks): document one, then take it off.
-const PENDING: &[&str] = &[
-    "$sockbr",
-    "$sockerr",
-    "$sockname",
-    "/reload",
-    "/sockmark",
-    "/sockpause",
-    "/sockrename",
-    "/sockudp",
-    "/timers",
-];
-
 #[test]
 fn every_callable_name_is_documented_with_a_run_example() {
     let mut idents = rustirc_lang::names::identifiers();
@@ -301,33 +287,22 @@ fn every_callable_name_is_documented_with_a_run_example() {
     let mut undocumented = Vec::new();
     let mut no_example = Vec::new();
     for n in &all {
-        if PENDING.contains(&n.as_str()) {
-            continue;
-        }
         if !f.named.contains(n) {
             undocumented.push(n.as_str());
         } else if !f.example.contains(n) {
             no_example.push(n.as_str());
         }
     }
-    let stale: Vec<&str> = PENDING
-        .iter()
-        .copied()
-        .filter(|n| !all.iter().any(|a| a == n) || f.example.contains(*n))
-        .collect();
     println!(
-        "docs coverage: {} identifiers, {} commands; {} pending",
+        "docs coverage: {} identifiers, {} commands",
         idents.len(),
-        commands.len(),
-        PENDING.len()
+        commands.len()
     );
     assert!(
-        undocumented.is_empty() && no_example.is_empty() && stale.is_empty(),
-        "not in docs/: {}\nin docs/ without an example a test runs: {}\n\
-         in PENDING but documented with an example, or no longer a name: {}",
+        undocumented.is_empty() && no_example.is_empty(),
+        "not in docs/: {}\nin docs/ without an example a test runs: {}",
         undocumented.join(" "),
-        no_example.join(" "),
-        stale.join(" ")
+        no_example.join(" ")
     );
 }
 
