@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 mod commands;
 mod conns;
+mod dns;
 mod extras;
 mod idents;
 mod lifecycle;
@@ -53,9 +54,11 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "chantypes",
     "cid",
     "comchan",
+    "dns",
     "event",
     "fulladdress",
     "hnick",
+    "iaddress",
     "ial",
     "ialchan",
     "idle",
@@ -66,6 +69,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "me",
     "modespl",
     "msgtags",
+    "naddress",
     "network",
     "newnick",
     "nick",
@@ -80,6 +84,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "port",
     "prefix",
     "query",
+    "raddress",
     "rawmsg",
     "scid",
     "scon",
@@ -119,6 +124,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "devoice",
     "disable",
     "disconnect",
+    "dns",
     "dop",
     "enable",
     "exit",
@@ -1579,6 +1585,9 @@ impl Host for ScriptHost<'_> {
                 return Some(r);
             }
         }
+        if let Some(r) = self.dns_identifier(name, args, prop) {
+            return Some(r);
+        }
         if name.starts_with("parse") && args.is_empty() {
             if let Some(v) = self.parse_identifier(name) {
                 return Some(Ok(v));
@@ -1772,6 +1781,9 @@ impl Host for ScriptHost<'_> {
             if let Some(r) = self.sock_command(&name, args) {
                 return Some(r);
             }
+        }
+        if name == "dns" {
+            return Some(self.dns_command(args));
         }
         if name == "parseline" {
             // Untrimmed: the line keeps its spacing.

@@ -75,7 +75,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("SOCKLISTEN", &[M], true),
     ("UDPREAD", &[M], true),
     ("UDPWRITE", &[M], true),
-    ("DNS", &[], false),
+    ("DNS", &[], true),
     ("OPEN", &[T, M], true),
     ("CLOSE", &[T], true),
     ("DIALOG", &[X, X, X], false),

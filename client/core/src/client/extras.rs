@@ -53,6 +53,8 @@ pub struct Extras {
     pub queries: Vec<(u32, String)>,
     /// PARSELINE's line under way and queued lines.
     pub parse: super::parseline::ParseState,
+    /// `/dns` lookups under way and the answer being handled.
+    pub dns: super::dns::DnsState,
 }
 
 impl Extras {

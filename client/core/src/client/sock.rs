@@ -171,6 +171,7 @@ impl Client {
                 }
             }
             SockEvent::Resumed { id } => self.pump(id),
+            SockEvent::Resolved { token, addrs } => self.dns_answer(token, addrs),
         }
         self.deliver_signals();
     }

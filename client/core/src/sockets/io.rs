@@ -203,6 +203,22 @@ impl SocketIo for Driver {
                     let _ = t.pause.send(paused);
                 }
             }
+            SockOp::Resolve { token, host } => {
+                let events = self.events.clone();
+                let busy = Busy::new(&self.busy);
+                self.handle.spawn(async move {
+                    let mut addrs: Vec<std::net::IpAddr> = Vec::new();
+                    if let Ok(found) = tokio::net::lookup_host((host.as_str(), 0)).await {
+                        for a in found {
+                            if !addrs.contains(&a.ip()) {
+                                addrs.push(a.ip());
+                            }
+                        }
+                    }
+                    let _ = events.send(SockEvent::Resolved { token, addrs });
+                    drop(busy);
+                });
+            }
             SockOp::Close { id } => {
                 if let Some(t) = self.tasks.remove(&id) {
                     let _ = t.orders.send(Order::Close);

@@ -154,6 +154,13 @@ pub enum SockOp {
         /// The socket.
         id: SockId,
     },
+    /// Look a host name up (`/dns`); [`SockEvent::Resolved`] follows.
+    Resolve {
+        /// Which lookup.
+        token: u64,
+        /// The name (or an address, which resolves to itself).
+        host: String,
+    },
 }
 
 /// What the I/O side reports.
@@ -199,6 +206,13 @@ pub enum SockEvent {
         id: SockId,
         /// The failure, if it was one.
         error: Option<SockError>,
+    },
+    /// A `/dns` lookup is over.
+    Resolved {
+        /// Which lookup.
+        token: u64,
+        /// The addresses found, in the resolver's order; none when it failed.
+        addrs: Vec<std::net::IpAddr>,
     },
     /// A connection is waiting on a listening socket.
     Incoming {
@@ -560,6 +574,18 @@ impl Sockets {
     /// Whether an I/O side is plugged in.
     pub fn has_io(&self) -> bool {
         self.io.is_some()
+    }
+
+    /// Starts looking `host` up (`/dns`) as lookup `token`.
+    ///
+    /// # Errors
+    /// When there is no I/O side to do it.
+    pub fn resolve(&mut self, token: u64, host: &str) -> Result<(), String> {
+        self.io("dns")?.submit(SockOp::Resolve {
+            token,
+            host: host.to_string(),
+        });
+        Ok(())
     }
 
     fn io(&mut self, command: &str) -> Result<&mut Box<dyn SocketIo>, String> {
