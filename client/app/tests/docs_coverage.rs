@@ -1,6 +1,7 @@
 //! docs/ follows the code: every identifier and command a script can call — the language's own
-//! (`rustirc_lang::names`) and the client's (`HOST_IDENTIFIERS`, `HOST_COMMANDS`) — is
-//! documented in docs/ and has an example that a test runs. A name counts as documented when
+//! (`rustirc_lang::names`) and the client's (`HOST_IDENTIFIERS`, `HOST_COMMANDS`) — and every
+//! event the client raises (`rustirc_syntax::events::EVENTS` marked as running) is documented
+//! in docs/ and has an example that a test runs. A name counts as documented when
 //! the docs name it (`$name`; a command as a code span starting with `name` or `/name`), and as
 //! having an example when one of these holds:
 //!
@@ -11,8 +12,9 @@
 //!   (`tests/scripts/**.mrc`, run by `fixtures.rs`, or `tests/replay/NAME.mrc|txt`, run by
 //!   `replay.rs`) that uses it.
 //!
-//! "Uses" means `$name` for an identifier and the word `name` in code (outside `;` comments)
-//! for a command.
+//! "Uses" means `$name` for an identifier, the word `name` starting a statement for a command,
+//! and an `on LEVEL:NAME:` header for an event (named in docs as a code span `NAME` or one
+//! holding `:NAME:`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,26 @@ fn uses_command(code: &str, name: &str) -> bool {
     false
 }
 
+/// An `on LEVEL:NAME:` header in `code` (anywhere in a line: a transcript may write the
+/// script with `/write`).
+fn handles_event(code: &str, name: &str) -> bool {
+    let pat = format!(":{}:", name.to_ascii_uppercase());
+    code.lines().any(|line| {
+        let upper = line.to_ascii_uppercase();
+        let mut from = 0;
+        while let Some(i) = upper[from..].find(&pat) {
+            let at = from + i;
+            let mut words = upper[..at].rsplit(' ');
+            let _level = words.next();
+            if words.next() == Some("ON") {
+                return true;
+            }
+            from = at + 1;
+        }
+        false
+    })
+}
+
 /// Whether a code span names command `name`: its first word, without `/`, `.` or `!`.
 fn span_names_command(span: &str, name: &str) -> bool {
     let w = span.trim().trim_start_matches(['/', '.', '!']);
@@ -124,10 +146,11 @@ struct Found {
     example: BTreeSet<String>,
 }
 
-fn scan(idents: &[&str], commands: &[&str]) -> Found {
+fn scan(idents: &[&str], commands: &[&str], events: &[&str]) -> Found {
     let mut f = Found::default();
     let key_i = |n: &str| format!("${n}");
     let key_c = |n: &str| format!("/{n}");
+    let key_e = |n: &str| format!("on {n}");
     for doc in doc_files() {
         let text = std::fs::read_to_string(&doc).expect("read doc");
         let blocks: Vec<&str> = text.split("```").collect();
@@ -162,6 +185,12 @@ fn scan(idents: &[&str], commands: &[&str]) -> Found {
                 if uses_command(code, n) {
                     f.named.insert(key_c(n));
                     f.example.insert(key_c(n));
+                }
+            }
+            for n in events {
+                if handles_event(code, n) {
+                    f.named.insert(key_e(n));
+                    f.example.insert(key_e(n));
                 }
             }
         }
@@ -210,6 +239,15 @@ fn scan(idents: &[&str], commands: &[&str]) -> Found {
                     f.named.insert(key_c(n));
                     if uses_command(&fixtures, n) {
                         f.example.insert(key_c(n));
+                    }
+                }
+            }
+            for n in events {
+                let colons = format!(":{n}:");
+                if spans.iter().any(|s| *s == *n || s.contains(&colons)) {
+                    f.named.insert(key_e(n));
+                    if handles_event(&fixtures, n) {
+                        f.example.insert(key_e(n));
                     }
                 }
             }
@@ -278,11 +316,18 @@ fn every_callable_name_is_documented_with_a_run_example() {
     commands.extend(rustirc_lang::names::KEYWORDS);
     commands.sort_unstable();
     commands.dedup();
-    let f = scan(&idents, &commands);
+    // Every `on` event the client raises.
+    let events: Vec<&str> = rustirc_syntax::events::EVENTS
+        .iter()
+        .filter(|(_, _, runs)| *runs)
+        .map(|(n, _, _)| *n)
+        .collect();
+    let f = scan(&idents, &commands, &events);
     let all: Vec<String> = idents
         .iter()
         .map(|n| format!("${n}"))
         .chain(commands.iter().map(|n| format!("/{n}")))
+        .chain(events.iter().map(|n| format!("on {n}")))
         .collect();
     let mut undocumented = Vec::new();
     let mut no_example = Vec::new();
@@ -294,9 +339,10 @@ fn every_callable_name_is_documented_with_a_run_example() {
         }
     }
     println!(
-        "docs coverage: {} identifiers, {} commands",
+        "docs coverage: {} identifiers, {} commands, {} events",
         idents.len(),
-        commands.len()
+        commands.len(),
+        events.len()
     );
     assert!(
         undocumented.is_empty() && no_example.is_empty(),
@@ -322,6 +368,12 @@ fn the_matchers_read_names_as_words() {
     assert!(!uses_command("alias join { echo x }", "join"));
     assert!(uses_command("alias t {\n  alias greet echo hi\n}", "alias"));
     assert!(uses_command("on *:TEXT:*:#: join #x", "join"));
+    assert!(handles_event("on *:TEXT:*:#: msg # hi", "TEXT"));
+    assert!(handles_event(
+        ":: status /write x.mrc on *:LOAD: echo hi",
+        "LOAD"
+    ));
+    assert!(!handles_event("echo -s :TEXT: is not a header", "TEXT"));
     assert!(span_names_command("/msg #c text", "msg"));
     assert!(span_names_command("hinc", "hinc"));
     assert!(!span_names_command("$msg", "msg"));

@@ -12,6 +12,7 @@
 //! @ +5s                                  the clock advances; due timers fire
 //! @ sockets                              socket I/O runs until it has settled
 //! @ allow sockets                        the scripts may use sockets
+//! @ connectfail Connection refused       opening a connection fails (on CONNECTFAIL)
 //! ```
 //!
 //! This module parses transcripts and checks expectations against whatever drives the client
@@ -45,6 +46,8 @@ pub enum Step {
     /// `@ allow [SCRIPT] GRANT…`: the script (every script when none is named) gets these
     /// permissions.
     Allow(Option<String>, Vec<Grant>),
+    /// `@ connectfail REASON`: opening the connection fails for REASON (`on CONNECTFAIL`).
+    ConnectFail(String),
 }
 
 /// How long `@ sockets` waits for a report once nothing is under way.
@@ -158,6 +161,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                             err("expected `@ sockets` or a quiet time like `@ sockets 1s`")
                         })?
                     }),
+                    "connectfail" => Step::ConnectFail(rest.trim().to_string()),
                     "allow" => {
                         let mut words: Vec<&str> = rest.split_whitespace().collect();
                         let script = match words.first() {
@@ -177,7 +181,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         Step::Allow(script, grants)
                     }
                     _ => Step::Advance(duration_ms(d).ok_or_else(|| {
-                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets` or `@ allow GRANT`")
+                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets`, `@ allow GRANT` or `@ connectfail REASON`")
                     })?),
                 }
             }
@@ -204,6 +208,8 @@ pub trait Driver {
     fn settle_sockets(&mut self, _quiet_ms: u64) {}
     /// `script` (every script when `None`) gets `grants`.
     fn allow(&mut self, _script: Option<&str>, _grants: &[Grant]) {}
+    /// Opening the connection fails for `reason`.
+    fn connect_failed(&mut self, _reason: &str) {}
     /// Every line the client has sent, in order.
     fn sent(&self) -> &[String];
     /// Every line shown, in order, as `(window, text)` with formatting codes kept.
@@ -322,6 +328,11 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                 d.settle_sockets(*quiet);
             }
             Step::Allow(script, grants) => d.allow(script.as_deref(), grants),
+            Step::ConnectFail(reason) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.connect_failed(reason);
+            }
             Step::NotShown(w, text) => {
                 let want = strip_codes(text);
                 let shown = d.shown();
@@ -590,6 +601,10 @@ impl Driver for Session {
             }
         });
     }
+    fn connect_failed(&mut self, reason: &str) {
+        self.client.connect_failed(reason);
+        self.settle();
+    }
     fn allow(&mut self, script: Option<&str>, grants: &[Grant]) {
         self.client
             .permissions
@@ -681,6 +696,12 @@ mod tests {
         let missing = ":: #c hi\n== #c bye\n";
         let m = run(&parse(missing).unwrap(), &mut Echo::default()).unwrap_err();
         assert!(m.to_string().contains("shown in #c: <me> hi"), "{m}");
+    }
+
+    #[test]
+    fn connectfail_lines_parse() {
+        let steps = parse("@ connectfail Connection refused\n").unwrap();
+        assert_eq!(steps[0].1, Step::ConnectFail("Connection refused".into()));
     }
 
     #[test]
