@@ -1,7 +1,8 @@
 //! docs/ follows the code: every identifier and command a script can call — the language's own
 //! (`rustirc_lang::names`) and the client's (`HOST_IDENTIFIERS`, `HOST_COMMANDS`) — and every
-//! event the client raises (`rustirc_syntax::events::EVENTS` marked as running) is documented
-//! in docs/ and has an example that a test runs. A name counts as documented when
+//! event the client raises (`rustirc_syntax::events::EVENTS` marked as running) and every word
+//! operator of conditions (`isin`, `isop` …) is documented in docs/ and has an example that a
+//! test runs. A name counts as documented when
 //! the docs name it (`$name`; a command as a code span starting with `name` or `/name`), and as
 //! having an example when one of these holds:
 //!
@@ -14,7 +15,7 @@
 //!
 //! "Uses" means `$name` for an identifier, the word `name` starting a statement for a command,
 //! and an `on LEVEL:NAME:` header for an event (named in docs as a code span `NAME` or one
-//! holding `:NAME:`).
+//! holding `:NAME:`), and the word itself for an operator.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,23 @@ fn uses_command(code: &str, name: &str) -> bool {
     false
 }
 
+/// The word `word` in `text`, not inside a longer word or an identifier (`$isin`).
+fn uses_word(text: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        if before.is_none_or(|c| !(word_char(c) || c == '$' || c == '%'))
+            && after.is_none_or(|c| !word_char(c))
+        {
+            return true;
+        }
+        from = at + word.len();
+    }
+    false
+}
+
 /// An `on LEVEL:NAME:` header in `code` (anywhere in a line: a transcript may write the
 /// script with `/write`).
 fn handles_event(code: &str, name: &str) -> bool {
@@ -146,8 +164,9 @@ struct Found {
     example: BTreeSet<String>,
 }
 
-fn scan(idents: &[&str], commands: &[&str], events: &[&str]) -> Found {
+fn scan(idents: &[&str], commands: &[&str], events: &[&str], ops: &[&str]) -> Found {
     let mut f = Found::default();
+    let key_o = |n: &str| format!("operator {n}");
     let key_i = |n: &str| format!("${n}");
     let key_c = |n: &str| format!("/{n}");
     let key_e = |n: &str| format!("on {n}");
@@ -193,6 +212,12 @@ fn scan(idents: &[&str], commands: &[&str], events: &[&str]) -> Found {
                     f.example.insert(key_e(n));
                 }
             }
+            for n in ops {
+                if uses_word(code, n) {
+                    f.named.insert(key_o(n));
+                    f.example.insert(key_o(n));
+                }
+            }
         }
         // `EXPR` → `RESULT` examples (docs/language only: that is what docs.rs runs).
         if doc.parent().is_some_and(|p| p.ends_with("language")) {
@@ -207,6 +232,11 @@ fn scan(idents: &[&str], commands: &[&str], events: &[&str]) -> Found {
                     for n in idents {
                         if uses_ident(expr, n) {
                             f.example.insert(key_i(n));
+                        }
+                    }
+                    for n in ops {
+                        if uses_word(expr, n) {
+                            f.example.insert(key_o(n));
                         }
                     }
                     rest = &rest[i + 5..];
@@ -239,6 +269,14 @@ fn scan(idents: &[&str], commands: &[&str], events: &[&str]) -> Found {
                     f.named.insert(key_c(n));
                     if uses_command(&fixtures, n) {
                         f.example.insert(key_c(n));
+                    }
+                }
+            }
+            for n in ops {
+                if spans.iter().any(|s| uses_word(s, n)) {
+                    f.named.insert(key_o(n));
+                    if uses_word(&fixtures, n) {
+                        f.example.insert(key_o(n));
                     }
                 }
             }
@@ -322,12 +360,19 @@ fn every_callable_name_is_documented_with_a_run_example() {
         .filter(|(_, _, runs)| *runs)
         .map(|(n, _, _)| *n)
         .collect();
-    let f = scan(&idents, &commands, &events);
+    // Every word operator of conditions.
+    let ops: Vec<&str> = rustirc_syntax::WORD_OPERATORS
+        .iter()
+        .chain(rustirc_syntax::HOST_OPERATORS)
+        .copied()
+        .collect();
+    let f = scan(&idents, &commands, &events, &ops);
     let all: Vec<String> = idents
         .iter()
         .map(|n| format!("${n}"))
         .chain(commands.iter().map(|n| format!("/{n}")))
         .chain(events.iter().map(|n| format!("on {n}")))
+        .chain(ops.iter().map(|n| format!("operator {n}")))
         .collect();
     let mut undocumented = Vec::new();
     let mut no_example = Vec::new();
@@ -339,10 +384,11 @@ fn every_callable_name_is_documented_with_a_run_example() {
         }
     }
     println!(
-        "docs coverage: {} identifiers, {} commands, {} events",
+        "docs coverage: {} identifiers, {} commands, {} events, {} operators",
         idents.len(),
         commands.len(),
-        events.len()
+        events.len(),
+        ops.len()
     );
     assert!(
         undocumented.is_empty() && no_example.is_empty(),
@@ -368,6 +414,9 @@ fn the_matchers_read_names_as_words() {
     assert!(!uses_command("alias join { echo x }", "join"));
     assert!(uses_command("alias t {\n  alias greet echo hi\n}", "alias"));
     assert!(uses_command("on *:TEXT:*:#: join #x", "join"));
+    assert!(uses_word("$iif(a isin abc,y)", "isin"));
+    assert!(!uses_word("$iif(a isincs abc,y)", "isin"));
+    assert!(!uses_word("$isin", "isin"));
     assert!(handles_event("on *:TEXT:*:#: msg # hi", "TEXT"));
     assert!(handles_event(
         ":: status /write x.mrc on *:LOAD: echo hi",

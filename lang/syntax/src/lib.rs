@@ -12,6 +12,7 @@ pub mod ast;
 pub mod diag;
 pub mod events;
 mod lower;
+pub use lower::{HOST_OPERATORS, WORD_OPERATORS};
 pub mod par;
 pub mod source;
 

@@ -821,27 +821,50 @@ fn cmp_op(name: &str) -> (CmpOp, bool) {
     }
 }
 
+#[cfg(test)]
+mod operator_lists {
+    use super::*;
+
+    #[test]
+    fn the_lists_match_the_operators() {
+        for op in WORD_OPERATORS {
+            assert!(!matches!(cmp_op(op).0, CmpOp::Host(_)), "{op}");
+        }
+        for op in HOST_OPERATORS {
+            assert!(matches!(cmp_op(op).0, CmpOp::Host(h) if h == *op), "{op}");
+        }
+    }
+}
+
+/// The word operators of conditions the language evaluates itself (`a isin b`).
+pub const WORD_OPERATORS: &[&str] = &[
+    "isin", "isincs", "iswm", "iswmcs", "isnum", "isletter", "isalnum", "isalpha", "islower",
+    "isupper",
+];
+
+/// The word operators of conditions the host answers (`nick isop #chan`).
+pub const HOST_OPERATORS: &[&str] = &[
+    "ison",
+    "isop",
+    "ishop",
+    "isvoice",
+    "isvo",
+    "isreg",
+    "isowner",
+    "isadmin",
+    "ischan",
+    "isban",
+    "isquiet",
+    "isaop",
+    "isavoice",
+    "isprotect",
+    "isignore",
+    "isnotify",
+    "isurl",
+];
+
 fn host_op(name: &str) -> &'static str {
-    const HOST_OPS: &[&str] = &[
-        "ison",
-        "isop",
-        "ishop",
-        "isvoice",
-        "isvo",
-        "isreg",
-        "isowner",
-        "isadmin",
-        "ischan",
-        "isban",
-        "isquiet",
-        "isaop",
-        "isavoice",
-        "isprotect",
-        "isignore",
-        "isnotify",
-        "isurl",
-    ];
-    HOST_OPS
+    HOST_OPERATORS
         .iter()
         .find(|o| **o == name)
         .copied()
