@@ -821,21 +821,6 @@ fn cmp_op(name: &str) -> (CmpOp, bool) {
     }
 }
 
-#[cfg(test)]
-mod operator_lists {
-    use super::*;
-
-    #[test]
-    fn the_lists_match_the_operators() {
-        for op in WORD_OPERATORS {
-            assert!(!matches!(cmp_op(op).0, CmpOp::Host(_)), "{op}");
-        }
-        for op in HOST_OPERATORS {
-            assert!(matches!(cmp_op(op).0, CmpOp::Host(h) if h == *op), "{op}");
-        }
-    }
-}
-
 /// The word operators of conditions the language evaluates itself (`a isin b`).
 pub const WORD_OPERATORS: &[&str] = &[
     "isin", "isincs", "iswm", "iswmcs", "isnum", "isletter", "isalnum", "isalpha", "islower",
@@ -1035,5 +1020,20 @@ fn group_span(g: &[Node]) -> Span {
             end: l.end,
         },
         _ => Span::default(),
+    }
+}
+
+#[cfg(test)]
+mod operator_lists {
+    use super::*;
+
+    #[test]
+    fn the_lists_match_the_operators() {
+        for op in WORD_OPERATORS {
+            assert!(!matches!(cmp_op(op).0, CmpOp::Host(_)), "{op}");
+        }
+        for op in HOST_OPERATORS {
+            assert!(matches!(cmp_op(op).0, CmpOp::Host(h) if h == *op), "{op}");
+        }
     }
 }
