@@ -638,6 +638,16 @@ impl Compiler {
             }
             Condition::Not(inner) => self.cond_jump(inner, !when, span),
             Condition::Truth { value, negate } => {
+                if !self.opts.record_v1v2 {
+                    // `while (1)`, `if (0)`: a literal integer's truth is known now.
+                    if let Some(truth) = literal_imm(value).map(|i| i != 0) {
+                        return Ok(if truth ^ negate == when {
+                            vec![self.emit(Op::Jump { target: 0 }, Some(span))]
+                        } else {
+                            Vec::new()
+                        });
+                    }
+                }
                 let r = self.words(value)?;
                 let record = self.opts.record_v1v2;
                 Ok(vec![self.emit(
