@@ -380,6 +380,12 @@ impl<'s> Lx<'s> {
                     None => parts.push(Part::Chan),
                 }
             }
+            Rule::dcc_ref_c => {
+                push_lit(parts, "=");
+                for r in q.into_inner() {
+                    self.part_into(r, parts);
+                }
+            }
             Rule::lit | Rule::alit | Rule::plit | Rule::glue => push_lit(parts, q.as_str()),
             _ => push_lit(parts, q.as_str()),
         }

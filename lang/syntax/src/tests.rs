@@ -70,6 +70,32 @@ fn words_and_sigils() {
     ));
 }
 
+/// `=$nick` (a DCC chat window's name) evaluates what follows `=`; `=` alone, `= x` and
+/// `==` stay text.
+#[test]
+fn equals_before_a_sigil() {
+    let w = crate::parse_words("=$nick =%who =$1 = =x ==").unwrap();
+    assert_eq!(w.words.len(), 6, "{w:#?}");
+    assert!(
+        matches!(&w.words[0].parts[..], [Part::Lit(l), Part::Ident(_)] if l == "="),
+        "{w:#?}"
+    );
+    assert!(
+        matches!(&w.words[1].parts[..], [Part::Lit(l), Part::Var(v)] if l == "=" && v == "who"),
+        "{w:#?}"
+    );
+    assert!(
+        matches!(&w.words[2].parts[..], [Part::Lit(l), Part::Param { from: 1, .. }] if l == "="),
+        "{w:#?}"
+    );
+    for (i, text) in [(3, "="), (4, "=x"), (5, "==")] {
+        assert!(
+            matches!(&w.words[i].parts[..], [Part::Lit(l)] if l == text),
+            "{w:#?}"
+        );
+    }
+}
+
 /// Found by the `parse` fuzz target: unclosed `$ident(` calls nested a few dozen deep, or
 /// `#$ident(...)x` nested, were explored twice per level (exponential time) until pest's call
 /// limit stopped the parse and the whole alias failed to load.
