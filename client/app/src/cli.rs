@@ -613,6 +613,13 @@ fn headless(args: &[String]) -> i32 {
     };
     // Scripts may open sockets as they load (in their LOAD and START events).
     client.permissions = settings.permissions.to_permissions();
+    match settings.dcc.to_settings() {
+        Ok(d) => client.sockets.dcc.settings = d,
+        Err(e) => {
+            eprintln!("rustirc: {e}");
+            return 2;
+        }
+    }
     rustirc_core::sockets::io::attach(&mut client, rt.handle().clone());
     for path in &scripts {
         let f = path.display().to_string();

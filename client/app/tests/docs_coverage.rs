@@ -32,7 +32,14 @@ fn doc_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     v.sort();
-    for n in ["irc", "events", "sockets", "headless", "testing-scripts"] {
+    for n in [
+        "irc",
+        "events",
+        "sockets",
+        "headless",
+        "testing-scripts",
+        "dcc",
+    ] {
         v.push(root().join(format!("docs/{n}.md")));
     }
     v

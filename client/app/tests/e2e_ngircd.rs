@@ -405,3 +405,81 @@ fn each_network_has_its_text_encoding() {
     bot.expect("utf/#utf: <olga> café €");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Two of our clients through ngircd: alice offers bob a DCC chat and a file; bob's
+/// `[dcc] accept = "always"` takes both. They talk in the chat, and the file (big enough to
+/// need many acknowledgements) arrives whole: FILESENT runs for alice, FILERCVD for bob.
+#[test]
+fn two_clients_chat_and_send_a_file_over_dcc() {
+    let dir = test_dir("dcc");
+    let port = free_port();
+    let _server = Ngircd::start(&dir, port, None);
+    let start = |nick: &str, script: &str| {
+        let home = dir.join(nick);
+        std::fs::create_dir_all(home.join("rustirc")).unwrap();
+        std::fs::create_dir_all(home.join("data")).unwrap();
+        std::fs::write(
+            home.join("rustirc/config.toml"),
+            "[dcc]\naccept = \"always\"\n",
+        )
+        .unwrap();
+        std::fs::write(home.join("bot.mrc"), script).unwrap();
+        let server = format!("127.0.0.1:{port}");
+        let script = home.join("bot.mrc");
+        let data = home.join("data");
+        Bot::start(
+            &[
+                "--server",
+                &server,
+                "--nick",
+                nick,
+                "--load",
+                &script.to_string_lossy(),
+                "--data",
+                &data.to_string_lossy(),
+            ],
+            &[("XDG_CONFIG_HOME", &home)],
+        )
+    };
+    let gift: Vec<u8> = (0..300_000u32)
+        .map(|i| {
+            if i % 64 == 63 {
+                b'\n'
+            } else {
+                b'a' + (i % 26) as u8
+            }
+        })
+        .collect();
+    std::fs::create_dir_all(dir.join("alice/data")).unwrap();
+    std::fs::write(dir.join("alice/data/gift.txt"), &gift).unwrap();
+    let bob = start(
+        "bob",
+        "on *:CONNECT: join #dcc\n\
+         on *:CHAT:*: { echo -s bob heard: $1- | msg =$nick echo: $1- }\n\
+         on *:FILERCVD:*: echo -s bob got $nopath($filename) from $nick: $file($filename).size bytes\n",
+    );
+    let mut watcher = User::connect(port, "watcher");
+    watcher.wait_for("#dcc", "bob");
+    let alice = start(
+        "alice",
+        "on *:CONNECT: join #dcc\n\
+         on *:JOIN:#dcc: if ($nick == $me) { dcc chat bob | dcc send bob gift.txt | .timer 1 3 msg =bob hello bob }\n\
+         on *:CHAT:*: echo -s alice heard: $1-\n\
+         on *:FILESENT:*.txt: echo -s alice sent $nopath($filename) to $nick\n\
+         on *:SENDFAIL:*: echo -s alice failed to send $nopath($filename)\n",
+    );
+    bob.expect("bob got gift.txt from alice: 300000 bytes");
+    alice.expect("alice sent gift.txt to bob");
+    bob.expect("bob heard: hello bob");
+    alice.expect("alice heard: echo: hello bob");
+    assert!(
+        alice.output().contains("=bob: <alice> hello bob"),
+        "{}",
+        alice.output()
+    );
+    let got = std::fs::read(dir.join("bob/data/downloads/gift.txt")).unwrap();
+    assert!(got == gift, "the received file differs");
+    drop(alice);
+    drop(bob);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -66,13 +66,20 @@ fn a_wrong_expectation_fails_with_its_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// docs/testing-scripts.md, docs/events.md, docs/headless.md, docs/irc.md and
-/// docs/sockets.md: each ```mrc
+/// docs/testing-scripts.md, docs/events.md, docs/headless.md, docs/irc.md, docs/sockets.md
+/// and docs/dcc.md: each ```mrc
 /// block followed by a ```transcript block is loaded and the transcript must pass.
 #[test]
 fn the_documented_examples_pass() {
     let mut runs = 0;
-    for doc in ["testing-scripts", "events", "headless", "irc", "sockets"] {
+    for doc in [
+        "testing-scripts",
+        "events",
+        "headless",
+        "irc",
+        "sockets",
+        "dcc",
+    ] {
         runs += documented_examples(doc);
     }
     assert!(runs >= 5, "only {runs} documented transcripts");

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 mod commands;
 mod conns;
+mod dcc;
 mod dns;
 mod extras;
 mod idents;
@@ -51,12 +52,15 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "bnick",
     "chan",
     "chanmodes",
+    "chat",
     "chantypes",
     "cid",
     "comchan",
     "dns",
     "event",
+    "filename",
     "fulladdress",
+    "get",
     "hnick",
     "iaddress",
     "ial",
@@ -88,6 +92,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "rawmsg",
     "scid",
     "scon",
+    "send",
     "server",
     "servertarget",
     "signal",
@@ -119,6 +124,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "close",
     "ctcp",
     "ctcpreply",
+    "dcc",
     "deop",
     "describe",
     "devoice",
@@ -368,6 +374,7 @@ impl Client {
         self.vars_due = None;
         self.msl.engine.vm.st.files_root = Some(dir.clone());
         self.load_lists(&dir)?;
+        self.sockets.dcc.data_dir = Some(dir.clone());
         self.data_dir = Some(dir);
         Ok(())
     }
@@ -562,6 +569,7 @@ impl Client {
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
         }
+        self.dcc_tick();
     }
 
     /// Runs the command of timer `i` once (it is due, or `/timer -e` asked), counting the
@@ -589,7 +597,7 @@ impl Client {
         self.active = window.to_string();
         self.conns.active = self.conns.cid;
         self.extras.typed = self.now;
-        if self.input_event(window, text) {
+        if self.input_event(window, text) || self.dcc_typed(window, text) {
             return;
         }
         if text.starts_with('/') {
@@ -742,6 +750,9 @@ impl Client {
             }
             let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
             if let Event::Ctcp { from, ctcp, .. } = &ev {
+                if ctcp.command == "DCC" && !all.halt_default {
+                    self.dcc_offer(from, ctcp.args.as_deref().unwrap_or(""));
+                }
                 if self.ctcp_replies && !all.halt_default {
                     if let Some(reply) = self.net.ctcp_reply_due(&from.nick, ctcp) {
                         let effects = self.net.handle(Input::Intent(Intent::Send(reply)));
@@ -772,6 +783,9 @@ impl Client {
                     .is_some_and(|t| t.eq_ignore_ascii_case("status")) =>
             {
                 Place::Status
+            }
+            (None, "INPUT") if info.target.as_deref().is_some_and(|t| t.starts_with('=')) => {
+                Place::Dcc
             }
             (None, "INPUT") => Place::Private,
             _ => Place::None,
@@ -1588,6 +1602,9 @@ impl Host for ScriptHost<'_> {
         if let Some(r) = self.dns_identifier(name, args, prop) {
             return Some(r);
         }
+        if let Some(r) = self.dcc_identifier(name, args, prop) {
+            return Some(r);
+        }
         if name.starts_with("parse") && args.is_empty() {
             if let Some(v) = self.parse_identifier(name) {
                 return Some(Ok(v));
@@ -1784,6 +1801,9 @@ impl Host for ScriptHost<'_> {
         }
         if name == "dns" {
             return Some(self.dns_command(args));
+        }
+        if let Some(r) = self.dcc_command(&name, args) {
+            return Some(r);
         }
         if name == "parseline" {
             // Untrimmed: the line keeps its spacing.

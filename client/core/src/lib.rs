@@ -4,6 +4,7 @@
 
 pub mod casemap;
 pub mod client;
+pub mod dcc;
 pub mod events;
 pub mod host;
 pub mod lists;

@@ -478,6 +478,8 @@ impl Session {
         let mut client =
             crate::client::Client::new(config, rustirc_lang::Limits::default(), START_MS);
         client.permissions = permissions;
+        // DCC offers give the loopback address, so a transcript's script can answer them.
+        client.sockets.dcc.settings.ip = Some(std::net::Ipv4Addr::LOCALHOST.into());
         let sockets = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -43,6 +43,55 @@ pub struct Settings {
     /// What scripts may do beyond IRC, by script name (see [`crate::permissions`]).
     #[serde(default)]
     pub permissions: PermissionSettings,
+    /// DCC: who may open a chat or send a file, where files go.
+    #[serde(default)]
+    pub dcc: DccToml,
+}
+
+/// `[dcc]`: each one left out keeps its default (see [`crate::dcc::DccSettings`]).
+///
+/// ```toml
+/// [dcc]
+/// accept = "users"          # ask (the default), never, users or always
+/// downloads = "incoming"    # default: `downloads` in the data folder
+/// max_size = 104857600      # bytes; default 1 GiB
+/// ip = "203.0.113.7"        # the address offers give; default: the one facing the server
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DccToml {
+    /// `ask`, `never`, `users` or `always`.
+    pub accept: Option<String>,
+    /// The folder received files go to; relative paths are from the file's folder.
+    pub downloads: Option<PathBuf>,
+    /// The largest file accepted, in bytes.
+    pub max_size: Option<u64>,
+    /// The address DCC offers give.
+    pub ip: Option<String>,
+}
+
+impl DccToml {
+    /// The DCC settings.
+    ///
+    /// # Errors
+    /// An unknown `accept` word or an `ip` that is no address.
+    pub fn to_settings(&self) -> Result<crate::dcc::DccSettings, String> {
+        let mut d = crate::dcc::DccSettings::default();
+        if let Some(a) = &self.accept {
+            d.accept = crate::dcc::Accept::parse(a).map_err(|e| format!("[dcc] accept: {e}"))?;
+        }
+        d.downloads.clone_from(&self.downloads);
+        if let Some(m) = self.max_size {
+            d.max_size = m;
+        }
+        if let Some(ip) = &self.ip {
+            d.ip = Some(
+                ip.parse()
+                    .map_err(|_| format!("[dcc] ip: '{ip}' is not an IP address"))?,
+            );
+        }
+        Ok(d)
+    }
 }
 
 /// `[limits]`: each one left out keeps its default; `0` means no limit.
@@ -145,6 +194,9 @@ impl Settings {
             *p = base.join(&*p);
         }
         if let Some(d) = &mut s.data {
+            *d = base.join(&*d);
+        }
+        if let Some(d) = &mut s.dcc.downloads {
             *d = base.join(&*d);
         }
         for n in &mut s.networks {

@@ -95,6 +95,9 @@ impl ScriptHost<'_> {
 impl Client {
     /// A report from the socket driver: the books are updated and the event it raises runs.
     pub fn socket_event(&mut self, ev: SockEvent) {
+        if self.dcc_socket_event(&ev) {
+            return;
+        }
         let now = self.now;
         match ev {
             SockEvent::Opened {

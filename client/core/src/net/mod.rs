@@ -146,6 +146,7 @@ pub async fn run(
                         let Some(l) = live.get_mut(&cid) else { continue };
                         l.up = true;
                         client.net.set_target(&l.server.host, l.server.port);
+                        client.sockets.dcc.server_ip = l.server.host.parse().ok();
                         client.tick(now_ms());
                         client.select(cid);
                         client.input(Input::Connected);

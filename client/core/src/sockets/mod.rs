@@ -503,6 +503,8 @@ pub struct Sockets {
     incoming: Option<Incoming>,
     /// The driver's reports, until the network loop takes them.
     events: Option<io::SockEvents>,
+    /// DCC chats and transfers, whose connections this driver runs too.
+    pub dcc: crate::dcc::Dcc,
 }
 
 /// The result of one socket command: `/sockread` fills a variable.
@@ -574,6 +576,35 @@ impl Sockets {
     /// Whether an I/O side is plugged in.
     pub fn has_io(&self) -> bool {
         self.io.is_some()
+    }
+
+    /// A socket number for a connection that is no script's (a DCC one): never a script
+    /// socket's, so the driver's reports about it can be told apart.
+    pub fn reserve_id(&mut self) -> SockId {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Listens for a connection that is no script's (see [`Sockets::reserve_id`]).
+    ///
+    /// # Errors
+    /// Without an I/O side, or when the port cannot be bound.
+    pub fn listen_raw(
+        &mut self,
+        ip: Option<&str>,
+        port: u16,
+    ) -> Result<(SockId, Bound), SockError> {
+        let id = self.reserve_id();
+        let io = self
+            .io
+            .as_mut()
+            .ok_or_else(|| SockError::new(0, "no network here"))?;
+        io.listen(id, ip, port).map(|b| (id, b))
+    }
+
+    /// Asks the I/O side for something on a connection that is no script's.
+    pub fn submit_raw(&mut self, op: SockOp) {
+        self.submit(op);
     }
 
     /// Starts looking `host` up (`/dns`) as lookup `token`.

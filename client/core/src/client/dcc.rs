@@ -1,0 +1,870 @@
+//! DCC in the client: `/dcc`, `/msg =nick`, `/close -c -s -g`, `$chat`, `$send`, `$get`,
+//! `$filename`; offers that arrive as a `DCC` CTCP (accepted as the `accept` setting says);
+//! and the events the connections raise — `CHAT` for each line of a chat (shown in the
+//! `=nick` window), `FILESENT`, `FILERCVD`, `SENDFAIL` and `GETFAIL` when a transfer ends.
+//! The connections run on the sockets' driver; its reports about them come here.
+
+use super::{Client, EventInfo, ScriptHost};
+use crate::dcc::{
+    ack_bytes, format_offer, free_path, parse_offer, safe_file_name, Accept, Current, Dcc, Kind,
+    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, OFFER_TIMEOUT_MS, SEND_AHEAD,
+};
+use crate::events::Phase;
+use crate::proto::{Ctcp, Prefix};
+use crate::sockets::{SockEvent, SockId, SockOp, Sockets};
+use crate::state::Intent;
+use rustirc_lang::Value;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// The connection a report is about.
+fn event_id(ev: &SockEvent) -> Option<SockId> {
+    match ev {
+        SockEvent::Opened { id, .. }
+        | SockEvent::OpenFailed { id, .. }
+        | SockEvent::Data { id, .. }
+        | SockEvent::Written { id, .. }
+        | SockEvent::Closed { id, .. }
+        | SockEvent::Incoming { id, .. }
+        | SockEvent::ListenFailed { id, .. }
+        | SockEvent::UdpData { id, .. }
+        | SockEvent::UdpSent { id, .. }
+        | SockEvent::UdpFailed { id, .. }
+        | SockEvent::Resumed { id } => Some(*id),
+        SockEvent::Resolved { .. } => None,
+    }
+}
+
+/// `nick!user@host` as a prefix.
+fn prefix(nick: &str, address: Option<&str>) -> Prefix {
+    match address {
+        Some(a) => Prefix::parse(&format!("{nick}!{a}")),
+        None => Prefix::parse(nick),
+    }
+}
+
+/// Starts what an accepted offer asks: a connection to the other side (and, for a file, the
+/// file it goes into). The line to show.
+fn accept_offer(sockets: &mut Sockets, w: Waiting, now: u64) -> Result<String, String> {
+    if w.offer.port == 0 {
+        return Err(format!(
+            "* {} asks for a passive (reverse) DCC, which is not supported",
+            w.nick
+        ));
+    }
+    let dcc = &mut sockets.dcc;
+    let (kind, file, size, handle) = match &w.offer.kind {
+        OfferKind::Chat => {
+            if dcc.chat(&w.nick).is_some() {
+                return Err(format!("* You already have a DCC CHAT with {}", w.nick));
+            }
+            (Kind::Chat, None, 0, None)
+        }
+        OfferKind::Send { name, size } => {
+            let dir = dcc
+                .downloads()
+                .ok_or("* DCC: there is no downloads folder to receive files in")?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("* DCC: cannot make {}: {e}", dir.display()))?;
+            // A fresh name every time: an existing file is never written over.
+            let mut tries = 0;
+            let (path, f) = loop {
+                let path = free_path(&dir, name);
+                match std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                {
+                    Ok(f) => break (path, f),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 10 => {
+                        tries += 1;
+                    }
+                    Err(e) => return Err(format!("* DCC: cannot create {}: {e}", path.display())),
+                }
+            };
+            (Kind::Get, Some(path), *size, Some(f))
+        }
+    };
+    let id = sockets.reserve_id();
+    let ip = w.offer.ip.to_string();
+    sockets.submit_raw(SockOp::Connect {
+        id,
+        host: ip.clone(),
+        port: w.offer.port,
+        tls: false,
+        bind_ip: None,
+    });
+    let line = match kind {
+        Kind::Chat => format!(
+            "* DCC CHAT with {}: connecting to {ip}:{}",
+            w.nick, w.offer.port
+        ),
+        _ => format!(
+            "* DCC GET of {} ({size} bytes) from {}: connecting to {ip}:{}",
+            file.as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            w.nick,
+            w.offer.port
+        ),
+    };
+    sockets.dcc.sessions.push(Session {
+        id,
+        kind,
+        nick: w.nick,
+        address: w.address,
+        cid: w.cid,
+        ip,
+        port: w.offer.port,
+        stage: Stage::Connecting,
+        started: now,
+        file,
+        size,
+        sent: 0,
+        rcvd: 0,
+        acked: 0,
+        buf: Vec::new(),
+        handle,
+    });
+    Ok(line)
+}
+
+/// Writes file blocks on send `id` until [`SEND_AHEAD`] bytes wait for acknowledgement.
+fn pump_send(sockets: &mut Sockets, id: SockId) -> Result<(), String> {
+    let mut blocks = Vec::new();
+    {
+        let Some(s) = sockets.dcc.by_id(id) else {
+            return Ok(());
+        };
+        if s.stage != Stage::Active {
+            return Ok(());
+        }
+        while s.sent < s.size && s.sent - s.acked.min(s.sent) < SEND_AHEAD {
+            let Some(f) = s.handle.as_mut() else {
+                return Err("the file is not open".to_string());
+            };
+            let want = usize::try_from((s.size - s.sent).min(BLOCK as u64)).unwrap_or(BLOCK);
+            let mut buf = vec![0u8; want];
+            f.seek(SeekFrom::Start(s.sent))
+                .and_then(|_| f.read_exact(&mut buf))
+                .map_err(|e| format!("reading {}: {e}", s.file_name()))?;
+            s.sent += want as u64;
+            blocks.push(buf);
+        }
+    }
+    for data in blocks {
+        sockets.submit_raw(SockOp::Write { id, data });
+    }
+    Ok(())
+}
+
+impl Client {
+    /// A `DCC` CTCP from `from` that no handler halted: a chat or file offer, accepted or
+    /// kept for `/dcc accept` as the `accept` setting says.
+    pub(super) fn dcc_offer(&mut self, from: &Prefix, args: &str) {
+        let offer = match parse_offer(args) {
+            Ok(Some(o)) => o,
+            Ok(None) => return,
+            Err(e) => {
+                self.out.show(
+                    "status",
+                    format!("* Unreadable DCC offer from {}: {e}", from.nick),
+                );
+                return;
+            }
+        };
+        let what = match &offer.kind {
+            OfferKind::Chat => "a DCC CHAT".to_string(),
+            OfferKind::Send { name, size } => format!("the file {name} ({size} bytes)"),
+        };
+        if let OfferKind::Send { name, size } = &offer.kind {
+            if !safe_file_name(name) {
+                self.out.show(
+                    "status",
+                    format!(
+                        "* Refused a DCC SEND from {}: '{name}' is not a plain file name",
+                        from.nick
+                    ),
+                );
+                return;
+            }
+            let max = self.sockets.dcc.settings.max_size;
+            if *size > max {
+                self.out.show(
+                    "status",
+                    format!(
+                        "* Refused {what} from {}: larger than the {max} bytes allowed",
+                        from.nick
+                    ),
+                );
+                return;
+            }
+        }
+        let address = from.address();
+        let known = address
+            .as_deref()
+            .is_some_and(|a| self.users.find(&format!("{}!{a}", from.nick)).is_some());
+        let waiting = Waiting {
+            nick: from.nick.clone(),
+            address,
+            cid: self.conns.cid,
+            offer,
+            at: self.now,
+        };
+        match self.sockets.dcc.settings.accept {
+            Accept::Never => {
+                self.out.show(
+                    "status",
+                    format!("* Ignored {what} from {} (DCC accept is never)", from.nick),
+                );
+            }
+            Accept::Always => self.dcc_accept_now(waiting),
+            Accept::Users if known => self.dcc_accept_now(waiting),
+            Accept::Ask | Accept::Users => {
+                let Offer { ip, port, .. } = &waiting.offer;
+                self.out.show(
+                    "status",
+                    format!(
+                        "* {} ({ip}:{port}) offers {what}: /dcc accept {} to accept it",
+                        from.nick, from.nick
+                    ),
+                );
+                self.sockets.dcc.waiting.push(waiting);
+            }
+        }
+    }
+
+    fn dcc_accept_now(&mut self, w: Waiting) {
+        let line = accept_offer(&mut self.sockets, w, self.now).unwrap_or_else(|e| e);
+        self.out.show("status", line);
+    }
+
+    /// Routes a report about a DCC connection here; false when it is about something else.
+    pub(super) fn dcc_socket_event(&mut self, ev: &SockEvent) -> bool {
+        let Some(id) = event_id(ev) else {
+            return false;
+        };
+        if !self.sockets.dcc.owns(id) {
+            return false;
+        }
+        match ev.clone() {
+            SockEvent::Incoming {
+                token, ip, port, ..
+            } => {
+                let conn = self.sockets.reserve_id();
+                self.sockets.submit_raw(SockOp::Accept {
+                    listener: id,
+                    token,
+                    id: conn,
+                });
+                self.sockets.submit_raw(SockOp::Close { id });
+                let Some(s) = self.sockets.dcc.by_id(id) else {
+                    return true;
+                };
+                s.id = conn;
+                s.ip = ip;
+                s.port = port;
+                self.dcc_opened(conn);
+            }
+            SockEvent::Opened { ip, port, .. } => {
+                if let Some(s) = self.sockets.dcc.by_id(id) {
+                    s.ip = ip;
+                    s.port = port;
+                }
+                self.dcc_opened(id);
+            }
+            SockEvent::OpenFailed { error, .. } | SockEvent::ListenFailed { error, .. } => {
+                self.dcc_failed(id, &error.wsmsg());
+            }
+            SockEvent::Data { data, .. } => self.dcc_data(id, &data),
+            SockEvent::Closed { error, .. } => self.dcc_closed(id, error.map(|e| e.wsmsg())),
+            _ => {}
+        }
+        self.deliver_signals();
+        true
+    }
+
+    fn dcc_opened(&mut self, id: SockId) {
+        let Some(s) = self.sockets.dcc.by_id(id) else {
+            return;
+        };
+        s.stage = Stage::Active;
+        let (kind, nick, ip, port) = (s.kind, s.nick.clone(), s.ip.clone(), s.port);
+        match kind {
+            Kind::Chat => self.out.show(
+                &format!("={nick}"),
+                format!("* DCC CHAT connection established with {nick} ({ip}:{port})"),
+            ),
+            Kind::Send => {
+                let name = s.file_name();
+                self.out
+                    .show("status", format!("* DCC SEND of {name} to {nick} started"));
+                if s.size == 0 {
+                    self.dcc_finish(id, true, None);
+                } else if let Err(e) = pump_send(&mut self.sockets, id) {
+                    self.dcc_failed(id, &e);
+                }
+            }
+            Kind::Get => {
+                let name = s.file_name();
+                self.out
+                    .show("status", format!("* DCC GET of {name} from {nick} started"));
+            }
+        }
+    }
+
+    fn dcc_data(&mut self, id: SockId, data: &[u8]) {
+        let Some(s) = self.sockets.dcc.by_id(id) else {
+            return;
+        };
+        s.rcvd += data.len() as u64;
+        match s.kind {
+            Kind::Chat => {
+                s.buf.extend_from_slice(data);
+                let mut lines = Vec::new();
+                while let Some(i) = s.buf.iter().position(|b| *b == b'\n') {
+                    let line: Vec<u8> = s.buf.drain(..=i).collect();
+                    lines.push(line);
+                }
+                if s.buf.len() > CHAT_LINE_MAX {
+                    lines.push(std::mem::take(&mut s.buf));
+                }
+                let (nick, address) = (s.nick.clone(), s.address.clone());
+                for line in lines {
+                    let text = String::from_utf8_lossy(&line);
+                    let text = text.trim_end_matches(['\r', '\n']);
+                    self.dcc_chat_line(&nick, address.as_deref(), text);
+                }
+            }
+            Kind::Send => {
+                s.buf.extend_from_slice(data);
+                let mut done = false;
+                while s.buf.len() >= 4 {
+                    let ack: [u8; 4] = [s.buf[0], s.buf[1], s.buf[2], s.buf[3]];
+                    s.buf.drain(..4);
+                    let ack = u32::from_be_bytes(ack);
+                    // Acknowledgements count modulo 2³²: add what this one says is new.
+                    let last = (s.acked & 0xffff_ffff) as u32;
+                    s.acked += u64::from(ack.wrapping_sub(last));
+                    if s.acked >= s.size {
+                        done = true;
+                    }
+                }
+                if done {
+                    self.dcc_finish(id, true, None);
+                } else if let Err(e) = pump_send(&mut self.sockets, id) {
+                    self.dcc_failed(id, &e);
+                }
+            }
+            Kind::Get => {
+                let max = self.sockets.dcc.settings.max_size;
+                let Some(s) = self.sockets.dcc.by_id(id) else {
+                    return;
+                };
+                let limit = if s.size > 0 { s.size } else { max };
+                if s.rcvd > limit {
+                    self.dcc_failed(id, "the peer sent more than the file's size");
+                    return;
+                }
+                let written = match s.handle.as_mut() {
+                    Some(f) => f.write_all(data).map_err(|e| e.to_string()),
+                    None => Err("the file is not open".to_string()),
+                };
+                if let Err(e) = written {
+                    self.dcc_failed(id, &e);
+                    return;
+                }
+                let ack = ack_bytes(s.rcvd).to_vec();
+                let complete = s.size > 0 && s.rcvd == s.size;
+                self.sockets.submit_raw(SockOp::Write { id, data: ack });
+                if complete {
+                    self.dcc_finish(id, true, None);
+                }
+            }
+        }
+    }
+
+    /// A chat line arrived: `^CHAT` handlers, the line in `=nick` (unless halted), `CHAT`.
+    fn dcc_chat_line(&mut self, nick: &str, address: Option<&str>, text: &str) {
+        let info = EventInfo {
+            name: "CHAT".to_string(),
+            text: text.to_string(),
+            from: Some(prefix(nick, address)),
+            target: Some(format!("={nick}")),
+            ..EventInfo::default()
+        };
+        let pre = self.run_phase(&info, Phase::Pre, false);
+        if !pre.halt_default {
+            self.out
+                .show(&format!("={nick}"), format!("<{nick}> {text}"));
+        }
+        self.run_phase(&info, Phase::Normal, pre.halt_default);
+    }
+
+    fn dcc_closed(&mut self, id: SockId, error: Option<String>) {
+        let Some(s) = self.sockets.dcc.by_id(id) else {
+            return;
+        };
+        match s.kind {
+            Kind::Chat => {
+                let rest = std::mem::take(&mut s.buf);
+                let (nick, address) = (s.nick.clone(), s.address.clone());
+                if !rest.is_empty() {
+                    let text = String::from_utf8_lossy(&rest);
+                    self.dcc_chat_line(&nick, address.as_deref(), text.trim_end_matches('\r'));
+                }
+                self.sockets.dcc.remove(id);
+                let why = error.map(|e| format!(" ({e})")).unwrap_or_default();
+                self.out.show(
+                    &format!("={nick}"),
+                    format!("* DCC CHAT session with {nick} closed{why}"),
+                );
+            }
+            Kind::Get if s.size == 0 && s.rcvd > 0 && error.is_none() => {
+                self.dcc_finish(id, true, None);
+            }
+            _ => {
+                let why = error.unwrap_or_else(|| "the connection closed early".to_string());
+                self.dcc_finish(id, false, Some(&why));
+            }
+        }
+    }
+
+    fn dcc_failed(&mut self, id: SockId, why: &str) {
+        let Some(s) = self.sockets.dcc.by_id(id) else {
+            return;
+        };
+        if s.kind == Kind::Chat {
+            let nick = s.nick.clone();
+            self.sockets.dcc.remove(id);
+            self.sockets.submit_raw(SockOp::Close { id });
+            self.out.show(
+                &format!("={nick}"),
+                format!("* DCC CHAT with {nick} failed: {why}"),
+            );
+            return;
+        }
+        self.dcc_finish(id, false, Some(why));
+    }
+
+    /// A transfer is over: the connection closes, and `FILESENT`/`FILERCVD` (or, when it
+    /// failed, `SENDFAIL`/`GETFAIL`, and an unfinished received file is removed) runs.
+    fn dcc_finish(&mut self, id: SockId, ok: bool, why: Option<&str>) {
+        let Some(s) = self.sockets.dcc.remove(id) else {
+            return;
+        };
+        self.sockets.submit_raw(SockOp::Close { id });
+        drop(s.handle);
+        let path = s
+            .file
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let name = s
+            .file
+            .as_deref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (event, line) = match (s.kind, ok) {
+            (Kind::Send, true) => (
+                "FILESENT",
+                format!(
+                    "* DCC SEND of {name} to {} complete ({} bytes)",
+                    s.nick, s.size
+                ),
+            ),
+            (Kind::Get, true) => (
+                "FILERCVD",
+                format!(
+                    "* DCC GET of {name} from {} complete ({} bytes)",
+                    s.nick, s.rcvd
+                ),
+            ),
+            (Kind::Send, false) => (
+                "SENDFAIL",
+                format!(
+                    "* DCC SEND of {name} to {} failed: {}",
+                    s.nick,
+                    why.unwrap_or("")
+                ),
+            ),
+            _ => {
+                if let Some(f) = &s.file {
+                    let _ = std::fs::remove_file(f);
+                }
+                (
+                    "GETFAIL",
+                    format!(
+                        "* DCC GET of {name} from {} failed: {}",
+                        s.nick,
+                        why.unwrap_or("")
+                    ),
+                )
+            }
+        };
+        self.out.show("status", line);
+        let info = EventInfo {
+            name: event.to_string(),
+            text: name.clone(),
+            from: Some(prefix(&s.nick, s.address.as_deref())),
+            subject: Some(name),
+            ..EventInfo::default()
+        };
+        let outer = self.sockets.dcc.current.replace(Current { filename: path });
+        self.run_phase(&info, Phase::Normal, false);
+        self.sockets.dcc.current = outer;
+    }
+
+    /// Offers nobody took in time are withdrawn (a send's fails), and offers nobody accepted
+    /// are forgotten.
+    pub(super) fn dcc_tick(&mut self) {
+        let now = self.now;
+        let dcc = &mut self.sockets.dcc;
+        dcc.waiting
+            .retain(|w| now.saturating_sub(w.at) < OFFER_TIMEOUT_MS);
+        let late: Vec<(SockId, Kind, String)> = dcc
+            .sessions
+            .iter()
+            .filter(|s| {
+                s.stage == Stage::Waiting && now.saturating_sub(s.started) >= OFFER_TIMEOUT_MS
+            })
+            .map(|s| (s.id, s.kind, s.nick.clone()))
+            .collect();
+        for (id, kind, nick) in late {
+            if kind == Kind::Chat {
+                self.sockets.dcc.remove(id);
+                self.sockets.submit_raw(SockOp::Close { id });
+                self.out.show(
+                    &format!("={nick}"),
+                    format!("* DCC CHAT offer to {nick} timed out"),
+                );
+            } else {
+                self.dcc_finish(id, false, Some("the offer timed out"));
+            }
+        }
+    }
+
+    /// Text typed into a `=nick` window is said in that chat; false for other windows.
+    pub(super) fn dcc_typed(&mut self, window: &str, text: &str) -> bool {
+        let Some(nick) = window.strip_prefix('=') else {
+            return false;
+        };
+        if text.starts_with('/') || text.is_empty() {
+            return false;
+        }
+        let me = self.net.me().to_string();
+        match chat_say(&mut self.sockets, nick, text) {
+            Ok(()) => self.out.show(window, format!("<{me}> {text}")),
+            Err(e) => self.out.show(window, format!("* {e}")),
+        }
+        true
+    }
+}
+
+/// Sends one line on the chat with `nick`.
+fn chat_say(sockets: &mut Sockets, nick: &str, text: &str) -> Result<(), String> {
+    let Some(s) = sockets
+        .dcc
+        .sessions
+        .iter_mut()
+        .find(|s| s.kind == Kind::Chat && s.nick.eq_ignore_ascii_case(nick))
+    else {
+        return Err(format!("no DCC CHAT with {nick}"));
+    };
+    if s.stage != Stage::Active {
+        return Err(format!("the DCC CHAT with {nick} is not open yet"));
+    }
+    let mut data = text.as_bytes().to_vec();
+    data.push(b'\n');
+    s.sent += data.len() as u64;
+    let id = s.id;
+    sockets.submit_raw(SockOp::Write { id, data });
+    Ok(())
+}
+
+/// Stops a chat or transfer without events (`/close`); for a file being received, the
+/// unfinished file is removed.
+fn drop_session(sockets: &mut Sockets, id: SockId) {
+    if let Some(s) = sockets.dcc.remove(id) {
+        sockets.submit_raw(SockOp::Close { id });
+        if s.kind == Kind::Get && (s.size == 0 || s.rcvd < s.size) {
+            drop(s.handle);
+            if let Some(f) = &s.file {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+}
+
+impl ScriptHost<'_> {
+    /// `/dcc`, and `/msg`, `/say`, `/me`, `/describe` to a `=nick` chat and `/close -c -s -g`;
+    /// `None` for anything else.
+    pub(super) fn dcc_command(&mut self, name: &str, args: &str) -> Option<Result<(), String>> {
+        let args = args.trim();
+        match name {
+            "dcc" => Some(self.dcc(args)),
+            "msg" | "privmsg" | "describe" if args.starts_with('=') => {
+                let (target, text) = args.split_once(' ').unwrap_or((args, ""));
+                Some(self.chat_line(name, &target[1..], text, name == "describe"))
+            }
+            "say" | "me" if self.active.starts_with('=') => {
+                let nick = self.active[1..].to_string();
+                Some(self.chat_line(name, &nick, args, name == "me"))
+            }
+            "close" => {
+                let mut words = args.split_whitespace();
+                let sw = words.clone().next()?.strip_prefix('-')?;
+                if !sw.chars().any(|c| "csg".contains(c)) {
+                    return None;
+                }
+                words.next();
+                let nicks: Vec<&str> = words.collect();
+                let sockets = &mut self.sock.as_mut()?.sockets;
+                let ids: Vec<SockId> = sockets
+                    .dcc
+                    .sessions
+                    .iter()
+                    .filter(|s| match s.kind {
+                        Kind::Chat => sw.contains('c'),
+                        Kind::Send => sw.contains('s'),
+                        Kind::Get => sw.contains('g'),
+                    })
+                    .filter(|s| {
+                        nicks.is_empty() || nicks.iter().any(|n| n.eq_ignore_ascii_case(&s.nick))
+                    })
+                    .map(|s| s.id)
+                    .collect();
+                for id in ids {
+                    drop_session(sockets, id);
+                }
+                if sw.contains('m') {
+                    // `-m` (queries) is the window command's.
+                    return None;
+                }
+                Some(Ok(()))
+            }
+            _ => None,
+        }
+    }
+
+    fn chat_line(
+        &mut self,
+        command: &str,
+        nick: &str,
+        text: &str,
+        action: bool,
+    ) -> Result<(), String> {
+        if nick.is_empty() || text.is_empty() {
+            return Err(format!("/{command}: insufficient parameters"));
+        }
+        let Some(cx) = self.sock.as_mut() else {
+            return Ok(());
+        };
+        let line = if action {
+            format!("\x01ACTION {text}\x01")
+        } else {
+            text.to_string()
+        };
+        chat_say(cx.sockets, nick, &line).map_err(|e| format!("/{command}: {e}"))?;
+        let me = self.me();
+        let shown = if action {
+            format!("* {me} {text}")
+        } else {
+            format!("<{me}> {text}")
+        };
+        self.show(&format!("={nick}"), shown);
+        Ok(())
+    }
+
+    /// `/dcc chat nick`, `/dcc send nick file`, `/dcc accept [nick]`.
+    fn dcc(&mut self, args: &str) -> Result<(), String> {
+        let (what, rest) = args.split_once(' ').unwrap_or((args, ""));
+        let rest = rest.trim();
+        match what.to_ascii_lowercase().as_str() {
+            "chat" => {
+                let nick = rest.split(' ').next().unwrap_or("");
+                if nick.is_empty() {
+                    return Err("/dcc chat: insufficient parameters".to_string());
+                }
+                self.dcc_offer_out(nick, OfferKind::Chat, None)
+            }
+            "send" => {
+                let (nick, file) = rest.split_once(' ').unwrap_or((rest, ""));
+                let file = file.trim();
+                if nick.is_empty() || file.is_empty() {
+                    return Err("/dcc send: insufficient parameters".to_string());
+                }
+                let cx = self.sock.as_mut().ok_or("/dcc send: not here")?;
+                let (path, size) = cx
+                    .sockets
+                    .dcc
+                    .file_to_send(file)
+                    .map_err(|e| format!("/dcc send: {e}"))?;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let handle = std::fs::File::open(&path).map_err(|e| format!("/dcc send: {e}"))?;
+                self.dcc_offer_out(nick, OfferKind::Send { name, size }, Some((path, handle)))
+            }
+            "accept" => {
+                let cx = self.sock.as_mut().ok_or("/dcc accept: not here")?;
+                let waiting = &mut cx.sockets.dcc.waiting;
+                let i = if rest.is_empty() {
+                    waiting.len().checked_sub(1)
+                } else {
+                    waiting
+                        .iter()
+                        .rposition(|w| w.nick.eq_ignore_ascii_case(rest))
+                };
+                let Some(i) = i else {
+                    return Err(if rest.is_empty() {
+                        "/dcc accept: no DCC offer is waiting".to_string()
+                    } else {
+                        format!("/dcc accept: no DCC offer from {rest} is waiting")
+                    });
+                };
+                let w = waiting.remove(i);
+                let line = accept_offer(cx.sockets, w, self.now)?;
+                self.show("status", line);
+                Ok(())
+            }
+            "" => Err("/dcc: insufficient parameters".to_string()),
+            other => Err(format!(
+                "/dcc {other}: not supported (chat, send and accept are)"
+            )),
+        }
+    }
+
+    /// Listens for `nick` and sends them the offer.
+    fn dcc_offer_out(
+        &mut self,
+        nick: &str,
+        kind: OfferKind,
+        file: Option<(std::path::PathBuf, std::fs::File)>,
+    ) -> Result<(), String> {
+        if nick.starts_with('=') || self.net.get().is_channel(nick) {
+            return Err(format!("/dcc: {nick} is not a nick"));
+        }
+        let now = self.now;
+        let cid = self.conns.cid;
+        let cx = self.sock.as_mut().ok_or("/dcc: not here")?;
+        let sockets = &mut cx.sockets;
+        if kind == OfferKind::Chat && sockets.dcc.chat(nick).is_some() {
+            return Err(format!(
+                "/dcc chat: you already have a DCC CHAT with {nick}"
+            ));
+        }
+        let (id, bound) = sockets
+            .listen_raw(None, 0)
+            .map_err(|e| format!("/dcc: cannot listen: {}", e.wsmsg()))?;
+        let ip = sockets.dcc.our_ip();
+        let size = match &kind {
+            OfferKind::Send { size, .. } => *size,
+            OfferKind::Chat => 0,
+        };
+        let (path, handle) = file.map_or((None, None), |(p, h)| (Some(p), Some(h)));
+        sockets.dcc.sessions.push(Session {
+            id,
+            kind: if kind == OfferKind::Chat {
+                Kind::Chat
+            } else {
+                Kind::Send
+            },
+            nick: nick.to_string(),
+            address: None,
+            cid,
+            ip: String::new(),
+            port: bound.port,
+            stage: Stage::Waiting,
+            started: now,
+            file: path,
+            size,
+            sent: 0,
+            rcvd: 0,
+            acked: 0,
+            buf: Vec::new(),
+            handle,
+        });
+        let args = format_offer(&kind, ip, bound.port);
+        let shown = match &kind {
+            OfferKind::Chat => (
+                format!("={nick}"),
+                format!(
+                    "* DCC CHAT offered to {nick}, waiting on port {}",
+                    bound.port
+                ),
+            ),
+            OfferKind::Send { name, size } => (
+                "status".to_string(),
+                format!(
+                    "* DCC SEND of {name} ({size} bytes) offered to {nick}, waiting on port {}",
+                    bound.port
+                ),
+            ),
+        };
+        self.show(&shown.0, shown.1);
+        self.intent(Intent::Ctcp {
+            target: nick.to_string(),
+            ctcp: Ctcp::new("DCC", Some(&args)),
+        });
+        Ok(())
+    }
+
+    /// `$chat`, `$send`, `$get`, `$filename`; `None` for other names.
+    pub(super) fn dcc_identifier(
+        &self,
+        name: &str,
+        args: &[Value],
+        prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
+        let kind = match (name, args.len()) {
+            ("filename", 0) => {
+                let dcc = &self.sock.as_ref()?.sockets.dcc;
+                return Some(Ok(dcc
+                    .current
+                    .as_ref()
+                    .map_or(Value::Null, |c| Value::text(&c.filename))));
+            }
+            ("chat", 1) => Kind::Chat,
+            ("send", 1) => Kind::Send,
+            ("get", 1) => Kind::Get,
+            _ => return None,
+        };
+        let Some(cx) = self.sock.as_ref() else {
+            return Some(Ok(Value::Null));
+        };
+        Some(Ok(session_value(&cx.sockets.dcc, kind, &args[0], prop)))
+    }
+}
+
+/// `$chat(N|nick).prop` and the like.
+fn session_value(dcc: &Dcc, kind: Kind, arg: &Value, prop: Option<&str>) -> Value {
+    let list: Vec<&Session> = dcc.of(kind).collect();
+    let arg = arg.as_str();
+    let s = match arg.parse::<usize>() {
+        Ok(0) => return Value::Int(list.len() as i64),
+        Ok(n) => list.get(n - 1).copied(),
+        Err(_) => list.into_iter().find(|s| s.nick.eq_ignore_ascii_case(&arg)),
+    };
+    let Some(s) = s else {
+        return Value::Null;
+    };
+    let int = |n: u64| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    match prop.map(str::to_ascii_lowercase).as_deref() {
+        None => Value::text(&s.nick),
+        Some("ip") => Value::text(&s.ip),
+        Some("port") => Value::Int(i64::from(s.port)),
+        Some("status") => Value::text(s.status()),
+        Some("sent") => int(s.sent),
+        Some("rcvd") => int(s.rcvd),
+        Some("file") => s
+            .file
+            .as_deref()
+            .map_or(Value::Null, |p| Value::text(p.display().to_string())),
+        Some("size") => int(s.size),
+        Some("pc") => int(s.percent()),
+        Some("cid") => Value::Int(i64::from(s.cid)),
+        Some(_) => Value::Null,
+    }
+}
