@@ -40,3 +40,6 @@ on *:GETFAIL:*: echo -s could not get $nopath($filename) from $nick $iif($isfile
 
 ; Someone takes our offer and hangs up at once.
 on *:SOCKOPEN:annx: sockclose annx
+
+; Cat takes the chat we offer.
+on *:SOCKREAD:catsock: { sockread %line | echo @peer cat read: %line }

@@ -432,6 +432,28 @@ fallback_encoding = "iso-8859-1"
     }
 
     #[test]
+    fn dcc_settings() {
+        let s = Settings::parse(
+            "[dcc]\naccept = \"users\"\ndownloads = \"in\"\nmax_size = 10\nip = \"203.0.113.7\"\n",
+        )
+        .unwrap();
+        let d = s.dcc.to_settings().unwrap();
+        assert_eq!(d.accept, crate::dcc::Accept::Users);
+        assert_eq!(d.downloads.as_deref(), Some(Path::new("in")));
+        assert_eq!(d.max_size, 10);
+        assert_eq!(d.ip, Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(
+            Settings::default().dcc.to_settings().unwrap(),
+            crate::dcc::DccSettings::default()
+        );
+        let bad = Settings::parse("[dcc]\naccept = \"maybe\"\n").unwrap();
+        assert!(bad.dcc.to_settings().unwrap_err().contains("accept"));
+        let bad = Settings::parse("[dcc]\nip = \"here\"\n").unwrap();
+        assert!(bad.dcc.to_settings().unwrap_err().contains("ip"));
+        assert!(Settings::parse("[dcc]\naccpet = \"always\"\n").is_err());
+    }
+
+    #[test]
     fn servers_and_tls_ports() {
         assert_eq!(split_server("h").unwrap(), ("h".to_string(), None, false));
         assert_eq!(

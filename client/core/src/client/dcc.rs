@@ -7,7 +7,8 @@
 use super::{Client, EventInfo, ScriptHost};
 use crate::dcc::{
     ack_bytes, format_offer, free_path, parse_offer, safe_file_name, Accept, Current, Dcc, Kind,
-    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, OFFER_TIMEOUT_MS, SEND_AHEAD,
+    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, MAX_SESSIONS, MAX_WAITING,
+    OFFER_TIMEOUT_MS, SEND_AHEAD,
 };
 use crate::events::Phase;
 use crate::proto::{Ctcp, Prefix};
@@ -52,6 +53,12 @@ fn accept_offer(sockets: &mut Sockets, w: Waiting, now: u64) -> Result<String, S
         ));
     }
     let dcc = &mut sockets.dcc;
+    if dcc.sessions.len() >= MAX_SESSIONS {
+        return Err(format!(
+            "* Refused a DCC offer from {}: {MAX_SESSIONS} DCC chats and transfers are already open",
+            w.nick
+        ));
+    }
     let (kind, file, size, handle) = match &w.offer.kind {
         OfferKind::Chat => {
             if dcc.chat(&w.nick).is_some() {
@@ -228,7 +235,11 @@ impl Client {
                         from.nick, from.nick
                     ),
                 );
-                self.sockets.dcc.waiting.push(waiting);
+                let waiting_list = &mut self.sockets.dcc.waiting;
+                if waiting_list.len() >= MAX_WAITING {
+                    waiting_list.remove(0);
+                }
+                waiting_list.push(waiting);
             }
         }
     }
@@ -748,8 +759,15 @@ impl ScriptHost<'_> {
         }
         let now = self.now;
         let cid = self.conns.cid;
+        // Their address, when the internal address list knows it (`$address` in the events).
+        let address = self.net.get().address(nick).and_then(|a| a.address());
         let cx = self.sock.as_mut().ok_or("/dcc: not here")?;
         let sockets = &mut cx.sockets;
+        if sockets.dcc.sessions.len() >= MAX_SESSIONS {
+            return Err(format!(
+                "/dcc: {MAX_SESSIONS} DCC chats and transfers are already open"
+            ));
+        }
         if kind == OfferKind::Chat && sockets.dcc.chat(nick).is_some() {
             return Err(format!(
                 "/dcc chat: you already have a DCC CHAT with {nick}"
@@ -772,7 +790,7 @@ impl ScriptHost<'_> {
                 Kind::Send
             },
             nick: nick.to_string(),
-            address: None,
+            address,
             cid,
             ip: String::new(),
             port: bound.port,

@@ -28,6 +28,10 @@ pub const CHAT_LINE_MAX: usize = 16 * 1024;
 /// How long an offer we made waits for the other side, and an offer we got waits for
 /// `/dcc accept`, in milliseconds.
 pub const OFFER_TIMEOUT_MS: u64 = 180_000;
+/// The most chats and transfers open (or offered) at once; offers beyond it are refused.
+pub const MAX_SESSIONS: usize = 32;
+/// The most offers kept waiting for `/dcc accept`; a newer one pushes the oldest out.
+pub const MAX_WAITING: usize = 20;
 /// The largest file accepted when no `max_size` is set: 1 GiB.
 pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
 
