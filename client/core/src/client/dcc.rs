@@ -179,6 +179,16 @@ impl Client {
                 return;
             }
         };
+        if offer.port == 0 {
+            self.out.show(
+                "status",
+                format!(
+                    "* {} asks for a passive (reverse) DCC, which is not supported",
+                    from.nick
+                ),
+            );
+            return;
+        }
         let what = match &offer.kind {
             OfferKind::Chat => "a DCC CHAT".to_string(),
             OfferKind::Send { name, size } => format!("the file {name} ({size} bytes)"),
