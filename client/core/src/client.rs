@@ -8,7 +8,8 @@
 //! [`ScriptHost`], which turns `/msg`, `/join` … into network intents and answers `$nick`,
 //! `$chan` … from the event and the network state.
 
-use crate::events::{EventCtx, EventTable, Outcome, Phase, Place};
+use crate::events::{EngineId, EventCtx, EventTable, Outcome, Phase, Place};
+use crate::host::engine::{CommandEntry, ScriptEngine};
 use crate::host::msl::MslEngine;
 use crate::permissions::Permissions;
 use crate::persist::{parse_vars, vars_text, write_atomic};
@@ -18,13 +19,15 @@ use crate::state::{Config, Effect, Event, Input, Intent, Network};
 use crate::users::{self, UserList};
 use rustirc_lang::wild::wildmatch;
 use rustirc_lang::{Host, Limits, LoadReport, Relay, RunError, Value};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 mod commands;
 mod conns;
 mod dcc;
 mod dns;
+mod engines;
 mod extras;
 mod idents;
 mod lifecycle;
@@ -184,6 +187,7 @@ pub const HOST_COMMANDS: &[&str] = &[
 ];
 
 pub use conns::Connect;
+pub use engines::ENGINE_SCRIPTS_FROM;
 pub use extras::Extras;
 
 /// What the client has sent and shown, in order.
@@ -229,6 +233,8 @@ struct Timer {
     cid: u32,
     /// The script that made it (its command runs as that script); `None`: the user.
     owner: Option<u32>,
+    /// A script engine's callback (engine, handle) to call instead of running `command`.
+    callback: Option<(EngineId, u64)>,
 }
 
 /// The identifiers an event fills (`$nick`, `$chan`, `$1-` …).
@@ -300,6 +306,16 @@ pub struct Client {
     /// The script whose handler, timer or `LOAD` event runs; `None` while the user's own
     /// command does.
     running: Option<u32>,
+    /// Script engines beside mSL; engine `n` is `engines[n - 1]`.
+    engines: Vec<Rc<dyn ScriptEngine>>,
+    /// Commands scripts of those engines registered, by lower-case name.
+    commands: BTreeMap<String, CommandEntry>,
+    /// Which engine loaded each of their scripts.
+    engine_scripts: Vec<(u32, EngineId)>,
+    /// The id the next engine script gets.
+    next_engine_script: u32,
+    /// The event text as a handler changed it, for the default display.
+    rewritten: Option<String>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -343,6 +359,11 @@ impl Client {
             sockets: Sockets::default(),
             permissions: Permissions::default(),
             running: None,
+            engines: Vec::new(),
+            commands: BTreeMap::new(),
+            engine_scripts: Vec::new(),
+            next_engine_script: ENGINE_SCRIPTS_FROM,
+            rewritten: None,
         }
     }
 
@@ -451,7 +472,12 @@ impl Client {
 
     /// Loads an mSL script: registers its handlers, runs its `LOAD` and `START` events, and
     /// shows its diagnostics in the status window.
+    ///
+    /// A file another engine [handles](ScriptEngine::handles) (`.lua`) loads into that engine.
     pub fn load_script(&mut self, file: &str, bytes: &[u8]) -> LoadReport {
+        if let Some(engine) = self.engine_for(file) {
+            return self.load_engine_script(engine, file, bytes);
+        }
         let loaded = self.msl.load(file, bytes);
         for d in &loaded.report.diagnostics {
             self.out.show("status", d.rendered.trim_end().to_string());
@@ -576,14 +602,20 @@ impl Client {
     /// repetition; the last one removes the timer.
     fn fire_timer(&mut self, i: usize) {
         let t = &mut self.timers[i];
-        let (command, cid, owner) = (t.command.clone(), t.cid, t.owner);
+        let (command, cid, owner, callback) = (t.command.clone(), t.cid, t.owner, t.callback);
         if t.reps == 1 {
             self.timers.remove(i);
         } else if t.reps > 1 {
             t.reps -= 1;
         }
         let outer = std::mem::replace(&mut self.running, owner);
-        if self.network(cid).is_some() {
+        if let Some((engine, handle)) = callback {
+            if self.network(cid).is_some() {
+                self.on_connection(cid, |c| c.fire_engine_timer(engine, handle));
+            } else {
+                self.fire_engine_timer(engine, handle);
+            }
+        } else if self.network(cid).is_some() {
             self.on_connection(cid, |c| c.run_command(&command));
         } else {
             self.run_command(&command);
@@ -597,7 +629,9 @@ impl Client {
         self.active = window.to_string();
         self.conns.active = self.conns.cid;
         self.extras.typed = self.now;
-        if self.input_event(window, text) || self.dcc_typed(window, text) {
+        let (halted, rewritten) = self.input_event(window, text);
+        let text = rewritten.as_deref().unwrap_or(text);
+        if halted || self.dcc_typed(window, text) {
             return;
         }
         if text.starts_with('/') {
@@ -689,6 +723,7 @@ impl Client {
                 self.fire_timer(i);
             }
         }
+        self.apply_table_ops(std::mem::take(&mut pending.table_ops));
         for (script, group, on) in pending.groups {
             self.table.set_group(script, &group, on);
         }
@@ -735,8 +770,17 @@ impl Client {
             let cid = self.conns.cid;
             self.extras.rename_query(cid, &who.nick, new_nick);
         }
-        for (info, display) in self.describe(&ev) {
+        for (mut info, mut display) in self.describe(&ev) {
             let pre = self.run_phase(&info, Phase::Pre, false);
+            if let Some(text) = self.rewritten.take() {
+                // A `pre` handler changed the text: the display and later handlers see it.
+                if let Some((_, line)) = display.as_mut() {
+                    if let Some(head) = line.strip_suffix(info.text.as_str()) {
+                        *line = format!("{head}{text}");
+                    }
+                }
+                info.text = text;
+            }
             if !pre.halt_default {
                 if let Some((w, text)) = &display {
                     self.out.show(w, text.clone());
@@ -766,6 +810,7 @@ impl Client {
     /// Runs the handlers of one phase; `halted` is whether an earlier phase halted the
     /// event. Each handler sees in `$halted` whether an earlier one halted it.
     fn run_phase(&mut self, info: &EventInfo, phase: Phase, halted: bool) -> Outcome {
+        self.rewritten = None;
         let me = self.net.me().to_string();
         let by_me = info
             .from
@@ -841,6 +886,8 @@ impl Client {
                 msl.eval_field(f, &mut host)
             })
         };
+        // A handler of another engine may change the event's text for those after it.
+        let mut changed: Option<EventInfo> = None;
         for idx in selected {
             let Some(entry) = self.table.entry(idx) else {
                 continue;
@@ -850,6 +897,37 @@ impl Client {
                 continue;
             }
             let handle = entry.decl.handle;
+            if entry.engine != 0 {
+                let (engine, script) = (entry.engine, entry.script);
+                let outer = self.running.replace(script);
+                let info = changed.as_ref().unwrap_or(info);
+                let (r, pending) = self.call_engine(
+                    engine,
+                    handle,
+                    info,
+                    outcome.halt_default,
+                    phase == Phase::Pre,
+                );
+                self.running = outer;
+                match r {
+                    Ok(h) => {
+                        outcome = outcome.merge(h.outcome);
+                        if let Some(text) = h.text {
+                            let mut new = info.clone();
+                            new.text.clone_from(&text);
+                            changed = Some(new);
+                            self.rewritten = Some(text);
+                        }
+                    }
+                    Err(e) => self.out.show("status", format!("* {e}")),
+                }
+                self.after(pending);
+                if outcome.stop_later {
+                    break;
+                }
+                continue;
+            }
+            let info = changed.as_ref().unwrap_or(info);
             let outer = self.running.replace(entry.script);
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
@@ -1121,6 +1199,8 @@ struct Pending {
     timer_runs: Vec<String>,
     /// Lines `/parseline` changed or queued.
     parselines: Vec<parseline::ParseRequest>,
+    /// Handlers engines registered or removed, in order.
+    table_ops: Vec<engines::TableOp>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1131,6 +1211,9 @@ fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
     host.msl = Some(msl);
     errors
 }
+
+/// The command registry of a host that only reads.
+static NO_COMMANDS: BTreeMap<String, CommandEntry> = BTreeMap::new();
 
 /// What scripts see of the client while one of them runs.
 pub struct ScriptHost<'a> {
@@ -1150,6 +1233,12 @@ pub struct ScriptHost<'a> {
     runner: Option<u32>,
     /// The sockets, with the permissions to check (`None` while only reading).
     sock: Option<sock::SockCx<'a>>,
+    /// The script engines beside mSL.
+    engines: &'a [Rc<dyn ScriptEngine>],
+    /// The commands their scripts registered.
+    commands: Ref<'a, BTreeMap<String, CommandEntry>>,
+    /// The data folder.
+    data_dir: Option<PathBuf>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -1193,6 +1282,9 @@ impl<'a> ScriptHost<'a> {
                 &c.permissions,
                 &c.scripts,
             )),
+            engines: &c.engines,
+            commands: Ref::Mut(&mut c.commands),
+            data_dir: c.data_dir.clone(),
         }
     }
 
@@ -1219,6 +1311,9 @@ impl<'a> ScriptHost<'a> {
             conns: conns::HostConns::detached(conns),
             runner: None,
             sock: None,
+            engines: &[],
+            commands: Ref::Shared(&NO_COMMANDS),
+            data_dir: None,
         }
     }
 
@@ -1426,6 +1521,7 @@ impl<'a> ScriptHost<'a> {
                     command: String::new(),
                     cid: self.conns.cid,
                     owner: None,
+                    callback: None,
                 });
             }
             self.show("status", "* All timers halted".to_string());
@@ -1503,6 +1599,7 @@ impl<'a> ScriptHost<'a> {
                 command: String::new(),
                 cid: self.conns.cid,
                 owner: None,
+                callback: None,
             });
             return Ok(());
         }
@@ -1525,6 +1622,7 @@ impl<'a> ScriptHost<'a> {
             command: words[2..].join(" "),
             cid: self.conns.cid,
             owner: self.runner,
+            callback: None,
         });
         Ok(())
     }
@@ -1793,6 +1891,9 @@ impl Host for ScriptHost<'_> {
 
     fn command(&mut self, name: &str, args: &str, silent: bool) -> Option<Result<(), String>> {
         let name = name.to_ascii_lowercase();
+        if let Some(r) = self.engine_command(&name, args) {
+            return Some(r);
+        }
         if name.starts_with("sock") {
             // Untrimmed: a line sent ends with the $crlf the script put there.
             if let Some(r) = self.sock_command(&name, args) {

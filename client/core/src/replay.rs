@@ -466,6 +466,16 @@ impl Session {
     /// Like [`Session::new`], with `permissions` granted before the scripts load; sockets are
     /// real, and run during `@ sockets` lines.
     pub fn with_permissions(scripts: &[(String, Vec<u8>)], permissions: Permissions) -> Session {
+        Session::with_setup(scripts, permissions, &|_| {})
+    }
+
+    /// Like [`Session::with_permissions`], with `setup` run on the client before the scripts
+    /// load (the app adds its script engines there: `.lua` files then load into Lua).
+    pub fn with_setup(
+        scripts: &[(String, Vec<u8>)],
+        permissions: Permissions,
+        setup: &dyn Fn(&mut crate::client::Client),
+    ) -> Session {
         use crate::state::{Config, Flood, Input};
         let mut config = Config::new("me");
         config.caps.clear();
@@ -497,6 +507,7 @@ impl Session {
                 format!("* No data folder at {}: {e}", data_dir.display()),
             ));
         }
+        setup(&mut client);
         for (name, bytes) in scripts {
             client.load_script(name, bytes);
         }

@@ -334,6 +334,7 @@ impl ScriptHost<'_> {
                 command,
                 cid: self.conns.cid,
                 owner: None,
+                callback: None,
             });
         }
     }
@@ -392,6 +393,7 @@ impl Client {
                 command,
                 cid: self.conns.cid,
                 owner: None,
+                callback: None,
             });
         }
     }

@@ -58,8 +58,9 @@ impl Client {
 
     /// The user typed `text` into `window`: runs `on INPUT` (`$1-` the text, `$target` the
     /// window). Returns whether a handler halted it (`haltdef`, or `halt` in a `^` handler),
-    /// in which case the line is neither sent nor run.
-    pub(super) fn input_event(&mut self, window: &str, text: &str) -> bool {
+    /// in which case the line is neither sent nor run; and the line as a `pre` handler of
+    /// another engine changed it, if one did.
+    pub(super) fn input_event(&mut self, window: &str, text: &str) -> (bool, Option<String>) {
         let chan = self.net.is_channel(window).then(|| window.to_string());
         let info = EventInfo {
             name: "INPUT".to_string(),
@@ -68,10 +69,15 @@ impl Client {
             chan,
             ..EventInfo::default()
         };
+        let mut info = info;
         let pre = self.run_phase(&info, Phase::Pre, false);
+        let rewritten = self.rewritten.take();
+        if let Some(t) = &rewritten {
+            info.text.clone_from(t);
+        }
         let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
         self.deliver_signals();
-        all.halt_default
+        (all.halt_default, rewritten)
     }
 
     /// Events `describe` in `client.rs` leaves to this module, with their display lines.

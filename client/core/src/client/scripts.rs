@@ -139,6 +139,15 @@ impl Client {
         let (old, file) = self.scripts[i].clone();
         let bytes =
             std::fs::read(&file).map_err(|e| format!("* /reload: cannot read {file}: {e}"))?;
+        if self.engine_of(old).is_some() {
+            // Another engine's script starts afresh: its timers and sockets go with the old one.
+            self.drop_script(i);
+            self.release_script(old);
+            self.load_script(&file, &bytes);
+            self.out
+                .show("status", format!("* Reloaded script '{file}'"));
+            return Ok(());
+        }
         self.drop_script(i);
         let loaded = self.msl.load(&file, &bytes);
         for d in &loaded.report.diagnostics {
@@ -155,7 +164,7 @@ impl Client {
     /// Unloads script `i`, after its `on UNLOAD` handler when `events`.
     fn unload_script(&mut self, i: usize, events: bool) {
         let (id, file) = self.scripts[i].clone();
-        if events {
+        if events && self.engine_of(id).is_none() {
             if let Some(handle) = self.msl.script_handler(id, "UNLOAD") {
                 let info = EventInfo {
                     name: "UNLOAD".to_string(),
@@ -180,10 +189,14 @@ impl Client {
     }
 
     /// Removes script `i`'s handlers and aliases.
-    fn drop_script(&mut self, i: usize) {
+    pub(super) fn drop_script(&mut self, i: usize) {
         let (id, _) = self.scripts.remove(i);
         self.table.remove_script(id);
-        self.msl.unload(id);
+        if self.engine_of(id).is_some() {
+            self.drop_engine_script(id);
+        } else {
+            self.msl.unload(id);
+        }
     }
 }
 

@@ -225,6 +225,37 @@ impl EventTable {
         n
     }
 
+    /// Removes the handler `handle` of `engine` (a Lua `irc.off`); returns whether it was
+    /// registered.
+    pub fn remove_handle(&mut self, engine: EngineId, handle: u64) -> bool {
+        let mut event = None;
+        for slot in &mut self.entries {
+            if slot
+                .as_ref()
+                .is_some_and(|e| e.engine == engine && e.decl.handle == handle)
+            {
+                event = slot.take().map(|e| e.decl.event);
+                break;
+            }
+        }
+        match event {
+            Some(ev) => {
+                self.rebuild(&ev);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How many handlers `script` has registered.
+    pub fn script_count(&self, script: ScriptId) -> usize {
+        self.entries
+            .iter()
+            .flatten()
+            .filter(|e| e.script == script)
+            .count()
+    }
+
     /// `/enable #group` and `/disable #group`: in one script, or in every script when `script`
     /// is `None`. Returns whether any loaded handler sits in that group.
     pub fn set_group(&mut self, script: Option<ScriptId>, group: &str, enabled: bool) -> bool {
