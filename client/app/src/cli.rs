@@ -1,4 +1,5 @@
-//! The command line: `check`, `eval`, `run`, `replay`.
+//! The command line: `check`, `eval`, `run`, `replay`. Files ending in `.lua` are Lua
+//! scripts (run by `rustirc-lua`); every other file is mSL.
 
 use rustirc_core::settings::{NetworkSettings, Settings};
 use rustirc_lang::engine::Engine;
@@ -6,6 +7,19 @@ use rustirc_lang::host::Host;
 use rustirc_lang::{Limits, Value};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Adds the script engines beside mSL to a client: `.lua` files load into Lua.
+pub fn add_engines(client: &mut rustirc_core::client::Client, limits: &Limits) {
+    client.add_engine(Rc::new(rustirc_lua::LuaEngine::new(limits.clone())));
+}
+
+/// Whether `file` is a Lua script.
+fn is_lua(file: &str) -> bool {
+    std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("lua"))
+}
 
 const USAGE: &str = "usage:
   rustirc check [--json] [--disasm] FILE...
@@ -127,6 +141,33 @@ fn check(args: &[String]) -> i32 {
                 continue;
             }
         };
+        if is_lua(f) {
+            use rustirc_core::host::engine::ScriptEngine;
+            let errors = rustirc_lua::LuaEngine::new(Limits::default()).check(f, &bytes);
+            failed |= !errors.is_empty();
+            if json {
+                let errs: Vec<serde_json::Value> = errors
+                    .iter()
+                    .map(|e| {
+                        let line = e
+                            .split(':')
+                            .nth(1)
+                            .and_then(|l| l.trim().parse::<u32>().ok())
+                            .unwrap_or(0);
+                        serde_json::json!({"line": line, "col": 0, "message": e})
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({"file": f, "kind": "lua script", "errors": errs, "warnings": []})
+                );
+            } else {
+                for e in &errors {
+                    println!("{f}: error: {e}");
+                }
+            }
+            continue;
+        }
         let mut engine = Engine::new(Limits::default());
         let report = engine.load(f, &bytes, disasm);
         if report.has_errors() {
@@ -294,6 +335,9 @@ fn run(args: &[String]) -> i32 {
         eprintln!("{USAGE}");
         return 2;
     };
+    if is_lua(file) {
+        return run_lua(file, &rest[1..], &limits_with_budget(budget));
+    }
     let mut engine = Engine::new(limits_with_budget(budget));
     let mut host = CliHost {
         out: std::io::BufWriter::new(std::io::stdout()),
@@ -331,6 +375,49 @@ fn run(args: &[String]) -> i32 {
         }
     }
     let _ = host.out.flush();
+    status
+}
+
+/// `rustirc run script.lua [COMMAND [ARGS...]]`: loads the script into a client that is not
+/// connected (its data folder is the script's folder), runs the command as if typed in the
+/// status window, and prints what was shown; errors go to standard error and exit 1.
+fn run_lua(file: &str, command: &[String], limits: &Limits) -> i32 {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{file}: error: cannot read file: {e}");
+            return 1;
+        }
+    };
+    let config = rustirc_core::state::Config::new("me");
+    let mut client =
+        rustirc_core::client::Client::new(config, limits.clone(), rustirc_core::net::now_ms());
+    add_engines(&mut client, limits);
+    if let Some(dir) = files_root_for(file) {
+        let _ = client.set_data_dir(&dir);
+    }
+    let mut status = 0;
+    if client.load_script(file, &bytes).has_errors() {
+        status = 1;
+    }
+    if let Some(cmd) = command.first() {
+        let line = std::iter::once(format!("/{}", cmd.trim_start_matches('/')))
+            .chain(command[1..].iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        client.type_line("status", &line);
+    }
+    let out = client.take_output();
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    for (_, text) in out.shown {
+        if text.starts_with("* lua:") || text.starts_with("* /") {
+            eprintln!("{text}");
+            status = 1;
+        } else {
+            let _ = writeln!(lock, "{}", display_text(&text));
+        }
+    }
     status
 }
 
@@ -402,7 +489,12 @@ fn replay(args: &[String]) -> i32 {
         for f in &allowed {
             permissions.grant(f, vec![rustirc_core::permissions::Grant::Sockets]);
         }
-        let mut session = rustirc_core::replay::Session::with_permissions(&scripts, permissions);
+        let limits = Limits::default();
+        let mut session = rustirc_core::replay::Session::with_setup(
+            &scripts,
+            permissions,
+            &|c: &mut rustirc_core::client::Client| add_engines(c, &limits),
+        );
         match rustirc_core::replay::run(&steps, &mut session) {
             Ok(()) => println!("{t}: ok ({} steps)", steps.len()),
             Err(m) => {
@@ -580,7 +672,9 @@ fn headless(args: &[String]) -> i32 {
         eprintln!("rustirc: no [[network]] to connect to\n{USAGE}");
         return 2;
     };
-    let mut client = rustirc_core::client::Client::new(first, limits, rustirc_core::net::now_ms());
+    let mut client =
+        rustirc_core::client::Client::new(first, limits.clone(), rustirc_core::net::now_ms());
+    add_engines(&mut client, &limits);
     for config in configs {
         client.add_connection(config);
     }
