@@ -6,7 +6,8 @@
 //! `os` are stubs that raise a clear error when touched.
 //!
 //! What bounds it: an instruction budget per callback counted by a count hook (the same
-//! [`Limits::instructions`] mSL runs use, and the wall clock when [`Limits::wall_ms`] is set);
+//! [`Limits::instructions`] mSL runs use) and a wall-clock limit ([`Limits::wall_ms`], or
+//! [`DEFAULT_WALL_MS`] when that sets none);
 //! the hook follows coroutines, because `coroutine.resume` moves it to the coroutine it
 //! resumes and back; `pcall` and `xpcall` cannot swallow a spent budget; a memory limit per
 //! state; `string.rep` bounded by [`Limits::string_len`]; and the pattern functions refuse a
@@ -25,9 +26,18 @@ use std::time::Instant;
 /// is stopped promptly, large enough that the check costs little.
 pub const HOOK_EVERY: u32 = 1000;
 
+/// What one `coroutine.resume` costs in instructions (about what the switch costs in time).
+pub const RESUME_COST: u64 = 100;
+
 /// The most backtracking steps a pattern function may be expected to take: about a second of
 /// matching. Stops `string.rep("a", 1e5):find(".-.-.-b")`, which would run for hours.
 pub const PATTERN_STEPS: f64 = 2e8;
+
+/// The wall-clock limit of one Lua callback when [`Limits::wall_ms`] sets none. The
+/// instruction budget is the same count mSL runs get, but one Lua instruction is cheaper than
+/// one mSL step, so a runaway loop would spend the whole count for a couple of seconds in a
+/// debug build; a second of wall clock keeps the client responsive whatever the build.
+pub const DEFAULT_WALL_MS: u64 = 1000;
 
 /// What one callback may still spend.
 pub struct Budget {
@@ -49,12 +59,16 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// A budget for `limits`.
+    /// A budget for `limits`; without a wall-clock limit, [`DEFAULT_WALL_MS`].
     pub fn new(limits: &Limits) -> Budget {
         Budget {
             used: Cell::new(0),
             limit: limits.instructions,
-            wall_ms: limits.wall_ms,
+            wall_ms: if limits.wall_ms == 0 {
+                DEFAULT_WALL_MS
+            } else {
+                limits.wall_ms
+            },
             start: Cell::new(Instant::now()),
             depth: Cell::new(0),
             spent: Cell::new(false),
@@ -207,6 +221,9 @@ fn bound_coroutines(lua: &Lua, budget: &Rc<Budget>) -> mlua::Result<()> {
     let co: mlua::Table = lua.globals().get("coroutine")?;
     let b = budget.clone();
     let resume = lua.create_function(move |lua, (th, args): (Thread, MultiValue)| {
+        // Moving the hook restarts its countdown, so a loop of short resumes would never
+        // reach it: each resume is charged here.
+        b.charge(RESUME_COST)?;
         th.set_hook(triggers(), hook(b.clone()));
         let r = th.resume::<MultiValue>(args);
         lua.current_thread().set_hook(triggers(), hook(b.clone()));
@@ -260,7 +277,13 @@ end
 /// An error's message without mlua's decoration (`runtime error: `, tracebacks).
 pub fn plain_error(e: &mlua::Error) -> String {
     match e {
-        mlua::Error::RuntimeError(m) => m.clone(),
+        // Lua appends a traceback to some messages (`stack overflow`); the place is already
+        // in the message.
+        mlua::Error::RuntimeError(m) => m
+            .split_once("stack traceback:")
+            .map_or(m.as_str(), |(head, _)| head)
+            .trim_end()
+            .to_string(),
         mlua::Error::SyntaxError { message, .. } => message.clone(),
         mlua::Error::MemoryError(_) => "not enough memory (the script's memory limit)".into(),
         mlua::Error::CallbackError { cause, .. } => plain_error(cause),
