@@ -657,11 +657,20 @@ impl Client {
     /// Runs one command line as if typed (`/msg #c hi`, `//echo -a $me`).
     pub fn run_command(&mut self, line: &str) {
         let info = EventInfo::default();
+        // `/name args` of a command another engine's script registered runs it directly
+        // (literally, as one slash means), so that script can still call into mSL.
+        let direct = self.engine_command_line(line);
         let mut host = ScriptHost::new(self, &info);
-        let r = host.run_line(line);
+        let r = match direct {
+            Some((name, args)) => host
+                .engine_command(&name, &args)
+                .unwrap_or(Ok(()))
+                .map_err(|e| format!("* {e}")),
+            None => host.run_line(line).map_err(|e| e.to_string()),
+        };
         let pending = host.finish();
         if let Err(e) = r {
-            self.out.show("status", e.to_string());
+            self.out.show("status", e);
         }
         self.after(pending);
         self.deliver_signals();

@@ -197,9 +197,17 @@ pub fn new_state(limits: &Limits, memory: usize, budget: &Rc<Budget>) -> mlua::R
     let lua = Lua::new_with(libs, LuaOptions::default())?;
     // `pcall` and `xpcall` results pass through this: a spent budget is raised again.
     let b = budget.clone();
-    let check = lua.create_function(move |_, args: MultiValue| {
+    let check = lua.create_function(move |lua, mut args: MultiValue| {
         if b.spent() {
             return Err(b.error());
+        }
+        // An error from one of our functions reaches Lua as an error object; the script
+        // gets its message, as it would from `error("...")`.
+        if let Some(Value::Error(e)) = args.get(1) {
+            let text = lua.create_string(plain_error(e))?;
+            if let Some(v) = args.get_mut(1) {
+                *v = Value::String(text);
+            }
         }
         Ok(args)
     })?;

@@ -112,6 +112,20 @@ impl Client {
         report
     }
 
+    /// `/name args` (one slash) when `name` is a command another engine's script registered:
+    /// the name and the arguments as written.
+    pub(super) fn engine_command_line(&self, line: &str) -> Option<(String, String)> {
+        let rest = line.strip_prefix('/')?;
+        if rest.starts_with('/') {
+            return None;
+        }
+        let (name, args) = rest.split_once(' ').unwrap_or((rest, ""));
+        let name = name.to_ascii_lowercase();
+        self.commands
+            .contains_key(&name)
+            .then(|| (name, args.trim().to_string()))
+    }
+
     /// The engine that loaded script `id`; `None` for an mSL script.
     pub(super) fn engine_of(&self, id: ScriptId) -> Option<EngineId> {
         self.engine_scripts
