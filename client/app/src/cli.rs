@@ -411,7 +411,8 @@ fn run_lua(file: &str, command: &[String], limits: &Limits) -> i32 {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     for (_, text) in out.shown {
-        if text.starts_with("* lua:") || text.starts_with("* /") {
+        // Script errors and command errors (as the status window shows them).
+        if text.starts_with("* lua:") || text.starts_with("* /") || text.starts_with("error: ") {
             eprintln!("{text}");
             status = 1;
         } else {

@@ -801,7 +801,12 @@ impl Client {
                     }
                 }
             }
-            let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
+            // A `pre` handler that stopped later handlers (Lua's `irc.HALT`) stops these too.
+            let all = if pre.stop_later {
+                pre
+            } else {
+                pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default))
+            };
             if let Event::Ctcp { from, ctcp, .. } = &ev {
                 if ctcp.command == "DCC" && !all.halt_default {
                     self.dcc_offer(from, ctcp.args.as_deref().unwrap_or(""));

@@ -75,7 +75,11 @@ impl Client {
         if let Some(t) = &rewritten {
             info.text.clone_from(t);
         }
-        let all = pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default));
+        let all = if pre.stop_later {
+            pre
+        } else {
+            pre.merge(self.run_phase(&info, Phase::Normal, pre.halt_default))
+        };
         self.deliver_signals();
         (all.halt_default, rewritten)
     }

@@ -123,14 +123,19 @@ impl Client {
     /// unless one of them halted, then the other handlers of each.
     pub(super) fn dispatch_group(&mut self, infos: &[EventInfo], display: (String, String)) {
         let mut halted = false;
+        let mut stopped = Vec::new();
         for info in infos {
-            halted |= self.run_phase(info, Phase::Pre, false).halt_default;
+            let o = self.run_phase(info, Phase::Pre, false);
+            halted |= o.halt_default;
+            stopped.push(o.stop_later);
         }
         if !halted {
             self.out.show(&display.0, display.1);
         }
-        for info in infos {
-            self.run_phase(info, Phase::Normal, halted);
+        for (info, stop) in infos.iter().zip(stopped) {
+            if !stop {
+                self.run_phase(info, Phase::Normal, halted);
+            }
         }
     }
 }
