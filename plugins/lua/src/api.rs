@@ -710,46 +710,46 @@ end
 /// # Errors
 /// When Lua runs out of memory.
 pub fn event_table(lua: &Lua, ev: &EngineEvent) -> mlua::Result<Table> {
-    let t = lua.create_table()?;
-    t.set("name", lua_event(&ev.name))?;
-    t.set("server", ev.server.as_deref())?;
-    t.set("network", ev.network.as_deref())?;
-    t.set("nick", ev.nick.as_deref())?;
-    t.set("address", ev.address.as_deref())?;
-    t.set("channel", ev.channel.as_deref())?;
-    t.set("target", ev.target.as_deref().or(ev.channel.as_deref()))?;
-    t.set("text", ev.text.as_str())?;
-    t.set("halted", ev.halted)?;
-    t.set("pre", ev.pre)?;
+    let t = lua.create_table_with_capacity(0, 16)?;
+    t.raw_set("name", lua_event(&ev.name))?;
+    t.raw_set("server", ev.server.as_deref())?;
+    t.raw_set("network", ev.network.as_deref())?;
+    t.raw_set("nick", ev.nick.as_deref())?;
+    t.raw_set("address", ev.address.as_deref())?;
+    t.raw_set("channel", ev.channel.as_deref())?;
+    t.raw_set("target", ev.target.as_deref().or(ev.channel.as_deref()))?;
+    t.raw_set("text", ev.text.as_str())?;
+    t.raw_set("halted", ev.halted)?;
+    t.raw_set("pre", ev.pre)?;
     match ev.name.as_str() {
         "KICK" => {
-            t.set("knick", ev.other_nick.as_deref())?;
-            t.set("reason", ev.text.as_str())?;
+            t.raw_set("knick", ev.other_nick.as_deref())?;
+            t.raw_set("reason", ev.text.as_str())?;
         }
-        "NICK" => t.set("new_nick", ev.other_nick.as_deref())?,
-        "PART" | "QUIT" | "DISCONNECT" => t.set("reason", ev.text.as_str())?,
-        "MODE" | "RAWMODE" | "USERMODE" | "SERVERMODE" => t.set("modes", ev.text.as_str())?,
+        "NICK" => t.raw_set("new_nick", ev.other_nick.as_deref())?,
+        "PART" | "QUIT" | "DISCONNECT" => t.raw_set("reason", ev.text.as_str())?,
+        "MODE" | "RAWMODE" | "USERMODE" | "SERVERMODE" => t.raw_set("modes", ev.text.as_str())?,
         "OP" | "DEOP" | "VOICE" | "DEVOICE" | "HELP" | "DEHELP" | "OWNER" | "DEOWNER" | "ADMIN"
-        | "DEADMIN" | "SERVEROP" => t.set("target", ev.other_nick.as_deref())?,
+        | "DEADMIN" | "SERVEROP" => t.raw_set("target", ev.other_nick.as_deref())?,
         "BAN" | "UNBAN" => {
-            t.set("mask", ev.text.as_str())?;
-            t.set("target", ev.other_nick.as_deref())?;
+            t.raw_set("mask", ev.text.as_str())?;
+            t.raw_set("target", ev.other_nick.as_deref())?;
         }
-        "SIGNAL" => t.set("signal", ev.key.as_deref())?,
+        "SIGNAL" => t.raw_set("signal", ev.key.as_deref())?,
         "RAW" => {
-            t.set("numeric", ev.key.as_deref())?;
+            t.raw_set("numeric", ev.key.as_deref())?;
             if let Some(raw) = &ev.raw {
                 if let Ok(m) = rustirc_core::proto::Message::parse(raw) {
-                    t.set("params", lua.create_sequence_from(m.params)?)?;
-                    t.set("command", m.command)?;
+                    t.raw_set("params", lua.create_sequence_from(m.params)?)?;
+                    t.raw_set("command", m.command)?;
                 }
             }
-            t.set("line", ev.raw.as_deref())?;
+            t.raw_set("line", ev.raw.as_deref())?;
         }
         "CTCP" | "CTCPREPLY" => {
             let (cmd, args) = ev.text.split_once(' ').unwrap_or((&ev.text, ""));
-            t.set("command", cmd.to_ascii_uppercase())?;
-            t.set("args", args)?;
+            t.raw_set("command", cmd.to_ascii_uppercase())?;
+            t.raw_set("args", args)?;
         }
         _ => {}
     }
