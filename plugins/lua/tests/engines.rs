@@ -277,3 +277,45 @@ end)
 ",
     );
 }
+
+#[test]
+fn lua_load_reads_from_the_data_folder() {
+    use rustirc_core::client::Client;
+    use rustirc_core::state::Config;
+    let dir = std::env::temp_dir().join(format!("rustirc-lua-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("late.lua"),
+        "irc.add_command('late', function() return 'loaded late' end)\nreturn { name = 'Late', version = '0.1' }\n",
+    )
+    .unwrap();
+    let mut c = Client::new(Config::new("me"), Limits::default(), 0);
+    c.add_engine(Rc::new(rustirc_lua::LuaEngine::new(Limits::default())));
+    c.set_data_dir(&dir).unwrap();
+    c.type_line("status", "/lua load late.lua");
+    c.type_line("status", "/late");
+    c.type_line("status", "/lua unload late.lua");
+    c.type_line("status", "/late");
+    let shown: Vec<String> = c.take_output().shown.into_iter().map(|(_, t)| t).collect();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        shown.iter().any(|t| t.contains("Late 0.1 loaded")),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|t| t == "loaded late"), "{shown:?}");
+    assert!(
+        shown.iter().any(|t| t.contains("Unloaded script")),
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown.iter().filter(|t| *t == "loaded late").count(),
+        1,
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .last()
+            .is_some_and(|t| t.contains("unknown command /late")),
+        "{shown:?}"
+    );
+}
