@@ -134,6 +134,17 @@ pub(crate) fn with_host<R: 'static>(
         .map_err(|_| mlua::Error::runtime("host call answered with the wrong type"))
 }
 
+/// Runs `f` with the state's memory limit lifted. With a limit set, mlua protects every
+/// value it pushes against allocation errors, which makes building an event table about
+/// five times dearer; what is built here (the host function, the event table) is small and
+/// bounded, and the script's own code always runs under the limit.
+fn unlimited<R>(lua: &Lua, f: impl FnOnce() -> mlua::Result<R>) -> mlua::Result<R> {
+    let limit = lua.set_memory_limit(0)?;
+    let r = f();
+    lua.set_memory_limit(limit)?;
+    r
+}
+
 /// Runs `body` with `host` reachable through [`with_host`], counting the budget.
 fn run_with_host<R>(
     script: &Script,
@@ -159,10 +170,13 @@ fn run_with_host<R>(
             }
             Ok(())
         })?;
-        let prev: Value = lua.named_registry_value(HOST_KEY)?;
-        lua.set_named_registry_value(HOST_KEY, f)?;
+        let prev: Value = unlimited(lua, || {
+            let prev: Value = lua.named_registry_value(HOST_KEY)?;
+            lua.set_named_registry_value(HOST_KEY, f)?;
+            Ok(prev)
+        })?;
         let r = body(lua);
-        lua.set_named_registry_value(HOST_KEY, prev)?;
+        unlimited(lua, || lua.set_named_registry_value(HOST_KEY, prev))?;
         r
     });
     script.budget.leave();
@@ -400,7 +414,7 @@ impl ScriptEngine for LuaEngine {
             return Ok(Handled::default());
         };
         self.guarded(&cb, &script, host, |lua, f| {
-            let t = api::event_table(lua, event)?;
+            let t = unlimited(lua, || api::event_table(lua, event))?;
             let before = event.text.clone();
             let r: Value = f.call(t.clone())?;
             let mut h = Handled::default();
