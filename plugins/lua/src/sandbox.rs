@@ -36,8 +36,11 @@ pub const PATTERN_STEPS: f64 = 2e8;
 /// The wall-clock limit of one Lua callback when [`Limits::wall_ms`] sets none. The
 /// instruction budget is the same count mSL runs get, but one Lua instruction is cheaper than
 /// one mSL step, so a runaway loop would spend the whole count for a couple of seconds in a
-/// debug build; a second of wall clock keeps the client responsive whatever the build.
-pub const DEFAULT_WALL_MS: u64 = 1000;
+/// debug build, and a loop of `coroutine.resume` calls (each a switch that costs far more
+/// than an instruction) for longer still. Three quarters of a second of wall clock keeps the
+/// client responsive whatever the build: every runaway callback stops, with its error shown,
+/// in under a second.
+pub const DEFAULT_WALL_MS: u64 = 750;
 
 /// What one callback may still spend.
 pub struct Budget {
