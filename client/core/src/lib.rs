@@ -2,6 +2,9 @@
 //! every script engine plugs into, and the hosting of scripts. It draws nothing and knows no
 //! GUI toolkit; the desktop app and the headless bot are both thin layers over it.
 
+/// The client's version (`requires` in a script's metadata is compared against it).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod casemap;
 pub mod client;
 pub mod dcc;

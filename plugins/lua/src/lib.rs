@@ -282,6 +282,43 @@ fn innermost(e: &mlua::Error) -> &mlua::Error {
     }
 }
 
+/// Compares two dotted versions part by part, numerically (`0.10` is newer than `0.9`; a
+/// missing part counts as 0, so `1` is `1.0.0`). `None` when a part is not a number.
+pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let parts = |v: &str| -> Option<Vec<u64>> {
+        v.trim()
+            .split('.')
+            .map(|p| p.trim().parse::<u64>().ok())
+            .collect()
+    };
+    let (mut a, mut b) = (parts(a)?, parts(b)?);
+    let n = a.len().max(b.len());
+    a.resize(n, 0);
+    b.resize(n, 0);
+    Some(a.cmp(&b))
+}
+
+/// Whether this client is new enough for `meta.requires`; the error names the script, its
+/// file, the version it requires and ours.
+fn check_requires(meta: &ScriptMeta) -> Result<(), String> {
+    let req = meta.requires.as_str();
+    if req.is_empty() {
+        return Ok(());
+    }
+    let ours = rustirc_core::VERSION;
+    match compare_versions(req, ours) {
+        Some(std::cmp::Ordering::Greater) => Err(format!(
+            "lua: {} ({}) requires RustIRC {req} or later; this is RustIRC {ours}",
+            meta.name, meta.file
+        )),
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "lua: {} ({}): requires = \"{req}\" is not a version (numbers separated by dots, like \"0.2\")",
+            meta.name, meta.file
+        )),
+    }
+}
+
 /// Reads the script's metadata table.
 fn read_meta(id: ScriptId, file: &str, v: &Value) -> ScriptMeta {
     let stem = file
@@ -311,7 +348,12 @@ fn read_meta(id: ScriptId, file: &str, v: &Value) -> ScriptMeta {
         meta.author = s("author").unwrap_or_default();
         meta.description = s("description").unwrap_or_default();
         meta.permissions = list("permissions");
-        meta.requires = list("requires");
+        meta.requires = match t.get::<Value>("requires") {
+            Ok(Value::String(v)) => v.to_string_lossy().trim().to_string(),
+            Ok(Value::Integer(n)) => n.to_string(),
+            Ok(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
     }
     meta
 }
@@ -386,6 +428,10 @@ impl ScriptEngine for LuaEngine {
         match r {
             Ok(v) => {
                 let meta = read_meta(script, file, &v);
+                if let Err(e) = check_requires(&meta) {
+                    self.unload(script);
+                    return Err(e);
+                }
                 *s.meta.borrow_mut() = meta.clone();
                 Ok(meta)
             }

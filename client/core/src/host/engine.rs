@@ -79,8 +79,8 @@ pub struct ScriptMeta {
     pub description: String,
     /// `permissions` it declares.
     pub permissions: Vec<String>,
-    /// `requires` it declares.
-    pub requires: Vec<String>,
+    /// `requires`: the oldest client version it runs on (`0.2`), empty when it gives none.
+    pub requires: String,
     /// The engine stopped running it (it kept failing).
     pub disabled: bool,
 }
