@@ -251,8 +251,9 @@ impl LuaEngine {
                     host.echo(
                         "status",
                         &format!(
-                            "* lua: {} disabled after {n} errors in a row; /lua reload {} to run it again",
-                            script.file, script.file
+                            "* lua: {} disabled after {n} errors in a row; /lua enable {} to run it again",
+                            script.file,
+                            script.meta.borrow().name
                         ),
                     );
                 }
@@ -482,6 +483,13 @@ impl ScriptEngine for LuaEngine {
         let Some((cb, script)) = self.callback(handle) else {
             return Err("this command's script is gone".to_string());
         };
+        if script.disabled.get() {
+            let name = script.meta.borrow().name.clone();
+            return Err(format!(
+                "lua: {name} is disabled; /lua enable {name} runs it again (in {} of {})",
+                cb.label, script.file
+            ));
+        }
         let args = args.to_string();
         let shown = self.guarded(&cb, &script, host, move |lua, f| {
             let words = lua.create_sequence_from(args.split_whitespace())?;
@@ -504,6 +512,9 @@ impl ScriptEngine for LuaEngine {
         let Some((cb, script)) = self.callback(handle) else {
             return Ok(());
         };
+        if script.disabled.get() {
+            return Ok(());
+        }
         match cb.left.get() {
             0 => {}
             1 => {
@@ -524,5 +535,17 @@ impl ScriptEngine for LuaEngine {
             .collect();
         all.sort_by_key(|m| m.script);
         all
+    }
+
+    fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
+        let Some(s) = self.script(script) else {
+            return false;
+        };
+        s.disabled.set(!on);
+        s.meta.borrow_mut().disabled = !on;
+        if on {
+            s.errors.set(0);
+        }
+        true
     }
 }

@@ -1,4 +1,5 @@
-//! Managing loaded scripts: `requires` refuses a script written for a newer client.
+//! Managing loaded scripts: `requires` refuses a script written for a newer client, and
+//! `/lua disable` and `/lua enable` stop and resume a script without losing its state.
 
 use rustirc_core::client::Client;
 use rustirc_core::state::Config;
@@ -73,4 +74,80 @@ fn a_bad_requires_is_refused() {
     c.load_script("odd.lua", br#"return { requires = "soon" }"#);
     let out = shown(&mut c).join("\n");
     assert!(out.contains("is not a version"), "{out}");
+}
+
+const COUNTER: &[u8] = br#"
+local n = 0
+irc.on("signal", function(e) n = n + 1 end)
+irc.add_command("count", function() return "count " .. n end)
+irc.timer(1000, function() n = n + 100 end)
+return { name = "Counter", version = "1.0" }
+"#;
+
+#[test]
+fn disable_and_enable_keep_the_state() {
+    let mut c = client();
+    c.load_script("counter.lua", COUNTER);
+    shown(&mut c);
+    c.type_line("status", "/signal bump");
+    assert_eq!(typed(&mut c, "/count"), ["count 1"]);
+    assert_eq!(
+        typed(&mut c, "/lua disable Counter"),
+        ["* lua: Counter (counter.lua) disabled"]
+    );
+    assert!(typed(&mut c, "/lua list")
+        .iter()
+        .any(|t| t.contains("(counter.lua)") && t.ends_with("(disabled)")));
+    c.type_line("status", "/signal bump");
+    c.tick(5000);
+    let out = typed(&mut c, "/count").join("\n");
+    assert!(
+        out.contains("Counter is disabled; /lua enable Counter runs it again"),
+        "{out}"
+    );
+    assert_eq!(
+        typed(&mut c, "/lua enable counter.lua"),
+        ["* lua: Counter (counter.lua) enabled"]
+    );
+    assert_eq!(
+        typed(&mut c, "/count"),
+        ["count 1"],
+        "nothing ran while disabled"
+    );
+    assert!(!typed(&mut c, "/lua list")
+        .iter()
+        .any(|t| t.ends_with("(disabled)")));
+}
+
+#[test]
+fn enable_brings_back_a_script_that_kept_failing() {
+    let mut c = client();
+    c.load_script(
+        "flaky.lua",
+        b"local bad = true\nirc.add_command('boom', function() if bad then error('bad day') end return 'fine' end)\nirc.add_command('fix', function() bad = false end)",
+    );
+    shown(&mut c);
+    for _ in 0..rustirc_lua::MAX_ERRORS_IN_A_ROW {
+        c.type_line("status", "/boom");
+    }
+    let out = shown(&mut c).join("\n");
+    assert!(
+        out.contains(
+            "flaky.lua disabled after 5 errors in a row; /lua enable flaky to run it again"
+        ),
+        "{out}"
+    );
+    assert!(typed(&mut c, "/lua list")
+        .iter()
+        .any(|t| t.ends_with("(disabled)")));
+    typed(&mut c, "/lua enable flaky");
+    typed(&mut c, "/fix");
+    assert_eq!(typed(&mut c, "/boom"), ["fine"]);
+}
+
+#[test]
+fn enable_names_an_unknown_script() {
+    let mut c = client();
+    let out = typed(&mut c, "/lua enable nosuch").join("\n");
+    assert!(out.contains("no lua script 'nosuch' loaded"), "{out}");
 }

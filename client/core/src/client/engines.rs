@@ -229,7 +229,7 @@ impl ScriptHost<'_> {
         Some(self.manage_engine(eng.as_ref(), args))
     }
 
-    /// `/lua load|unload|reload FILE`, `/lua list`.
+    /// `/lua load|unload|reload FILE`, `/lua enable|disable NAME|FILE`, `/lua list`.
     fn manage_engine(&mut self, eng: &dyn ScriptEngine, args: &str) -> Result<(), String> {
         use super::scripts::{ScriptOp, ScriptRequest};
         let name = eng.name();
@@ -265,10 +265,27 @@ impl ScriptHost<'_> {
                 }
                 return Ok(());
             }
+            "enable" | "disable" => {
+                let on = sub.eq_ignore_ascii_case("enable");
+                let which = rest.trim().trim_matches('"');
+                if which.is_empty() {
+                    return Err(format!("/{name} {sub}: insufficient parameters"));
+                }
+                let Some(s) = find_engine_script(&eng.scripts(), which) else {
+                    return Err(format!("/{name} {sub}: no {name} script '{which}' loaded"));
+                };
+                eng.set_enabled(s.script, on);
+                let state = if on { "enabled" } else { "disabled" };
+                self.show(
+                    "status",
+                    format!("* {name}: {} ({}) {state}", s.name, s.file),
+                );
+                return Ok(());
+            }
             other => {
                 return Err(format!(
-                    "/{name}: unknown action '{other}' (load, unload, reload or list)"
-                ))
+                "/{name}: unknown action '{other}' (load, unload, reload, enable, disable or list)"
+            ))
             }
         };
         let file = rest.trim().trim_matches('"');
@@ -282,6 +299,25 @@ impl ScriptHost<'_> {
         });
         Ok(())
     }
+}
+
+/// The script `which` names: its name, its file, or its file's name without the folder
+/// (case-insensitive).
+fn find_engine_script(
+    scripts: &[crate::host::engine::ScriptMeta],
+    which: &str,
+) -> Option<crate::host::engine::ScriptMeta> {
+    let base = |f: &str| f.rsplit(['/', '\\']).next().unwrap_or(f).to_string();
+    scripts
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(which))
+        .or_else(|| scripts.iter().find(|s| s.file == which))
+        .or_else(|| {
+            scripts
+                .iter()
+                .find(|s| base(&s.file).eq_ignore_ascii_case(&base(which)))
+        })
+        .cloned()
 }
 
 /// Whether `name` is a command the client or the language defines (scripts may not take

@@ -81,7 +81,8 @@ pub struct ScriptMeta {
     pub permissions: Vec<String>,
     /// `requires`: the oldest client version it runs on (`0.2`), empty when it gives none.
     pub requires: String,
-    /// The engine stopped running it (it kept failing).
+    /// None of its handlers, commands and timers run (`/lua disable`, or it kept failing);
+    /// its state stays.
     pub disabled: bool,
 }
 
@@ -177,7 +178,7 @@ pub trait EngineHost: rustirc_lang::Host {
 
 /// A script engine on the event table.
 pub trait ScriptEngine {
-    /// Its name, which is also its command (`lua` → `/lua load|unload|reload|list`).
+    /// Its name, which is also its command (`lua` → `/lua load|unload|reload|enable|disable|list`).
     fn name(&self) -> &'static str;
 
     /// Whether it runs `file` (by its extension).
@@ -232,4 +233,12 @@ pub trait ScriptEngine {
 
     /// The scripts it has loaded.
     fn scripts(&self) -> Vec<ScriptMeta>;
+
+    /// Stops (`on` false) or resumes running `script`'s handlers, commands and timers; its
+    /// state stays. Enabling also forgets the errors it had in a row. Whether the engine has
+    /// the script.
+    fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
+        let _ = (script, on);
+        false
+    }
 }
