@@ -7,8 +7,8 @@
 use super::{Client, EventInfo, ScriptHost};
 use crate::dcc::{
     ack_bytes, format_offer, free_path, parse_offer, safe_file_name, Accept, Current, Dcc, Kind,
-    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, MAX_SESSIONS, MAX_WAITING,
-    OFFER_TIMEOUT_MS, SEND_AHEAD,
+    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, IDLE_TIMEOUT_MS, MAX_SESSIONS,
+    MAX_WAITING, OFFER_TIMEOUT_MS, SEND_AHEAD,
 };
 use crate::events::Phase;
 use crate::proto::{Ctcp, Prefix};
@@ -124,6 +124,7 @@ fn accept_offer(sockets: &mut Sockets, w: Waiting, now: u64) -> Result<String, S
         port: w.offer.port,
         stage: Stage::Connecting,
         started: now,
+        last: now,
         file,
         size,
         sent: 0,
@@ -309,6 +310,7 @@ impl Client {
             return;
         };
         s.stage = Stage::Active;
+        s.last = self.now;
         let (kind, nick, ip, port) = (s.kind, s.nick.clone(), s.ip.clone(), s.port);
         match kind {
             Kind::Chat => self.out.show(
@@ -334,10 +336,12 @@ impl Client {
     }
 
     fn dcc_data(&mut self, id: SockId, data: &[u8]) {
+        let now = self.now;
         let Some(s) = self.sockets.dcc.by_id(id) else {
             return;
         };
         s.rcvd += data.len() as u64;
+        s.last = now;
         match s.kind {
             Kind::Chat => {
                 s.buf.extend_from_slice(data);
@@ -551,6 +555,21 @@ impl Client {
             })
             .map(|s| (s.id, s.kind, s.nick.clone()))
             .collect();
+        let idle: Vec<SockId> = self
+            .sockets
+            .dcc
+            .sessions
+            .iter()
+            .filter(|s| {
+                s.kind != Kind::Chat
+                    && s.stage == Stage::Active
+                    && now.saturating_sub(s.last) >= IDLE_TIMEOUT_MS
+            })
+            .map(|s| s.id)
+            .collect();
+        for id in idle {
+            self.dcc_finish(id, false, Some("nothing arrived for 5 minutes"));
+        }
         for (id, kind, nick) in late {
             if kind == Kind::Chat {
                 self.sockets.dcc.remove(id);
@@ -806,6 +825,7 @@ impl ScriptHost<'_> {
             port: bound.port,
             stage: Stage::Waiting,
             started: now,
+            last: now,
             file: path,
             size,
             sent: 0,

@@ -32,6 +32,8 @@ pub const OFFER_TIMEOUT_MS: u64 = 180_000;
 pub const MAX_SESSIONS: usize = 32;
 /// The most offers kept waiting for `/dcc accept`; a newer one pushes the oldest out.
 pub const MAX_WAITING: usize = 20;
+/// How long an open transfer may go without receiving anything, in milliseconds.
+pub const IDLE_TIMEOUT_MS: u64 = 300_000;
 /// The largest file accepted when no `max_size` is set: 1 GiB.
 pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
 
@@ -314,6 +316,8 @@ pub struct Session {
     pub stage: Stage,
     /// When it started (ms).
     pub started: u64,
+    /// When data last arrived (ms); a transfer quiet for [`IDLE_TIMEOUT_MS`] fails.
+    pub last: u64,
     /// The file, for a transfer.
     pub file: Option<PathBuf>,
     /// The file's size.
