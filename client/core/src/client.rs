@@ -205,6 +205,27 @@ pub struct Outbox {
     pub exit: bool,
 }
 
+impl Timer {
+    /// The request to stop timer `name` (`reps` of `u64::MAX` marks it), applied with the
+    /// pending timers.
+    fn cancel(name: String, cid: u32) -> Timer {
+        Timer {
+            name,
+            reps: u64::MAX,
+            interval_ms: 0,
+            millis: false,
+            hires: false,
+            offline: false,
+            paused: None,
+            due: 0,
+            command: String::new(),
+            cid,
+            owner: None,
+            callback: None,
+        }
+    }
+}
+
 impl Outbox {
     fn show(&mut self, window: &str, text: String) {
         self.shown.push((window.to_string(), text));
@@ -1523,20 +1544,9 @@ impl<'a> ScriptHost<'a> {
         let names: Vec<String> = self.live_timers().iter().map(|t| t.name.clone()).collect();
         if args.eq_ignore_ascii_case("off") {
             for name in names {
-                self.pending.timers.push(Timer {
-                    name,
-                    reps: u64::MAX,
-                    interval_ms: 0,
-                    millis: false,
-                    hires: false,
-                    offline: false,
-                    paused: None,
-                    due: 0,
-                    command: String::new(),
-                    cid: self.conns.cid,
-                    owner: None,
-                    callback: None,
-                });
+                self.pending
+                    .timers
+                    .push(Timer::cancel(name, self.conns.cid));
             }
             self.show("status", "* All timers halted".to_string());
             return Ok(());
@@ -1601,20 +1611,9 @@ impl<'a> ScriptHost<'a> {
             name.to_string()
         };
         if words.first().is_some_and(|w| w.eq_ignore_ascii_case("off")) {
-            self.pending.timers.push(Timer {
-                name,
-                reps: u64::MAX,
-                interval_ms: 0,
-                millis: false,
-                hires: false,
-                offline: false,
-                paused: None,
-                due: 0,
-                command: String::new(),
-                cid: self.conns.cid,
-                owner: None,
-                callback: None,
-            });
+            self.pending
+                .timers
+                .push(Timer::cancel(name, self.conns.cid));
             return Ok(());
         }
         if words.len() < 3 {

@@ -470,19 +470,8 @@ impl EngineHost for ScriptHost<'_> {
     }
 
     fn cancel_timer(&mut self, name: &str) {
-        self.pending.timers.push(Timer {
-            name: name.to_string(),
-            reps: u64::MAX,
-            interval_ms: 0,
-            millis: false,
-            hires: false,
-            offline: false,
-            paused: None,
-            due: 0,
-            command: String::new(),
-            cid: self.conns.cid,
-            owner: None,
-            callback: None,
-        });
+        self.pending
+            .timers
+            .push(Timer::cancel(name.to_string(), self.conns.cid));
     }
 }
