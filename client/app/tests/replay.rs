@@ -45,6 +45,70 @@ fn every_transcript_passes() {
     assert!(n >= 1, "no transcripts found");
 }
 
+/// The built-in scripts' transcripts: `tests/stdlib/NAME.txt` and `tests/stdlib/NAME-….txt`
+/// run with `stdlib-scripts/NAME.mrc` loaded.
+#[test]
+fn every_stdlib_transcript_passes() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("tests/stdlib")).expect("tests/stdlib") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        let name = stem.split('-').next().expect("name");
+        let script = root().join(format!("stdlib-scripts/{name}.mrc"));
+        assert!(
+            script.exists(),
+            "{}: no {}",
+            path.display(),
+            script.display()
+        );
+        let out = replay(&[Path::new("--load"), &script, &path]);
+        assert!(
+            out.status.success(),
+            "{}:\n{}{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        n += 1;
+    }
+    assert!(n >= 1, "no stdlib transcripts found");
+}
+
+/// docs/stdlib.md: each ```transcript NAME block runs with `stdlib-scripts/NAME.mrc` loaded.
+#[test]
+fn the_stdlib_examples_pass() {
+    let doc = std::fs::read_to_string(root().join("docs/stdlib.md")).unwrap();
+    let dir = std::env::temp_dir().join(format!("rustirc-replay-stdlib-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut runs = 0;
+    for (i, block) in doc.split("```").enumerate() {
+        if i % 2 == 0 {
+            continue;
+        }
+        let Some(rest) = block.strip_prefix("transcript ") else {
+            continue;
+        };
+        let (name, t) = rest.split_once('\n').expect("a transcript's first line");
+        let script = root().join(format!("stdlib-scripts/{name}.mrc"));
+        assert!(script.exists(), "docs/stdlib.md: no script {name}");
+        let p = dir.join(format!("t{i}.txt"));
+        std::fs::write(&p, t).unwrap();
+        let out = replay(&[Path::new("--load"), &script, &p]);
+        assert!(
+            out.status.success(),
+            "docs/stdlib.md, {name}:\n{t}{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        runs += 1;
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(runs >= 1, "no transcripts in docs/stdlib.md");
+}
+
 #[test]
 fn a_wrong_expectation_fails_with_its_line() {
     let dir = std::env::temp_dir().join(format!("rustirc-replay-{}", std::process::id()));
