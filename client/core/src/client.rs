@@ -112,6 +112,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "usermode",
     "vnick",
     "wildsite",
+    "window",
 ];
 
 /// Every command the script host runs (without `/`), beyond the language's own: what
@@ -124,6 +125,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "auser",
     "away",
     "ban",
+    "beep",
     "close",
     "ctcp",
     "ctcpreply",
@@ -137,6 +139,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "dop",
     "enable",
     "exit",
+    "flash",
     "guser",
     "hop",
     "ignore",
@@ -146,6 +149,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "kick",
     "list",
     "load",
+    "markline",
     "me",
     "mode",
     "msg",
@@ -184,6 +188,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "wallops",
     "who",
     "whois",
+    "window",
 ];
 
 pub use conns::Connect;
@@ -203,6 +208,24 @@ pub struct Outbox {
     /// `/exit`: the client is to quit; the network layer closes the connections and calls
     /// [`Client::exit`].
     pub exit: bool,
+    /// Indices in `shown` of the lines marked as highlights (`/markline`), in order.
+    pub marked: Vec<usize>,
+    /// `/beep` and `/flash` requests, in order.
+    pub alerts: Vec<Alert>,
+}
+
+/// A request for the user's attention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Alert {
+    /// `/beep N`: the sound alert, N times.
+    Beep(u32),
+    /// `/flash window text`: the window flashes, with this text.
+    Flash {
+        /// The window.
+        window: String,
+        /// The text (may be empty).
+        text: String,
+    },
 }
 
 impl Timer {
@@ -736,6 +759,17 @@ impl Client {
         for (w, t) in pending.shown {
             self.out.show(&w, t);
         }
+        for w in pending.marks {
+            let last = self
+                .out
+                .shown
+                .iter()
+                .rposition(|(win, _)| win.eq_ignore_ascii_case(&w));
+            if let Some(i) = last.filter(|i| !self.out.marked.contains(i)) {
+                self.out.marked.push(i);
+            }
+        }
+        self.out.alerts.extend(pending.alerts);
         for t in pending.timers {
             self.timers
                 .retain(|x| !x.name.eq_ignore_ascii_case(&t.name));
@@ -1236,6 +1270,10 @@ struct Pending {
     parselines: Vec<parseline::ParseRequest>,
     /// Handlers engines registered or removed, in order.
     table_ops: Vec<engines::TableOp>,
+    /// Windows whose last shown line `/markline` marks.
+    marks: Vec<String>,
+    /// `/beep` and `/flash` requests.
+    alerts: Vec<Alert>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1895,6 +1933,7 @@ impl Host for ScriptHost<'_> {
                 net.is_ban(&args[0].as_str(), &args[1].as_str()),
             ))),
             ("query", 1) => self.window_identifier(name, args),
+            ("window", 1) => self.window_state_identifier(args, prop),
             _ => match self.irc_identifier(name, args, prop) {
                 Some(v) => Some(v),
                 None => self.conn_identifier(name, args, prop),

@@ -33,6 +33,9 @@ pub enum Step {
     NotSent(String),
     /// `== WINDOW TEXT`: a line containing TEXT was shown in WINDOW.
     Shown(String, String),
+    /// `=! WINDOW TEXT`: a line containing TEXT, marked as a highlight (`/markline`), was
+    /// shown in WINDOW.
+    Marked(String, String),
     /// `!= WINDOW TEXT`: no line shown in WINDOW since the last `<<`, `@` or `::` contains
     /// TEXT.
     NotShown(String, String),
@@ -134,13 +137,14 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
             "<<" => Step::Recv(unescape(rest)),
             ">>" => Step::Sent(unescape(rest)),
             "!>" => Step::NotSent(unescape(rest)),
-            "==" | "!=" | "::" => {
+            "==" | "=!" | "!=" | "::" => {
                 let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
                 if w.is_empty() {
                     return Err(err("a window name is missing"));
                 }
                 match tag {
                     "==" => Step::Shown(w.to_string(), unescape(txt)),
+                    "=!" => Step::Marked(w.to_string(), unescape(txt)),
                     "!=" => {
                         if txt.is_empty() {
                             return Err(err("`!=` needs a text after the window name"));
@@ -214,6 +218,10 @@ pub trait Driver {
     fn sent(&self) -> &[String];
     /// Every line shown, in order, as `(window, text)` with formatting codes kept.
     fn shown(&self) -> &[(String, String)];
+    /// The indices in [`Driver::shown`] of the lines marked as highlights.
+    fn marked(&self) -> &[usize] {
+        &[]
+    }
 }
 
 /// The first expectation that did not hold.
@@ -305,6 +313,7 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
     let mut since = 0;
     let mut shown_since = 0;
     let mut shown_cursor: std::collections::HashMap<String, usize> = Default::default();
+    let mut marked_cursor: std::collections::HashMap<String, usize> = Default::default();
     for (line, step) in steps {
         match step {
             Step::Recv(l) => {
@@ -371,6 +380,44 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                         expected: format!("nothing matching `{pat}` to be sent, but `{s}` was"),
                         context: around(sent, since, "sent"),
                     });
+                }
+            }
+            Step::Marked(w, want) => {
+                let key = w.to_ascii_lowercase();
+                let cur = marked_cursor.get(&key).copied().unwrap_or(0);
+                let (shown, marked) = (d.shown(), d.marked());
+                let found = marked.iter().copied().filter(|i| *i >= cur).find(|i| {
+                    shown.get(*i).is_some_and(|(win, text)| {
+                        win.eq_ignore_ascii_case(w)
+                            && strip_codes(text).contains(&strip_codes(want))
+                    })
+                });
+                match found {
+                    Some(i) => {
+                        marked_cursor.insert(key, i + 1);
+                    }
+                    None => {
+                        let lines: Vec<String> = shown
+                            .iter()
+                            .enumerate()
+                            .skip(cur)
+                            .filter(|(_, (win, _))| win.eq_ignore_ascii_case(w))
+                            .map(|(i, (_, t))| {
+                                let mark = if marked.contains(&i) {
+                                    "marked"
+                                } else {
+                                    "not marked"
+                                };
+                                format!("shown in {w} ({mark}): {}", strip_codes(t))
+                            })
+                            .collect();
+                        let start = lines.len().saturating_sub(8);
+                        return Err(Mismatch {
+                            line: *line,
+                            expected: format!("`{want}` to be shown in {w}, marked as a highlight"),
+                            context: lines[start..].to_vec(),
+                        });
+                    }
                 }
             }
             Step::Shown(w, want) => {
@@ -586,6 +633,9 @@ impl Driver for Session {
     }
     fn shown(&self) -> &[(String, String)] {
         &self.client.out.shown
+    }
+    fn marked(&self) -> &[usize] {
+        &self.client.out.marked
     }
     fn settle_sockets(&mut self, quiet_ms: u64) {
         use std::sync::atomic::Ordering;

@@ -139,7 +139,9 @@ impl ScriptHost<'_> {
             "load" | "unload" | "reload" => return self.script_command(name, args),
             "notify" | "ignore" => return self.list_command(name, args),
             "hop" => self.hop(args),
-            "query" | "close" => return self.window_command(name, args),
+            "query" | "close" | "markline" | "window" | "beep" | "flash" => {
+                return self.window_command(name, args)
+            }
             "ban" => self.ban(args),
             "op" | "deop" | "dop" | "voice" | "devoice" => self.member_modes(name, args),
             "whois" | "who" | "names" | "list" => self.query(name, args),

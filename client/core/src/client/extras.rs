@@ -55,6 +55,9 @@ pub struct Extras {
     pub parse: super::parseline::ParseState,
     /// `/dns` lookups under way and the answer being handled.
     pub dns: super::dns::DnsState,
+    /// Windows' highlight states (`/window -gN`), as (connection id, window, state 1-3);
+    /// a window not listed has state 0.
+    pub window_states: Vec<(u32, String, u8)>,
 }
 
 impl Extras {
@@ -97,6 +100,24 @@ impl Extras {
         self.queries
             .retain(|(c, n)| !(*c == cid && n.eq_ignore_ascii_case(nick)));
         self.queries.len() != before
+    }
+
+    /// The highlight state of `window` on connection `cid` (0 to 3, see
+    /// [`Extras::window_states`]).
+    pub fn window_state(&self, cid: u32, window: &str) -> u8 {
+        self.window_states
+            .iter()
+            .find(|(c, w, _)| *c == cid && w.eq_ignore_ascii_case(window))
+            .map_or(0, |(_, _, s)| *s)
+    }
+
+    /// Sets the highlight state of `window` on connection `cid`; 0 clears it.
+    pub fn set_window_state(&mut self, cid: u32, window: &str, state: u8) {
+        self.window_states
+            .retain(|(c, w, _)| !(*c == cid && w.eq_ignore_ascii_case(window)));
+        if state > 0 {
+            self.window_states.push((cid, window.to_string(), state));
+        }
     }
 
     /// `old` changed nick to `new` on connection `cid`: its query window follows.

@@ -1,6 +1,12 @@
 //! Query windows without a GUI: `/query nick [message]` opens one (and makes it active),
 //! a private message from a nick opens one, `/close -m [nick…]` closes them, and
-//! `$query(N|nick)` lists them. A window is a name the client shows lines in (see
+//! `$query(N|nick)` lists them.
+//!
+//! Marks a GUI shows and the headless client prints: `/markline window` marks the last line
+//! shown in a window as a highlight ([`super::Outbox::marked`]), `/window -gN window` sets a
+//! window's highlight state ([`super::Extras::window_states`], read with
+//! `$window(name).sbcolor`), and `/beep` and `/flash` ask for the user's attention
+//! ([`super::Outbox::alerts`]). A window is a name the client shows lines in (see
 //! [`super::Outbox`]); the query windows open on each connection are kept in
 //! [`super::Extras::queries`].
 
@@ -22,7 +28,126 @@ impl ScriptHost<'_> {
         match name {
             "query" => Some(self.query_window(args)),
             "close" => Some(self.close_windows(args)),
+            "markline" => Some(self.markline(args)),
+            "window" => Some(self.window_state_command(args)),
+            "beep" => Some(self.beep(args)),
+            "flash" => Some(self.flash(args)),
             _ => None,
+        }
+    }
+
+    /// `/markline [window]`: marks the last line shown in `window` (the active window when
+    /// none is given) as a highlight. In a handler that runs after the default display, that
+    /// is the line the event showed.
+    fn markline(&mut self, args: &str) -> Result<(), String> {
+        let window = match args.split_whitespace().collect::<Vec<_>>()[..] {
+            [] => self.active.clone(),
+            [w] if w.starts_with('-') => return Err(format!("/markline: unknown switch {w}")),
+            [w] => w.to_string(),
+            _ => return Err("/markline: one window only".to_string()),
+        };
+        self.pending.marks.push(window);
+        Ok(())
+    }
+
+    /// `/window -g[N] name`: sets the window's highlight state, 0 (none), 1 (event),
+    /// 2 (message) or 3 (highlight); `-g` alone is 1. The other switches of mIRC's `/window`
+    /// manage custom windows, which come with the GUI.
+    fn window_state_command(&mut self, args: &str) -> Result<(), String> {
+        let mut words = args.split_whitespace();
+        let (Some(sw), Some(name), None) = (words.next(), words.next(), words.next()) else {
+            return Err("/window: use /window -g[0-3] name".to_string());
+        };
+        let Some(level) = sw.strip_prefix("-g") else {
+            return Err(format!(
+                "/window: switch {sw} is not supported (only -g[0-3] name, the highlight state)"
+            ));
+        };
+        let level = match level {
+            "" => 1,
+            "0" | "1" | "2" | "3" => level.parse::<u8>().unwrap_or(1),
+            _ => return Err(format!("/window: -g{level}: the state is 0, 1, 2 or 3")),
+        };
+        let cid = self.conns.cid;
+        if let Some(x) = self.extras.get_mut() {
+            x.set_window_state(cid, name, level);
+        }
+        Ok(())
+    }
+
+    /// `/beep [N] [delay]`: the sound alert, `N` times (1 when not given); shown as `* Beep`
+    /// in the status window.
+    fn beep(&mut self, args: &str) -> Result<(), String> {
+        let mut words = args.split_whitespace();
+        let times = match words.next() {
+            None => 1,
+            Some(n) => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or_else(|| format!("/beep: '{n}' is not a number of beeps (1 to 100)"))?,
+        };
+        self.pending.alerts.push(super::Alert::Beep(times));
+        let shown = if times == 1 {
+            "* Beep".to_string()
+        } else {
+            format!("* Beep ({times} times)")
+        };
+        self.show("status", shown);
+        Ok(())
+    }
+
+    /// `/flash [-switches] [window] text`: the visual alert: the window (the active one when
+    /// none is given) flashes, with `text`; shown as `* Flash window: text` in the status
+    /// window. The switches (`-b -r -w` with numbers: how it flashes) are accepted.
+    fn flash(&mut self, args: &str) -> Result<(), String> {
+        let mut rest = args.trim();
+        while let Some(sw) = rest.strip_prefix('-') {
+            let (w, r) = rest.split_once(' ').unwrap_or((rest, ""));
+            if !sw.starts_with(['b', 'r', 'w']) {
+                return Err(format!("/flash: unknown switch {w}"));
+            }
+            rest = r.trim_start();
+        }
+        let (window, text) = match rest.split_once(' ') {
+            Some((w, t)) if self.net.get().is_channel(w) || self.is_query_window(w) => {
+                (w.to_string(), t.to_string())
+            }
+            _ if !rest.is_empty()
+                && (self.net.get().is_channel(rest) || self.is_query_window(rest)) =>
+            {
+                (rest.to_string(), String::new())
+            }
+            _ => (self.active.clone(), rest.to_string()),
+        };
+        self.show("status", format!("* Flash {window}: {text}"));
+        self.pending
+            .alerts
+            .push(super::Alert::Flash { window, text });
+        Ok(())
+    }
+
+    /// `$window(name).sbcolor`: the window's highlight state as `/window -g` set it (`none`,
+    /// `event`, `message` or `highlight`); `$window(name)` is the name.
+    pub(super) fn window_state_identifier(
+        &self,
+        args: &[Value],
+        prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
+        let [name] = args else {
+            return None;
+        };
+        let name = name.as_str();
+        match prop {
+            None => Some(Ok(Value::text(name))),
+            Some(p) if p.eq_ignore_ascii_case("sbcolor") => {
+                let level = self.extras.get().window_state(self.conns.cid, &name);
+                let word = ["none", "event", "message", "highlight"][usize::from(level.min(3))];
+                Some(Ok(Value::text(word)))
+            }
+            Some(p) => Some(Err(format!(
+                "$window: property .{p} is not supported (only .sbcolor)"
+            ))),
         }
     }
 

@@ -73,13 +73,15 @@ pub struct Connection {
 fn print(out: &mut dyn Write, o: &Outbox, name: Option<&str>, now: u64) {
     let secs = now / 1000;
     let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
-    for (w, t) in &o.shown {
+    for (i, (w, t)) in o.shown.iter().enumerate() {
+        // A line marked as a highlight (`/markline`) is printed with `!` after the window.
+        let mark = if o.marked.contains(&i) { " !" } else { "" };
         match name {
             Some(n) => {
-                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {n}/{w}: {t}");
+                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {n}/{w}{mark}: {t}");
             }
             None => {
-                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {w}: {t}");
+                let _ = writeln!(out, "[{h:02}:{m:02}:{s:02}] {w}{mark}: {t}");
             }
         }
     }
