@@ -304,6 +304,9 @@ pub struct EventInfo {
     pub subject: Option<String>,
     /// `$banmask` of BAN and UNBAN (the user list is searched with it for the level field).
     pub banmask: Option<String>,
+    /// QUIT: the channels shared with the nick before it quit, which `$comchan($nick, N)`
+    /// gives while the event runs (the nick has left them by then).
+    pub quit_chans: Vec<String>,
 }
 
 /// The session.
@@ -1155,6 +1158,7 @@ impl Client {
             } => {
                 let mut i = info("QUIT");
                 i.from = Some(who.clone());
+                i.quit_chans.clone_from(channels);
                 i.text = reason.clone().unwrap_or_default();
                 let line = format!("* {} has quit IRC ({})", who.nick, i.text);
                 let w = channels.first().cloned().unwrap_or_else(|| "status".into());

@@ -119,7 +119,17 @@ impl ScriptHost<'_> {
             }
             ("comchan", 2) => {
                 let nick = args[0].as_str();
-                let chans = net.comchans(&nick);
+                let quitting = self.info.name == "QUIT"
+                    && self
+                        .info
+                        .from
+                        .as_ref()
+                        .is_some_and(|p| net.casemapping().eq(&p.nick, &nick));
+                let chans: Vec<&str> = if quitting {
+                    self.info.quit_chans.iter().map(String::as_str).collect()
+                } else {
+                    net.comchans(&nick)
+                };
                 let n = index(&args[1]).unwrap_or(usize::MAX);
                 if n == 0 {
                     return int(chans.len() as u64);
