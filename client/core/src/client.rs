@@ -29,6 +29,7 @@ mod dcc;
 mod dns;
 mod engines;
 mod extras;
+mod fserve;
 mod idents;
 mod lifecycle;
 mod modes;
@@ -53,15 +54,18 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "awaytime",
     "banmask",
     "bnick",
+    "cd",
     "chan",
     "chanmodes",
     "chat",
     "chantypes",
     "cid",
     "comchan",
+    "dccport",
     "dns",
     "event",
     "filename",
+    "fserv",
     "fulladdress",
     "get",
     "hnick",
@@ -130,6 +134,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "ctcp",
     "ctcpreply",
     "dcc",
+    "dccserver",
     "deop",
     "describe",
     "devoice",
@@ -140,6 +145,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "enable",
     "exit",
     "flash",
+    "fserve",
     "guser",
     "hop",
     "ignore",

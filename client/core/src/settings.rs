@@ -56,6 +56,8 @@ pub struct Settings {
 /// downloads = "incoming"    # default: `downloads` in the data folder
 /// max_size = 104857600      # bytes; default 1 GiB
 /// ip = "203.0.113.7"        # the address offers give; default: the one facing the server
+/// fserve_home = "files"     # file server sessions of /dccserver; default: `fserve` in the data folder
+/// fserve_gets = 3           # the most files such a session sends at once
 /// ```
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +70,10 @@ pub struct DccToml {
     pub max_size: Option<u64>,
     /// The address DCC offers give.
     pub ip: Option<String>,
+    /// The home folder of file server sessions the DCC server opens, in the data folder.
+    pub fserve_home: Option<PathBuf>,
+    /// The most files such a session sends at once.
+    pub fserve_gets: Option<usize>,
 }
 
 impl DccToml {
@@ -83,6 +89,10 @@ impl DccToml {
         d.downloads.clone_from(&self.downloads);
         if let Some(m) = self.max_size {
             d.max_size = m;
+        }
+        d.fserve_home.clone_from(&self.fserve_home);
+        if let Some(g) = self.fserve_gets {
+            d.fserve_gets = g;
         }
         if let Some(ip) = &self.ip {
             d.ip = Some(
@@ -434,10 +444,13 @@ fallback_encoding = "iso-8859-1"
     #[test]
     fn dcc_settings() {
         let s = Settings::parse(
-            "[dcc]\naccept = \"users\"\ndownloads = \"in\"\nmax_size = 10\nip = \"203.0.113.7\"\n",
+            "[dcc]\naccept = \"users\"\ndownloads = \"in\"\nmax_size = 10\nip = \"203.0.113.7\"\n\
+             fserve_home = \"files\"\nfserve_gets = 5\n",
         )
         .unwrap();
         let d = s.dcc.to_settings().unwrap();
+        assert_eq!(d.fserve_home.as_deref(), Some(Path::new("files")));
+        assert_eq!(d.fserve_gets, 5);
         assert_eq!(d.accept, crate::dcc::Accept::Users);
         assert_eq!(d.downloads.as_deref(), Some(Path::new("in")));
         assert_eq!(d.max_size, 10);

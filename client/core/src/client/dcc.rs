@@ -5,10 +5,11 @@
 //! The connections run on the sockets' driver; its reports about them come here.
 
 use super::{Client, EventInfo, ScriptHost};
+use crate::dcc::fserve::{text_lines, DCCSERVER_PORT, READ_MAX};
 use crate::dcc::{
-    ack_bytes, format_offer, free_path, parse_offer, safe_file_name, Accept, Current, Dcc, Kind,
-    Offer, OfferKind, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX, IDLE_TIMEOUT_MS, MAX_SESSIONS,
-    MAX_WAITING, OFFER_TIMEOUT_MS, SEND_AHEAD,
+    ack_bytes, format_offer, parse_offer, safe_file_name, Accept, Current, Dcc, Fserve, Kind,
+    Offer, OfferKind, Server, ServerArgs, Session, Stage, Waiting, BLOCK, CHAT_LINE_MAX,
+    IDLE_TIMEOUT_MS, MAX_SESSIONS, MAX_WAITING, OFFER_TIMEOUT_MS, SEND_AHEAD,
 };
 use crate::events::Phase;
 use crate::proto::{Ctcp, Prefix};
@@ -36,7 +37,7 @@ fn event_id(ev: &SockEvent) -> Option<SockId> {
 }
 
 /// `nick!user@host` as a prefix.
-fn prefix(nick: &str, address: Option<&str>) -> Prefix {
+pub(super) fn prefix(nick: &str, address: Option<&str>) -> Prefix {
     match address {
         Some(a) => Prefix::parse(&format!("{nick}!{a}")),
         None => Prefix::parse(nick),
@@ -67,27 +68,8 @@ fn accept_offer(sockets: &mut Sockets, w: Waiting, now: u64) -> Result<String, S
             (Kind::Chat, None, 0, None)
         }
         OfferKind::Send { name, size } => {
-            let dir = dcc
-                .downloads()
-                .ok_or("* DCC: there is no downloads folder to receive files in")?;
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| format!("* DCC: cannot make {}: {e}", dir.display()))?;
             // A fresh name every time: an existing file is never written over.
-            let mut tries = 0;
-            let (path, f) = loop {
-                let path = free_path(&dir, name);
-                match std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                {
-                    Ok(f) => break (path, f),
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 10 => {
-                        tries += 1;
-                    }
-                    Err(e) => return Err(format!("* DCC: cannot create {}: {e}", path.display())),
-                }
-            };
+            let (path, f) = dcc.open_download(name).map_err(|e| format!("* {e}"))?;
             (Kind::Get, Some(path), *size, Some(f))
         }
     };
@@ -132,6 +114,7 @@ fn accept_offer(sockets: &mut Sockets, w: Waiting, now: u64) -> Result<String, S
         acked: 0,
         buf: Vec::new(),
         handle,
+        fserve: None,
     });
     Ok(line)
 }
@@ -268,6 +251,10 @@ impl Client {
         if !self.sockets.dcc.owns(id) {
             return false;
         }
+        if self.dccserver_event(id, ev) {
+            self.deliver_signals();
+            return true;
+        }
         match ev.clone() {
             SockEvent::Incoming {
                 token, ip, port, ..
@@ -305,7 +292,7 @@ impl Client {
         true
     }
 
-    fn dcc_opened(&mut self, id: SockId) {
+    pub(super) fn dcc_opened(&mut self, id: SockId) {
         let Some(s) = self.sockets.dcc.by_id(id) else {
             return;
         };
@@ -317,6 +304,25 @@ impl Client {
                 &format!("={nick}"),
                 format!("* DCC CHAT connection established with {nick} ({ip}:{port})"),
             ),
+            Kind::Fserve => {
+                self.out.show(
+                    &format!("={nick}"),
+                    format!("* DCC file server session with {nick} open ({ip}:{port})"),
+                );
+                let welcome = s
+                    .fserve
+                    .as_ref()
+                    .and_then(|f| f.welcome.clone())
+                    .and_then(|w| std::fs::read(w).ok())
+                    .map(|mut b| {
+                        b.truncate(usize::try_from(READ_MAX).unwrap_or(usize::MAX));
+                        text_lines(&b)
+                    })
+                    .unwrap_or_default();
+                let mut lines = welcome;
+                lines.push("[/] Type help for the commands".to_string());
+                say_lines(&mut self.sockets, id, &lines);
+            }
             Kind::Send => {
                 let name = s.file_name();
                 self.out
@@ -335,7 +341,7 @@ impl Client {
         }
     }
 
-    fn dcc_data(&mut self, id: SockId, data: &[u8]) {
+    pub(super) fn dcc_data(&mut self, id: SockId, data: &[u8]) {
         let now = self.now;
         let Some(s) = self.sockets.dcc.by_id(id) else {
             return;
@@ -343,7 +349,8 @@ impl Client {
         s.rcvd += data.len() as u64;
         s.last = now;
         match s.kind {
-            Kind::Chat => {
+            Kind::Chat | Kind::Fserve => {
+                let kind = s.kind;
                 s.buf.extend_from_slice(data);
                 let mut lines = Vec::new();
                 while let Some(i) = s.buf.iter().position(|b| *b == b'\n') {
@@ -357,7 +364,11 @@ impl Client {
                 for line in lines {
                     let text = String::from_utf8_lossy(&line);
                     let text = text.trim_end_matches(['\r', '\n']);
-                    self.dcc_chat_line(&nick, address.as_deref(), text);
+                    if kind == Kind::Chat {
+                        self.dcc_chat_line(&nick, address.as_deref(), text);
+                    } else if self.sockets.dcc.by_id(id).is_some() {
+                        self.fserve_line(id, &nick, address.as_deref(), text);
+                    }
                 }
             }
             Kind::Send => {
@@ -444,6 +455,15 @@ impl Client {
                     format!("* DCC CHAT session with {nick} closed{why}"),
                 );
             }
+            Kind::Fserve => {
+                let nick = s.nick.clone();
+                self.sockets.dcc.remove(id);
+                let why = error.map(|e| format!(" ({e})")).unwrap_or_default();
+                self.out.show(
+                    &format!("={nick}"),
+                    format!("* DCC file server session with {nick} closed{why}"),
+                );
+            }
             Kind::Get if s.size == 0 && s.rcvd > 0 && error.is_none() => {
                 self.dcc_finish(id, true, None);
             }
@@ -458,13 +478,18 @@ impl Client {
         let Some(s) = self.sockets.dcc.by_id(id) else {
             return;
         };
-        if s.kind == Kind::Chat {
+        if matches!(s.kind, Kind::Chat | Kind::Fserve) {
+            let what = if s.kind == Kind::Chat {
+                "DCC CHAT"
+            } else {
+                "DCC file server session"
+            };
             let nick = s.nick.clone();
             self.sockets.dcc.remove(id);
             self.sockets.submit_raw(SockOp::Close { id });
             self.out.show(
                 &format!("={nick}"),
-                format!("* DCC CHAT with {nick} failed: {why}"),
+                format!("* {what} with {nick} failed: {why}"),
             );
             return;
         }
@@ -535,7 +560,10 @@ impl Client {
             subject: Some(name),
             ..EventInfo::default()
         };
-        let outer = self.sockets.dcc.current.replace(Current { filename: path });
+        let outer = self.sockets.dcc.current.replace(Current {
+            filename: path,
+            ..Current::default()
+        });
         self.run_phase(&info, Phase::Normal, false);
         self.sockets.dcc.current = outer;
     }
@@ -561,7 +589,7 @@ impl Client {
             .sessions
             .iter()
             .filter(|s| {
-                s.kind != Kind::Chat
+                matches!(s.kind, Kind::Send | Kind::Get)
                     && s.stage == Stage::Active
                     && now.saturating_sub(s.last) >= IDLE_TIMEOUT_MS
             })
@@ -570,13 +598,19 @@ impl Client {
         for id in idle {
             self.dcc_finish(id, false, Some("nothing arrived for 5 minutes"));
         }
+        self.fserve_tick();
         for (id, kind, nick) in late {
-            if kind == Kind::Chat {
+            if matches!(kind, Kind::Chat | Kind::Fserve) {
+                let what = if kind == Kind::Chat {
+                    "DCC CHAT"
+                } else {
+                    "DCC file server"
+                };
                 self.sockets.dcc.remove(id);
                 self.sockets.submit_raw(SockOp::Close { id });
                 self.out.show(
                     &format!("={nick}"),
-                    format!("* DCC CHAT offer to {nick} timed out"),
+                    format!("* {what} offer to {nick} timed out"),
                 );
             } else {
                 self.dcc_finish(id, false, Some("the offer timed out"));
@@ -601,14 +635,119 @@ impl Client {
     }
 }
 
+/// Who an offer goes to, for [`offer_out`].
+pub(super) struct OfferOut<'a> {
+    /// Their nick.
+    pub(super) nick: &'a str,
+    /// Their `user@host`, when known.
+    pub(super) address: Option<String>,
+    /// The IRC connection the offer goes on.
+    pub(super) cid: u32,
+    /// Now (ms).
+    pub(super) now: u64,
+}
+
+/// Listens for an offer to `to.nick` and books it: a chat, a file (`file` open), or a file
+/// server session (`fserve`). The CTCP's arguments (after `DCC`), and the window and line to
+/// show; the caller sends the CTCP.
+pub(super) fn offer_out(
+    sockets: &mut Sockets,
+    to: &OfferOut<'_>,
+    kind: &OfferKind,
+    file: Option<(std::path::PathBuf, std::fs::File)>,
+    fserve: Option<Fserve>,
+) -> Result<(String, (String, String)), String> {
+    let nick = to.nick;
+    if sockets.dcc.sessions.len() >= MAX_SESSIONS {
+        return Err(format!(
+            "{MAX_SESSIONS} DCC chats and transfers are already open"
+        ));
+    }
+    if *kind == OfferKind::Chat && fserve.is_none() && sockets.dcc.chat(nick).is_some() {
+        return Err(format!("you already have a DCC CHAT with {nick}"));
+    }
+    let (id, bound) = sockets
+        .listen_raw(None, 0)
+        .map_err(|e| format!("cannot listen: {}", e.wsmsg()))?;
+    let ip = sockets.dcc.our_ip();
+    let size = match kind {
+        OfferKind::Send { size, .. } => *size,
+        OfferKind::Chat => 0,
+    };
+    let session_kind = match (kind, &fserve) {
+        (OfferKind::Send { .. }, _) => Kind::Send,
+        (OfferKind::Chat, Some(_)) => Kind::Fserve,
+        (OfferKind::Chat, None) => Kind::Chat,
+    };
+    let (path, handle) = file.map_or((None, None), |(p, h)| (Some(p), Some(h)));
+    sockets.dcc.sessions.push(Session {
+        id,
+        kind: session_kind,
+        nick: nick.to_string(),
+        address: to.address.clone(),
+        cid: to.cid,
+        ip: String::new(),
+        port: bound.port,
+        stage: Stage::Waiting,
+        started: to.now,
+        last: to.now,
+        file: path,
+        size,
+        sent: 0,
+        rcvd: 0,
+        acked: 0,
+        buf: Vec::new(),
+        handle,
+        fserve: fserve.map(Box::new),
+    });
+    let args = format_offer(kind, ip, bound.port);
+    let port = bound.port;
+    let shown = match (kind, session_kind) {
+        (_, Kind::Fserve) => (
+            format!("={nick}"),
+            format!("* DCC file server offered to {nick}, waiting on port {port}"),
+        ),
+        (OfferKind::Send { name, size }, _) => (
+            "status".to_string(),
+            format!(
+                "* DCC SEND of {name} ({size} bytes) offered to {nick}, waiting on port {port}"
+            ),
+        ),
+        _ => (
+            format!("={nick}"),
+            format!("* DCC CHAT offered to {nick}, waiting on port {port}"),
+        ),
+    };
+    Ok((args, shown))
+}
+
+/// Writes `lines` on chat or file server session `id`.
+pub(super) fn say_lines(sockets: &mut Sockets, id: SockId, lines: &[String]) {
+    let mut data = Vec::new();
+    for l in lines {
+        data.extend_from_slice(l.as_bytes());
+        data.push(b'\n');
+    }
+    if let Some(s) = sockets.dcc.by_id(id) {
+        s.sent += data.len() as u64;
+    }
+    sockets.submit_raw(SockOp::Write { id, data });
+}
+
 /// Sends one line on the chat with `nick`.
 fn chat_say(sockets: &mut Sockets, nick: &str, text: &str) -> Result<(), String> {
-    let Some(s) = sockets
-        .dcc
+    // A chat with them, else a file server session with them.
+    let dcc = &mut sockets.dcc;
+    let at = dcc
         .sessions
-        .iter_mut()
-        .find(|s| s.kind == Kind::Chat && s.nick.eq_ignore_ascii_case(nick))
-    else {
+        .iter()
+        .position(|s| s.kind == Kind::Chat && s.nick.eq_ignore_ascii_case(nick))
+        .or_else(|| {
+            dcc.sessions
+                .iter()
+                .position(|s| s.kind == Kind::Fserve && s.nick.eq_ignore_ascii_case(nick))
+        });
+    let Some(s) = at.map(|i| &mut dcc.sessions[i]) else {
         return Err(format!("no DCC CHAT with {nick}"));
     };
     if s.stage != Stage::Active {
@@ -643,6 +782,8 @@ impl ScriptHost<'_> {
         let args = args.trim();
         match name {
             "dcc" => Some(self.dcc(args)),
+            "fserve" => Some(self.fserve(args)),
+            "dccserver" => Some(self.dccserver(args)),
             "msg" | "privmsg" | "describe" if args.starts_with('=') => {
                 let (target, text) = args.split_once(' ').unwrap_or((args, ""));
                 Some(self.chat_line(name, &target[1..], text, name == "describe"))
@@ -654,7 +795,7 @@ impl ScriptHost<'_> {
             "close" => {
                 let mut words = args.split_whitespace();
                 let sw = words.clone().next()?.strip_prefix('-')?;
-                if !sw.chars().any(|c| "csg".contains(c)) {
+                if !sw.chars().any(|c| "csgf".contains(c)) {
                     return None;
                 }
                 words.next();
@@ -668,6 +809,7 @@ impl ScriptHost<'_> {
                         Kind::Chat => sw.contains('c'),
                         Kind::Send => sw.contains('s'),
                         Kind::Get => sw.contains('g'),
+                        Kind::Fserve => sw.contains('f'),
                     })
                     .filter(|s| {
                         nicks.is_empty() || nicks.iter().any(|n| n.eq_ignore_ascii_case(&s.nick))
@@ -726,7 +868,7 @@ impl ScriptHost<'_> {
                 if nick.is_empty() {
                     return Err("/dcc chat: insufficient parameters".to_string());
                 }
-                self.dcc_offer_out(nick, OfferKind::Chat, None)
+                self.dcc_offer_out(nick, OfferKind::Chat, None, None)
             }
             "send" => {
                 let (nick, file) = rest.split_once(' ').unwrap_or((rest, ""));
@@ -745,7 +887,12 @@ impl ScriptHost<'_> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let handle = std::fs::File::open(&path).map_err(|e| format!("/dcc send: {e}"))?;
-                self.dcc_offer_out(nick, OfferKind::Send { name, size }, Some((path, handle)))
+                self.dcc_offer_out(
+                    nick,
+                    OfferKind::Send { name, size },
+                    Some((path, handle)),
+                    None,
+                )
             }
             "accept" => {
                 let cx = self.sock.as_mut().ok_or("/dcc accept: not here")?;
@@ -776,12 +923,14 @@ impl ScriptHost<'_> {
         }
     }
 
-    /// Listens for `nick` and sends them the offer.
+    /// Listens for `nick` and sends them the offer (of a chat, a file, or a file server
+    /// session when `fserve` is given).
     fn dcc_offer_out(
         &mut self,
         nick: &str,
         kind: OfferKind,
         file: Option<(std::path::PathBuf, std::fs::File)>,
+        fserve: Option<Fserve>,
     ) -> Result<(), String> {
         if nick.starts_with('=') || self.net.get().is_channel(nick) {
             return Err(format!("/dcc: {nick} is not a nick"));
@@ -791,66 +940,14 @@ impl ScriptHost<'_> {
         // Their address, when the internal address list knows it (`$address` in the events).
         let address = self.net.get().address(nick).and_then(|a| a.address());
         let cx = self.sock.as_mut().ok_or("/dcc: not here")?;
-        let sockets = &mut cx.sockets;
-        if sockets.dcc.sessions.len() >= MAX_SESSIONS {
-            return Err(format!(
-                "/dcc: {MAX_SESSIONS} DCC chats and transfers are already open"
-            ));
-        }
-        if kind == OfferKind::Chat && sockets.dcc.chat(nick).is_some() {
-            return Err(format!(
-                "/dcc chat: you already have a DCC CHAT with {nick}"
-            ));
-        }
-        let (id, bound) = sockets
-            .listen_raw(None, 0)
-            .map_err(|e| format!("/dcc: cannot listen: {}", e.wsmsg()))?;
-        let ip = sockets.dcc.our_ip();
-        let size = match &kind {
-            OfferKind::Send { size, .. } => *size,
-            OfferKind::Chat => 0,
-        };
-        let (path, handle) = file.map_or((None, None), |(p, h)| (Some(p), Some(h)));
-        sockets.dcc.sessions.push(Session {
-            id,
-            kind: if kind == OfferKind::Chat {
-                Kind::Chat
-            } else {
-                Kind::Send
-            },
-            nick: nick.to_string(),
+        let out = OfferOut {
+            nick,
             address,
             cid,
-            ip: String::new(),
-            port: bound.port,
-            stage: Stage::Waiting,
-            started: now,
-            last: now,
-            file: path,
-            size,
-            sent: 0,
-            rcvd: 0,
-            acked: 0,
-            buf: Vec::new(),
-            handle,
-        });
-        let args = format_offer(&kind, ip, bound.port);
-        let shown = match &kind {
-            OfferKind::Chat => (
-                format!("={nick}"),
-                format!(
-                    "* DCC CHAT offered to {nick}, waiting on port {}",
-                    bound.port
-                ),
-            ),
-            OfferKind::Send { name, size } => (
-                "status".to_string(),
-                format!(
-                    "* DCC SEND of {name} ({size} bytes) offered to {nick}, waiting on port {}",
-                    bound.port
-                ),
-            ),
+            now,
         };
+        let (args, shown) =
+            offer_out(cx.sockets, &out, &kind, file, fserve).map_err(|e| format!("/dcc: {e}"))?;
         self.show(&shown.0, shown.1);
         self.intent(Intent::Ctcp {
             target: nick.to_string(),
@@ -859,7 +956,100 @@ impl ScriptHost<'_> {
         Ok(())
     }
 
-    /// `$chat`, `$send`, `$get`, `$filename`; `None` for other names.
+    /// `/fserve nick maxgets homedir [welcome file]`: offers `nick` a file server session on
+    /// `homedir` (a folder of the data folder).
+    fn fserve(&mut self, args: &str) -> Result<(), String> {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let [nick, gets, home, rest @ ..] = words.as_slice() else {
+            return Err(
+                "/fserve: insufficient parameters (nick maxgets homedir [welcome file])"
+                    .to_string(),
+            );
+        };
+        let gets: usize = gets
+            .parse()
+            .ok()
+            .filter(|g| *g > 0)
+            .ok_or_else(|| format!("/fserve: '{gets}' is not a number of gets (1 or more)"))?;
+        let cx = self.sock.as_mut().ok_or("/fserve: not here")?;
+        let dcc = &cx.sockets.dcc;
+        if dcc.fserve(nick).is_some() {
+            return Err(format!(
+                "/fserve: you already have a file server session with {nick}"
+            ));
+        }
+        let home = dcc.in_data(home).map_err(|e| format!("/fserve: {e}"))?;
+        let welcome = if rest.is_empty() {
+            None
+        } else {
+            let (path, _) = dcc
+                .file_to_send(&rest.join(" "))
+                .map_err(|e| format!("/fserve: welcome file {e}"))?;
+            Some(path)
+        };
+        let fs = Fserve::new(&home, gets, welcome).map_err(|e| format!("/fserve: {e}"))?;
+        self.dcc_offer_out(nick, OfferKind::Chat, None, Some(fs))
+            .map_err(|e| e.replacen("/dcc", "/fserve", 1))
+    }
+
+    /// `/dccserver [+|-csf] [on|off] [port]`: turns the DCC server on or off, and chooses
+    /// what it takes; with no words, says how it is.
+    fn dccserver(&mut self, args: &str) -> Result<(), String> {
+        let a = ServerArgs::parse(args).map_err(|e| format!("/dccserver: {e}"))?;
+        let cx = self.sock.as_mut().ok_or("/dccserver: not here")?;
+        let sockets = &mut *cx.sockets;
+        for (c, on) in &a.kinds {
+            let k = &mut sockets.dcc.server_kinds;
+            match c {
+                'c' => k.chat = *on,
+                's' => k.send = *on,
+                _ => k.fserve = *on,
+            }
+        }
+        let running = sockets.dcc.server;
+        let listen = match a.on {
+            Some(true) => true,
+            Some(false) => false,
+            // A new port moves a server that is on.
+            None => running.is_some() && a.port.is_some(),
+        };
+        if a.on == Some(false) {
+            if let Some(s) = sockets.dcc.server.take() {
+                sockets.submit_raw(SockOp::Close { id: s.id });
+            }
+            for h in std::mem::take(&mut sockets.dcc.handshakes) {
+                sockets.submit_raw(SockOp::Close { id: h.id });
+            }
+        } else if listen {
+            let port = a.port.or(running.map(|s| s.port)).unwrap_or(DCCSERVER_PORT);
+            let keep = running.is_some_and(|s| a.port.is_none() || a.port == Some(s.port));
+            if !keep {
+                if let Some(s) = sockets.dcc.server.take() {
+                    sockets.submit_raw(SockOp::Close { id: s.id });
+                }
+                let (id, bound) = sockets.listen_raw(None, port).map_err(|e| {
+                    format!("/dccserver: cannot listen on port {port}: {}", e.wsmsg())
+                })?;
+                sockets.dcc.server = Some(Server {
+                    id,
+                    port: bound.port,
+                });
+            }
+        }
+        let line = match sockets.dcc.server {
+            Some(s) => format!(
+                "* DCC server is on, port {} (takes: {})",
+                s.port,
+                sockets.dcc.server_kinds.letters()
+            ),
+            None => "* DCC server is off".to_string(),
+        };
+        self.show("status", line);
+        Ok(())
+    }
+
+    /// `$chat`, `$send`, `$get`, `$fserv`, `$filename`, `$cd`, `$dccport` (and `$address` in
+    /// `DCCSERVER`); `None` for other names.
     pub(super) fn dcc_identifier(
         &self,
         name: &str,
@@ -874,9 +1064,43 @@ impl ScriptHost<'_> {
                     .as_ref()
                     .map_or(Value::Null, |c| Value::text(&c.filename))));
             }
+            ("cd", 0) => {
+                let Some(cx) = self.sock.as_ref() else {
+                    return Some(Ok(Value::Null));
+                };
+                return Some(Ok(cx
+                    .sockets
+                    .dcc
+                    .current
+                    .as_ref()
+                    .and_then(|c| c.cd.as_deref())
+                    .map_or(Value::Null, Value::text)));
+            }
+            // `$address` in DCCSERVER is the peer's IP address.
+            ("address", 0) => {
+                let ip = self
+                    .sock
+                    .as_ref()?
+                    .sockets
+                    .dcc
+                    .current
+                    .as_ref()?
+                    .address
+                    .clone()?;
+                return Some(Ok(Value::text(ip)));
+            }
+            ("dccport", 0) => {
+                let Some(cx) = self.sock.as_ref() else {
+                    return Some(Ok(Value::Int(0)));
+                };
+                return Some(Ok(Value::Int(
+                    cx.sockets.dcc.server.map_or(0, |s| i64::from(s.port)),
+                )));
+            }
             ("chat", 1) => Kind::Chat,
             ("send", 1) => Kind::Send,
             ("get", 1) => Kind::Get,
+            ("fserv", 1) => Kind::Fserve,
             _ => return None,
         };
         let Some(cx) = self.sock.as_ref() else {
@@ -913,6 +1137,10 @@ fn session_value(dcc: &Dcc, kind: Kind, arg: &Value, prop: Option<&str>) -> Valu
         Some("size") => int(s.size),
         Some("pc") => int(s.percent()),
         Some("cid") => Value::Int(i64::from(s.cid)),
+        Some("cd") => s
+            .fserve
+            .as_ref()
+            .map_or(Value::Null, |f| Value::text(f.cd_text())),
         Some(_) => Value::Null,
     }
 }

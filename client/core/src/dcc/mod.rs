@@ -16,8 +16,11 @@ use crate::sockets::SockId;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
+pub mod fserve;
 #[cfg(test)]
 mod tests;
+
+pub use fserve::{Fserve, Request, ServerArgs, ServerKinds};
 
 /// How many bytes a send writes before the receiver has answered for them.
 pub const SEND_AHEAD: u64 = 256 * 1024;
@@ -84,6 +87,11 @@ pub struct DccSettings {
     /// The address our offers give; `None`: the one the system would use to reach the IRC
     /// server, else 127.0.0.1.
     pub ip: Option<IpAddr>,
+    /// The home folder of file server sessions opened through the DCC server, inside the data
+    /// folder; `None`: `fserve` in the data folder.
+    pub fserve_home: Option<PathBuf>,
+    /// The most files such a session sends at once.
+    pub fserve_gets: usize,
 }
 
 impl Default for DccSettings {
@@ -93,6 +101,8 @@ impl Default for DccSettings {
             downloads: None,
             max_size: DEFAULT_MAX_SIZE,
             ip: None,
+            fserve_home: None,
+            fserve_gets: 3,
         }
     }
 }
@@ -271,6 +281,8 @@ pub enum Kind {
     Send,
     /// A file we receive.
     Get,
+    /// A file server session (`/fserve`): a chat whose lines are commands.
+    Fserve,
 }
 
 impl Kind {
@@ -280,6 +292,7 @@ impl Kind {
             Kind::Chat => "chat",
             Kind::Send => "send",
             Kind::Get => "get",
+            Kind::Fserve => "fserve",
         }
     }
 }
@@ -332,6 +345,8 @@ pub struct Session {
     pub buf: Vec<u8>,
     /// The open file of a transfer.
     pub handle: Option<std::fs::File>,
+    /// A file server session's folder and limits.
+    pub fserve: Option<Box<Fserve>>,
 }
 
 impl Session {
@@ -386,6 +401,34 @@ pub struct Waiting {
 pub struct Current {
     /// `$filename`: the file's full path.
     pub filename: String,
+    /// `$cd` in `SERV`: the session's folder.
+    pub cd: Option<String>,
+    /// `$address` in `DCCSERVER`: the peer's IP address.
+    pub address: Option<String>,
+}
+
+/// The DCC server (`/dccserver`): its listening socket and port.
+#[derive(Clone, Copy, Debug)]
+pub struct Server {
+    /// The listening socket.
+    pub id: SockId,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+/// A connection to the DCC server that has not sent its first line yet.
+#[derive(Debug)]
+pub struct Handshake {
+    /// The connection.
+    pub id: SockId,
+    /// The peer's address and port.
+    pub ip: String,
+    /// See `ip`.
+    pub port: u16,
+    /// What arrived so far.
+    pub buf: Vec<u8>,
+    /// When it connected (ms).
+    pub at: u64,
 }
 
 /// Every chat and transfer, and the offers waiting.
@@ -403,6 +446,12 @@ pub struct Dcc {
     pub server_ip: Option<IpAddr>,
     /// What the running DCC event tells (`$filename`).
     pub current: Option<Current>,
+    /// The DCC server, while it is on.
+    pub server: Option<Server>,
+    /// The kinds of connection the DCC server takes.
+    pub server_kinds: ServerKinds,
+    /// Connections to the DCC server waiting for their first line.
+    pub handshakes: Vec<Handshake>,
 }
 
 impl Dcc {
@@ -411,9 +460,11 @@ impl Dcc {
         self.sessions.iter_mut().find(|s| s.id == id)
     }
 
-    /// Whether `id` is a DCC connection.
+    /// Whether `id` is a DCC connection (or the DCC server's).
     pub fn owns(&self, id: SockId) -> bool {
         self.sessions.iter().any(|s| s.id == id)
+            || self.server.is_some_and(|s| s.id == id)
+            || self.handshakes.iter().any(|h| h.id == id)
     }
 
     /// Takes the session on `id` out of the book.
@@ -431,6 +482,53 @@ impl Dcc {
     pub fn chat(&self, nick: &str) -> Option<&Session> {
         self.of(Kind::Chat)
             .find(|s| s.nick.eq_ignore_ascii_case(nick))
+    }
+
+    /// The file server session with `nick`.
+    pub fn fserve(&self, nick: &str) -> Option<&Session> {
+        self.of(Kind::Fserve)
+            .find(|s| s.nick.eq_ignore_ascii_case(nick))
+    }
+
+    /// A new file in the downloads folder for a received file named `name` (already checked
+    /// with [`safe_file_name`]): an existing file is never written over.
+    ///
+    /// # Errors
+    /// When there is no downloads folder or the file cannot be made.
+    pub fn open_download(&self, name: &str) -> Result<(PathBuf, std::fs::File), String> {
+        let dir = self
+            .downloads()
+            .ok_or("DCC: there is no downloads folder to receive files in")?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("DCC: cannot make {}: {e}", dir.display()))?;
+        let mut tries = 0;
+        loop {
+            let path = free_path(&dir, name);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => return Ok((path, f)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 10 => {
+                    tries += 1;
+                }
+                Err(e) => return Err(format!("DCC: cannot create {}: {e}", path.display())),
+            }
+        }
+    }
+
+    /// The home folder of file server sessions opened through the DCC server.
+    ///
+    /// # Errors
+    /// When it is not a folder inside the data folder.
+    pub fn server_fserve(&self) -> Result<Fserve, String> {
+        let home = match &self.settings.fserve_home {
+            Some(h) => h.to_string_lossy().into_owned(),
+            None => "fserve".to_string(),
+        };
+        let home = self.in_data(&home)?;
+        Fserve::new(&home, self.settings.fserve_gets, None)
     }
 
     /// The folder received files go to.
@@ -465,12 +563,12 @@ impl Dcc {
         }
     }
 
-    /// A file to send: `path` inside the data folder (relative to it, or absolute under it),
-    /// with no `..`; its full path and size.
+    /// `path` inside the data folder (relative to it, or absolute under it), with no `..`:
+    /// its real path.
     ///
     /// # Errors
-    /// When there is no data folder, the path leaves it, or it is not a readable file.
-    pub fn file_to_send(&self, path: &str) -> Result<(PathBuf, u64), String> {
+    /// When there is no data folder, the path leaves it, or it does not exist.
+    pub fn in_data(&self, path: &str) -> Result<PathBuf, String> {
         let root = self
             .data_dir
             .as_ref()
@@ -479,7 +577,7 @@ impl Dcc {
         let root_text = root.to_string_lossy().replace('\\', "/");
         let rel = if norm.starts_with('/') {
             norm.strip_prefix(root_text.trim_end_matches('/'))
-                .filter(|r| r.starts_with('/'))
+                .filter(|r| r.is_empty() || r.starts_with('/'))
                 .ok_or_else(|| format!("'{path}' is outside the data folder"))?
                 .to_string()
         } else {
@@ -490,9 +588,20 @@ impl Dcc {
         }
         let full = root.join(rel.trim_start_matches('/'));
         let real = std::fs::canonicalize(&full).map_err(|e| format!("'{path}': {e}"))?;
-        if !real.starts_with(root) {
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if !real.starts_with(root) && !real.starts_with(&real_root) {
             return Err(format!("'{path}' is outside the data folder"));
         }
+        Ok(real)
+    }
+
+    /// A file to send: `path` inside the data folder (see [`Dcc::in_data`]); its full path
+    /// and size.
+    ///
+    /// # Errors
+    /// When there is no data folder, the path leaves it, or it is not a readable file.
+    pub fn file_to_send(&self, path: &str) -> Result<(PathBuf, u64), String> {
+        let real = self.in_data(path)?;
         let meta = std::fs::metadata(&real).map_err(|e| format!("'{path}': {e}"))?;
         if !meta.is_file() {
             return Err(format!("'{path}' is not a file"));

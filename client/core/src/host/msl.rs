@@ -84,6 +84,14 @@ impl MslEngine {
                     _ => "*".to_string(),
                 }),
             ),
+            // DCCSERVER's field (Chat, Send or Fserve) selects requests the same way.
+            EventKind::On(name) if name.eq_ignore_ascii_case("DCCSERVER") => (
+                "DCCSERVER".to_string(),
+                Some(match ev.extra.first() {
+                    Some(Field::Text(t)) => t.clone(),
+                    _ => "*".to_string(),
+                }),
+            ),
             EventKind::On(name) => (name.to_ascii_uppercase(), None),
             EventKind::Ctcp => ("CTCP".to_string(), None),
             EventKind::Raw(n) => ("RAW".to_string(), Some(n.clone())),
