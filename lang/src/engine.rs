@@ -359,6 +359,15 @@ impl Engine {
         self.vm.relink();
     }
 
+    /// The names of the aliases callable from anywhere (not `-l` local), in no order.
+    pub fn alias_names(&self) -> impl Iterator<Item = &str> {
+        self.vm
+            .aliases
+            .iter()
+            .filter(|(_, defs)| defs.iter().any(|(_, _, local)| !local))
+            .map(|(name, _)| name.as_str())
+    }
+
     /// The chunk of alias `name` visible from anywhere (first non-local in load order).
     pub fn alias_chunk(&self, name: &str) -> Option<usize> {
         self.vm

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 mod commands;
+mod complete;
 mod conns;
 mod dcc;
 mod dns;
@@ -197,6 +198,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "window",
 ];
 
+pub use complete::Completion;
 pub use conns::Connect;
 pub use engines::ENGINE_SCRIPTS_FROM;
 pub use extras::Extras;
@@ -899,7 +901,7 @@ impl Client {
             (Some(c), _) => Place::Channel(c),
             (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
             // A line typed into the status window or a query.
-            (None, "INPUT")
+            (None, "INPUT" | "TABCOMP")
                 if info
                     .target
                     .as_deref()
@@ -907,10 +909,12 @@ impl Client {
             {
                 Place::Status
             }
-            (None, "INPUT") if info.target.as_deref().is_some_and(|t| t.starts_with('=')) => {
+            (None, "INPUT" | "TABCOMP")
+                if info.target.as_deref().is_some_and(|t| t.starts_with('=')) =>
+            {
                 Place::Dcc
             }
-            (None, "INPUT") => Place::Private,
+            (None, "INPUT" | "TABCOMP") => Place::Private,
             _ => Place::None,
         };
         let me_op = info.chan.as_deref().is_some_and(|c| self.net.is_op(&me, c));

@@ -13,6 +13,8 @@
 //! @ sockets                              socket I/O runs until it has settled
 //! @ allow sockets                        the scripts may use sockets
 //! @ connectfail Connection refused       opening a connection fails (on CONNECTFAIL)
+//! @ tab #c /gr                           the user presses Tab after `/gr` in #c's input
+//!                                        line; the candidates are shown in window `tab`
 //! ```
 //!
 //! This module parses transcripts and checks expectations against whatever drives the client
@@ -51,6 +53,9 @@ pub enum Step {
     Allow(Option<String>, Vec<Grant>),
     /// `@ connectfail REASON`: opening the connection fails for REASON (`on CONNECTFAIL`).
     ConnectFail(String),
+    /// `@ tab WINDOW TEXT`: the user presses Tab with the cursor after TEXT in WINDOW's
+    /// input line; the candidates are shown in the window `tab`, on one line.
+    Tab(String, String),
 }
 
 /// How long `@ sockets` waits for a report once nothing is under way.
@@ -166,6 +171,13 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         })?
                     }),
                     "connectfail" => Step::ConnectFail(rest.trim().to_string()),
+                    "tab" => {
+                        let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
+                        if w.is_empty() || txt.is_empty() {
+                            return Err(err("`@ tab` needs a window and a text, like `@ tab #c /jo`"));
+                        }
+                        Step::Tab(w.to_string(), unescape(txt))
+                    }
                     "allow" => {
                         let mut words: Vec<&str> = rest.split_whitespace().collect();
                         let script = match words.first() {
@@ -185,7 +197,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         Step::Allow(script, grants)
                     }
                     _ => Step::Advance(duration_ms(d).ok_or_else(|| {
-                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets`, `@ allow GRANT` or `@ connectfail REASON`")
+                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets`, `@ allow GRANT`, `@ connectfail REASON` or `@ tab WINDOW TEXT`")
                     })?),
                 }
             }
@@ -214,6 +226,8 @@ pub trait Driver {
     fn allow(&mut self, _script: Option<&str>, _grants: &[Grant]) {}
     /// Opening the connection fails for `reason`.
     fn connect_failed(&mut self, _reason: &str) {}
+    /// The user presses Tab after `text` in `window`; the candidates are shown in `tab`.
+    fn tab(&mut self, _window: &str, _text: &str) {}
     /// Every line the client has sent, in order.
     fn sent(&self) -> &[String];
     /// Every line shown, in order, as `(window, text)` with formatting codes kept.
@@ -341,6 +355,11 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                 since = d.sent().len();
                 shown_since = d.shown().len();
                 d.connect_failed(reason);
+            }
+            Step::Tab(w, t) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.tab(w, t);
             }
             Step::NotShown(w, text) => {
                 let want = strip_codes(text);
@@ -666,6 +685,16 @@ impl Driver for Session {
     }
     fn connect_failed(&mut self, reason: &str) {
         self.client.connect_failed(reason);
+        self.settle();
+    }
+    fn tab(&mut self, window: &str, text: &str) {
+        let done = self.client.complete(window, text, text.len());
+        let line = if done.candidates.is_empty() {
+            "(none)".to_string()
+        } else {
+            done.candidates.join(" ")
+        };
+        self.client.out.shown.push(("tab".to_string(), line));
         self.settle();
     }
     fn allow(&mut self, script: Option<&str>, grants: &[Grant]) {

@@ -582,14 +582,29 @@ fn add_command(
         ..CommandSpec::default()
     };
     let mut aliases = Vec::new();
+    let mut completer = None;
     match opts {
         Some(Value::String(s)) => spec.help = s.to_str()?.to_string(),
         Some(Value::Table(t)) => {
             spec.help = t.get::<Option<String>>("help")?.unwrap_or_default();
             spec.usage = t.get::<Option<String>>("usage")?.unwrap_or_default();
             aliases = t.get::<Option<Vec<String>>>("aliases")?.unwrap_or_default();
+            completer = t.get::<Option<Function>>("complete")?;
         }
         _ => {}
+    }
+    if let Some(func) = completer {
+        let handle = sh.handle();
+        sh.callbacks.borrow_mut().insert(
+            handle,
+            Rc::new(Callback {
+                script,
+                func,
+                label: format!("/{name} completer"),
+                left: Cell::new(0),
+            }),
+        );
+        spec.complete = Some(handle);
     }
     let handle = sh.handle();
     sh.callbacks.borrow_mut().insert(

@@ -508,6 +508,35 @@ impl ScriptEngine for LuaEngine {
         Ok(())
     }
 
+    fn complete(
+        &self,
+        handle: u64,
+        args: &str,
+        word: &str,
+        host: &mut dyn EngineHost,
+    ) -> Result<Vec<String>, String> {
+        let Some((cb, script)) = self.callback(handle) else {
+            return Ok(Vec::new());
+        };
+        let (args, word) = (args.to_string(), word.to_string());
+        self.guarded(&cb, &script, host, move |lua, f| {
+            let words = lua.create_sequence_from(args.split_whitespace())?;
+            let r: Value = f.call((words, word))?;
+            let Value::Table(t) = r else {
+                return Ok(Vec::new());
+            };
+            t.sequence_values::<Value>()
+                .filter_map(|v| match v {
+                    Ok(v) => lua
+                        .coerce_string(v)
+                        .transpose()
+                        .map(|s| s.and_then(|s| Ok(s.to_str()?.to_string()))),
+                    Err(e) => Some(Err(e)),
+                })
+                .collect()
+        })
+    }
+
     fn timer(&self, handle: u64, host: &mut dyn EngineHost) -> Result<(), String> {
         let Some((cb, script)) = self.callback(handle) else {
             return Ok(());

@@ -319,3 +319,22 @@ fn lua_load_reads_from_the_data_folder() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn a_failing_completer_is_reported_and_the_word_completes_as_a_nick() {
+    let lua = r##"
+irc.add_command("poke", function(args) return "poked" end, {
+  complete = function(args, word) error("no idea about " .. word) end,
+})
+"##;
+    check(
+        &[("poke.lua", lua)],
+        r"
+<< :me!me@me.host JOIN #c
+<< :irc.example.net 353 me = #c :me anna
+@ tab #c /poke an
+== tab anna
+== status no idea about an (in /poke completer of
+",
+    );
+}

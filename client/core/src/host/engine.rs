@@ -95,6 +95,9 @@ pub struct CommandSpec {
     pub help: String,
     /// How to call it (`/greet [nick]`).
     pub usage: String,
+    /// The engine's handle of its argument completer ([`ScriptEngine::complete`]), if it
+    /// has one.
+    pub complete: Option<u64>,
 }
 
 /// A command in the client's registry: which engine and script own it.
@@ -230,6 +233,23 @@ pub trait ScriptEngine {
     /// # Errors
     /// The callback's error.
     fn timer(&self, handle: u64, host: &mut dyn EngineHost) -> Result<(), String>;
+
+    /// Runs completer `handle` of a command: what `word` can become when typed after
+    /// `args` (the command's arguments before it, as written). The client keeps the
+    /// candidates that start with `word`.
+    ///
+    /// # Errors
+    /// The completer's error.
+    fn complete(
+        &self,
+        handle: u64,
+        args: &str,
+        word: &str,
+        host: &mut dyn EngineHost,
+    ) -> Result<Vec<String>, String> {
+        let _ = (handle, args, word, host);
+        Ok(Vec::new())
+    }
 
     /// The scripts it has loaded.
     fn scripts(&self) -> Vec<ScriptMeta>;
