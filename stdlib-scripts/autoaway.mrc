@@ -18,11 +18,11 @@ on *:CONNECT: autoaway.arm
 on *:DISCONNECT: .timerautoaway. $+ $cid off | if ($hget(autoaway.since)) hdel autoaway.since $cid
 
 alias -l autoaway.defaults {
-  if ($var(autoaway.on, 0) == 0) set %autoaway.on 1
-  if ($var(autoaway.minutes, 0) == 0) set %autoaway.minutes 15
-  if ($var(autoaway.message, 0) == 0) set %autoaway.message Away: idle since $!time
-  if ($var(autoaway.announce, 0) == 0) set %autoaway.announce 0
-  if ($var(autoaway.backmessage, 0) == 0) set %autoaway.backmessage is back (away $!duration($autoaway_gone) $+ )
+  if ($var(autoaway.on, 0) == 0) set -e %autoaway.on 1
+  if ($var(autoaway.minutes, 0) == 0) set -e %autoaway.minutes 15
+  if ($var(autoaway.message, 0) == 0) set -e %autoaway.message Away: idle since $!time
+  if ($var(autoaway.announce, 0) == 0) set -e %autoaway.announce 0
+  if ($var(autoaway.backmessage, 0) == 0) set -e %autoaway.backmessage is back (away $!duration($autoaway_gone) $+ )
 }
 
 ; Setting $1 for this network: %autoaway.$1.NETWORK when set, else %autoaway.$1.

@@ -12,11 +12,11 @@ on *:LOAD: autorejoin.defaults
 on *:START: autorejoin.defaults
 
 alias -l autorejoin.defaults {
-  if ($var(autorejoin.on, 0) == 0) set %autorejoin.on 1
-  if ($var(autorejoin.delay, 0) == 0) set %autorejoin.delay 3
-  if ($var(autorejoin.channels, 0) == 0) set %autorejoin.channels *
-  if ($var(autorejoin.retries, 0) == 0) set %autorejoin.retries 3
-  if ($var(autorejoin.window, 0) == 0) set %autorejoin.window 60
+  if ($var(autorejoin.on, 0) == 0) set -e %autorejoin.on 1
+  if ($var(autorejoin.delay, 0) == 0) set -e %autorejoin.delay 3
+  if ($var(autorejoin.channels, 0) == 0) set -e %autorejoin.channels *
+  if ($var(autorejoin.retries, 0) == 0) set -e %autorejoin.retries 3
+  if ($var(autorejoin.window, 0) == 0) set -e %autorejoin.window 60
 }
 
 ; Whether channel $1 is one to rejoin.

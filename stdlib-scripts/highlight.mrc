@@ -12,11 +12,11 @@ on *:LOAD: highlight.defaults
 on *:START: highlight.defaults
 
 alias -l highlight.defaults {
-  if ($var(highlight.on, 0) == 0) set %highlight.on 1
-  if ($var(highlight.nick, 0) == 0) set %highlight.nick 1
-  if ($var(highlight.beep, 0) == 0) set %highlight.beep 0
-  if ($var(highlight.flash, 0) == 0) set %highlight.flash 1
-  if ($var(highlight.window, 0) == 0) set %highlight.window 1
+  if ($var(highlight.on, 0) == 0) set -e %highlight.on 1
+  if ($var(highlight.nick, 0) == 0) set -e %highlight.nick 1
+  if ($var(highlight.beep, 0) == 0) set -e %highlight.beep 0
+  if ($var(highlight.flash, 0) == 0) set -e %highlight.flash 1
+  if ($var(highlight.window, 0) == 0) set -e %highlight.window 1
 }
 
 ; What in $1- highlights: the nick, word or expression, or $null.

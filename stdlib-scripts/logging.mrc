@@ -17,13 +17,13 @@ on *:LOAD: logging.defaults
 on *:START: logging.defaults
 
 alias -l logging.defaults {
-  if ($var(logging.on, 0) == 0) set %logging.on 1
-  if ($var(logging.channels, 0) == 0) set %logging.channels 1
-  if ($var(logging.queries, 0) == 0) set %logging.queries 1
-  if ($var(logging.timestamp, 0) == 0) set %logging.timestamp [yyyy-mm-dd HH:nn:ss]
-  if ($var(logging.colours, 0) == 0) set %logging.colours 0
-  if ($var(logging.daily, 0) == 0) set %logging.daily 1
-  if ($var(logging.maxsize, 0) == 0) set %logging.maxsize 1048576
+  if ($var(logging.on, 0) == 0) set -e %logging.on 1
+  if ($var(logging.channels, 0) == 0) set -e %logging.channels 1
+  if ($var(logging.queries, 0) == 0) set -e %logging.queries 1
+  if ($var(logging.timestamp, 0) == 0) set -e %logging.timestamp [yyyy-mm-dd HH:nn:ss]
+  if ($var(logging.colours, 0) == 0) set -e %logging.colours 0
+  if ($var(logging.daily, 0) == 0) set -e %logging.daily 1
+  if ($var(logging.maxsize, 0) == 0) set -e %logging.maxsize 1048576
 }
 
 ; The folder of this connection's logs (relative to the data folder).

@@ -28,7 +28,7 @@ const USAGE: &str = "usage:
   rustirc replay [--load FILE]... [--allow-sockets FILE]... TRANSCRIPT...
   rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
                     [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL]
-                    [--join #chan]... [--load FILE]... [--data DIR] [--budget N]";
+                    [--join #chan]... [--load FILE]... [--data DIR] [--budget N] [--no-stdlib]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -535,7 +535,7 @@ fn default_config_file() -> Option<PathBuf> {
 
 /// `rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
 /// [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL] [--join #chan]... [--load FILE]...
-/// [--data DIR] [--budget N]`: a bot with the same scripts the desktop client runs; what
+/// [--data DIR] [--budget N] [--no-stdlib]`: a bot with the same scripts the desktop client runs; what
 /// windows would show goes to standard output with timestamps. Settings come from the config
 /// file; flags replace them.
 fn headless(args: &[String]) -> i32 {
@@ -548,6 +548,7 @@ fn headless(args: &[String]) -> i32 {
     let mut network = None;
     let mut budget = None;
     let mut tls = false;
+    let mut no_stdlib = false;
     let mut tls_accept_invalid = false;
     let mut tls_cert = None;
     let mut proxy = None;
@@ -556,6 +557,7 @@ fn headless(args: &[String]) -> i32 {
         // Switches without a value.
         match args[i].as_str() {
             "--tls" => tls = true,
+            "--no-stdlib" => no_stdlib = true,
             "--tls-accept-invalid" => tls_accept_invalid = true,
             _ => {
                 let value = args.get(i + 1).cloned();
@@ -716,7 +718,25 @@ fn headless(args: &[String]) -> i32 {
         }
     }
     rustirc_core::sockets::io::attach(&mut client, rt.handle().clone());
-    for path in &scripts {
+    // The built-in scripts first, from their copies in the data folder (docs/stdlib.md).
+    let mut builtin = Vec::new();
+    if !no_stdlib {
+        match rustirc_core::stdlib::install(&data, &settings.stdlib.disabled()) {
+            Ok(installed) => {
+                for i in installed {
+                    if let Some(note) = &i.note {
+                        println!("rustirc: {note}");
+                    }
+                    builtin.push(i.path);
+                }
+            }
+            Err(e) => {
+                eprintln!("rustirc: the built-in scripts: {e}");
+                return 1;
+            }
+        }
+    }
+    for path in builtin.iter().chain(&scripts) {
         let f = path.display().to_string();
         match std::fs::read(path) {
             Ok(b) => {

@@ -51,6 +51,17 @@ fn a_bad_config_is_reported_with_its_place() {
     let (code, err) = headless(&["--config", bad.to_str().unwrap()], &dir);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("bad port 'ssl' in server h:+ssl"), "{err}");
+
+    // A built-in script that does not exist cannot be disabled.
+    std::fs::write(
+        &bad,
+        "[stdlib]\ndisable = [\"logging\", \"hilight\"]\n[[network]]\nserver = \"h\"\nnick = \"n\"\n",
+    )
+    .unwrap();
+    let (code, err) = headless(&["--config", bad.to_str().unwrap()], &dir);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("line 2, column 23"), "{err}");
+    assert!(err.contains("no built-in script 'hilight'"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -72,4 +83,5 @@ fn the_documented_config_reads() {
     let c = s.network(Some("example")).unwrap().to_config("mybot");
     assert_eq!(c.alt_nicks, ["mybot_", "mybot__"]);
     assert_eq!(c.autojoin[1], ("#private".into(), Some("sekrit".into())));
+    assert_eq!(s.stdlib.disabled(), ["autoaway"]);
 }

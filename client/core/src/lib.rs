@@ -19,4 +19,5 @@ pub mod replay;
 pub mod settings;
 pub mod sockets;
 pub mod state;
+pub mod stdlib;
 pub mod users;

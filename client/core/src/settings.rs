@@ -46,6 +46,30 @@ pub struct Settings {
     /// DCC: who may open a chat or send a file, where files go.
     #[serde(default)]
     pub dcc: DccToml,
+    /// The built-in scripts (`docs/stdlib.md`).
+    #[serde(default)]
+    pub stdlib: StdlibSettings,
+}
+
+/// `[stdlib]`: which built-in scripts not to load.
+///
+/// ```toml
+/// [stdlib]
+/// disable = ["autoaway", "logging"]
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StdlibSettings {
+    /// The names of the built-in scripts not to load (see [`crate::stdlib::SCRIPTS`]).
+    #[serde(default)]
+    pub disable: Vec<toml::Spanned<String>>,
+}
+
+impl StdlibSettings {
+    /// The names of the disabled scripts.
+    pub fn disabled(&self) -> Vec<String> {
+        self.disable.iter().map(|d| d.get_ref().clone()).collect()
+    }
 }
 
 /// `[dcc]`: each one left out keeps its default (see [`crate::dcc::DccSettings`]).
@@ -183,6 +207,14 @@ impl Settings {
                     &n.encoding
                 };
                 let at = at.as_ref().map_or(0, |v| v.span().start);
+                let line = text[..at].matches('\n').count() + 1;
+                let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+                return Err(format!("line {line}, column {col}: {e}"));
+            }
+        }
+        for d in &s.stdlib.disable {
+            if let Err(e) = crate::stdlib::check_names(std::slice::from_ref(d.get_ref())) {
+                let at = d.span().start;
                 let line = text[..at].matches('\n').count() + 1;
                 let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
                 return Err(format!("line {line}, column {col}: {e}"));
