@@ -21,6 +21,9 @@ on *:SOCKCLOSE:bob: echo @peer bob was closed
 on *:SERV:where: { msg =$nick you are in $cd | haltdef }
 on *:SERV:*: echo -s SERV from $nick in $cd : $1-
 
+; What we type into =bob (a file server session's window: the `!` target) goes to him.
+on *:INPUT:!: echo -s typed into the file server $target : $1-
+
 ; The file offered to bob comes back to us from him.
 alias bob.loop {
   parseline -iqt :bob!b@bob.host PRIVMSG me : $+ $chr(1) $+ DCC SEND $nopath($send(bob).file) 2130706433 $send(bob).port $send(bob).size $+ $chr(1)

@@ -909,10 +909,17 @@ impl Client {
             {
                 Place::Status
             }
+            // `=nick` is a file server session's window when there is no chat with nick.
             (None, "INPUT" | "TABCOMP")
                 if info.target.as_deref().is_some_and(|t| t.starts_with('=')) =>
             {
-                Place::Dcc
+                let nick = info.target.as_deref().map_or("", |t| &t[1..]);
+                let dcc = &self.sockets.dcc;
+                if dcc.chat(nick).is_none() && dcc.fserve(nick).is_some() {
+                    Place::Fserve
+                } else {
+                    Place::Dcc
+                }
             }
             (None, "INPUT" | "TABCOMP") => Place::Private,
             _ => Place::None,

@@ -164,9 +164,9 @@ impl Fserve {
             out.push(format!("  … and {} more", total - DIR_MAX));
         }
         out.push(format!(
-            "End of list: {} folders, {} files",
-            dirs.len(),
-            files.len()
+            "End of list: {}, {}",
+            count(dirs.len(), "folder"),
+            count(files.len(), "file")
         ));
         Ok(out)
     }
@@ -201,6 +201,15 @@ impl Fserve {
         }
         let bytes = std::fs::read(&path).map_err(|e| format!("'{}': {e}", arg.trim()))?;
         Ok(text_lines(&bytes))
+    }
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 

@@ -5,7 +5,7 @@
 //! big they may be), and the book of chats and transfers with their byte counts. The
 //! connections themselves run on the sockets' driver ([`crate::sockets`]); the client (in
 //! `client/dcc.rs`) turns its reports into `CHAT`, `FILESENT`, `FILERCVD`, `SENDFAIL` and
-//! `GETFAIL` events.
+//! `GETFAIL` events. File server sessions and the DCC server's requests are in [`fserve`].
 //!
 //! A file transfer follows the usual DCC SEND protocol: the sender writes the file, and the
 //! receiver answers each block with the number of bytes it has received so far, as a 4-byte
