@@ -148,6 +148,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "flash",
     "fserve",
     "guser",
+    "help",
     "hop",
     "ignore",
     "invite",
@@ -1975,6 +1976,9 @@ impl Host for ScriptHost<'_> {
         }
         if name == "dns" {
             return Some(self.dns_command(args));
+        }
+        if name == "help" {
+            return Some(self.help_command(args.trim()));
         }
         if let Some(r) = self.dcc_command(&name, args) {
             return Some(r);

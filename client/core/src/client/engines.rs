@@ -229,6 +229,61 @@ impl ScriptHost<'_> {
         Some(self.manage_engine(eng.as_ref(), args))
     }
 
+    /// `/help`: the commands scripts added, with their help; `/help NAME`: one command's
+    /// usage and help, or that it is one of the client's own. (mSL aliases are the VM's to
+    /// resolve; the host does not see them.)
+    pub(super) fn help_command(&mut self, args: &str) -> Result<(), String> {
+        let file_of = |script: ScriptId| {
+            self.engines
+                .iter()
+                .flat_map(|e| e.scripts())
+                .find(|m| m.script == script)
+                .map(|m| m.file)
+                .unwrap_or_default()
+        };
+        let name = args.trim_start_matches('/').to_ascii_lowercase();
+        let mut lines = Vec::new();
+        if name.is_empty() {
+            let commands = self.commands.get();
+            if commands.is_empty() {
+                lines.push("* No script has added a command".to_string());
+            } else {
+                lines.push("* Commands scripts added (/help NAME for one):".to_string());
+                for (n, c) in commands.iter() {
+                    lines.push(match c.spec.help.as_str() {
+                        "" => format!("  /{n}"),
+                        h => format!("  /{n} — {h}"),
+                    });
+                }
+            }
+        } else if let Some(c) = self.commands.get().get(&name) {
+            let usage = match c.spec.usage.as_str() {
+                "" => format!("/{name}"),
+                u => u.to_string(),
+            };
+            lines.push(format!("* {usage}"));
+            if !c.spec.help.is_empty() {
+                lines.push(format!("  {}", c.spec.help));
+            }
+            lines.push(format!("  (added by {})", file_of(c.script)));
+        } else if rustirc_lang::names::commands().contains(&name.as_str())
+            || super::HOST_COMMANDS.contains(&name.as_str())
+            || self.engines.iter().any(|e| e.name() == name)
+        {
+            lines.push(format!(
+                "* /{name} is one of the client's own commands (see the documentation)"
+            ));
+        } else {
+            return Err(format!(
+                "/help: {name} is neither a command a script added nor one of the client's (mSL aliases have no help)"
+            ));
+        }
+        for l in lines {
+            self.show(&self.active.clone(), l);
+        }
+        Ok(())
+    }
+
     /// `/lua load|unload|reload FILE`, `/lua enable|disable NAME|FILE`, `/lua list`.
     fn manage_engine(&mut self, eng: &dyn ScriptEngine, args: &str) -> Result<(), String> {
         use super::scripts::{ScriptOp, ScriptRequest};
