@@ -19,6 +19,8 @@ on *:SOCKCLOSE:bob: echo @peer bob was closed
 
 ; A command of our own (haltdef: the server does not answer it too), and every line seen.
 on *:SERV:where: { msg =$nick you are in $cd | haltdef }
+; A ^ handler that halts hides the line from =bob, and the server does not answer it.
+on ^*:SERV:psst: halt
 on *:SERV:*: echo -s SERV from $nick in $cd : $1-
 
 ; What we type into =bob (a file server session's window: the `!` target) goes to him.
