@@ -1,0 +1,963 @@
+//! `rustirc-python`: Python scripts on RustIRC's event table, each in a worker process.
+//!
+//! CPython cannot be confined from the inside, so this crate does not embed it (the client
+//! does not link libpython). Each script runs in its own `rustirc-python-worker` process,
+//! started on demand and spoken to over a socket pair with the framed protocol of
+//! [`rustirc_plugin_proto`]. The worker runs the script's code; every `irc.*` function the
+//! script calls comes back here as a [`HostCall`], which this engine carries out through
+//! the client's [`EngineHost`], the same path the Lua engine takes, so a Python
+//! `irc.privmsg` behaves exactly as mSL's `/msg`.
+//!
+//! Every request has a deadline ([`Options::deadline_ms`], 1 s by default): the worker
+//! interrupts the script when it passes, and when the worker does not answer within a grace
+//! period more (a C loop, a regex), this engine kills it, starts a new one and reloads the
+//! script. A worker that crashed or was killed from outside is replaced the same way at the
+//! next call; restarts back off when they come too often.
+//!
+//! The worker is found through the `RUSTIRC_PYTHON_WORKER` environment variable, else next
+//! to the running program (or one folder up, where `cargo test` puts test programs).
+
+use rustirc_core::events::{EngineId, HandlerDecl, Matcher, ScriptId, TargetFilter};
+use rustirc_core::host::engine::{
+    CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
+};
+use rustirc_lang::Limits;
+use rustirc_plugin_proto::{
+    read_frame, write_frame, Event, FromWorker, HostCall, Meta, Reply, ScriptError, ToWorker,
+};
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::io::BufReader;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// The environment variable naming the worker program.
+pub const WORKER_ENV: &str = "RUSTIRC_PYTHON_WORKER";
+
+/// The worker program's file name.
+pub const WORKER_NAME: &str = "rustirc-python-worker";
+
+/// How many errors in a row disable a script.
+pub const MAX_ERRORS_IN_A_ROW: u32 = 5;
+
+/// How the engine runs its workers.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How long a handler, command or timer may run (milliseconds).
+    pub deadline_ms: u64,
+    /// How much longer the worker has to answer after it was told to interrupt the script,
+    /// before it is killed.
+    pub grace_ms: u64,
+    /// How long loading a script may take (its module code and `on_load`).
+    pub load_ms: u64,
+    /// The worker's address-space limit, in MiB.
+    pub memory_mb: u64,
+    /// The worker program; `None`: [`worker_path`].
+    pub worker: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            deadline_ms: 1000,
+            grace_ms: 500,
+            load_ms: 5000,
+            memory_mb: 512,
+            worker: None,
+        }
+    }
+}
+
+/// Where the worker program is: `$RUSTIRC_PYTHON_WORKER`, else `rustirc-python-worker` next
+/// to the running program or in the folder above it.
+///
+/// # Errors
+/// When it is in neither place, saying where it was looked for.
+pub fn worker_path() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os(WORKER_ENV) {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+    let candidates = [
+        dir.join(WORKER_NAME),
+        dir.parent()
+            .map(|d| d.join(WORKER_NAME))
+            .unwrap_or_default(),
+    ];
+    candidates
+        .iter()
+        .find(|c| c.is_file())
+        .cloned()
+        .ok_or_else(|| {
+            format!(
+                "the Python worker {WORKER_NAME} is not in {} and {WORKER_ENV} is not set",
+                dir.display()
+            )
+        })
+}
+
+/// A running worker.
+struct Worker {
+    child: Child,
+    r: BufReader<UnixStream>,
+    w: UnixStream,
+    seq: u64,
+}
+
+impl Worker {
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Why it is gone, when it is.
+    fn exit(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok()??;
+        use std::os::unix::process::ExitStatusExt;
+        Some(match (status.code(), status.signal()) {
+            (_, Some(9)) => "its worker was killed (signal 9)".to_string(),
+            (_, Some(s)) => format!("its worker died of signal {s}"),
+            (Some(c), _) => format!("its worker exited with status {c}"),
+            _ => "its worker exited".to_string(),
+        })
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What one script registered, by the worker's numbers.
+#[derive(Default)]
+struct Regs {
+    handlers: HashMap<u64, u64>,
+    commands: HashMap<u64, u64>,
+    command_names: Vec<String>,
+    timers: HashMap<u64, (u64, String)>,
+}
+
+/// One loaded script.
+struct Script {
+    id: ScriptId,
+    file: String,
+    source: String,
+    data_dir: Option<String>,
+    meta: RefCell<ScriptMeta>,
+    worker: RefCell<Option<Worker>>,
+    regs: RefCell<Regs>,
+    errors: Cell<u32>,
+    disabled: Cell<bool>,
+    restarts: RefCell<Vec<Instant>>,
+}
+
+/// Where a client handle leads.
+#[derive(Clone)]
+struct Route {
+    script: ScriptId,
+    local: u64,
+    label: String,
+}
+
+/// Why an exchange with a worker failed.
+enum Failure {
+    /// The script raised.
+    Script(ScriptError),
+    /// The worker is gone or stuck, and was stopped.
+    Dead(String),
+}
+
+/// The Python engine.
+pub struct PythonEngine {
+    id: Cell<EngineId>,
+    opts: Options,
+    next: Cell<u64>,
+    scripts: RefCell<HashMap<ScriptId, Rc<Script>>>,
+    routes: RefCell<HashMap<u64, Route>>,
+}
+
+/// Python event names by the event table's names.
+const EVENTS: &[(&str, &str)] = &[
+    ("message", "TEXT"),
+    ("action", "ACTION"),
+    ("notice", "NOTICE"),
+    ("ctcpreply", "CTCPREPLY"),
+];
+
+fn py_event(table: &str) -> String {
+    EVENTS
+        .iter()
+        .find(|(_, t)| *t == table)
+        .map_or_else(|| table.to_ascii_lowercase(), |(p, _)| (*p).to_string())
+}
+
+impl PythonEngine {
+    /// An engine with the default [`Options`]. `limits` are the client's script limits (the
+    /// same the mSL and Lua engines get); the worker's own limits are in [`Options`].
+    pub fn new(limits: Limits) -> PythonEngine {
+        let _ = limits;
+        PythonEngine::with_options(Options::default())
+    }
+
+    /// An engine with `opts`.
+    pub fn with_options(opts: Options) -> PythonEngine {
+        PythonEngine {
+            id: Cell::new(0),
+            opts,
+            next: Cell::new(0),
+            scripts: RefCell::new(HashMap::new()),
+            routes: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn handle(&self) -> u64 {
+        let h = self.next.get() + 1;
+        self.next.set(h);
+        h
+    }
+
+    fn script(&self, id: ScriptId) -> Option<Rc<Script>> {
+        self.scripts.borrow().get(&id).cloned()
+    }
+
+    /// Starts a worker, reading its hello.
+    fn spawn(&self) -> Result<Worker, String> {
+        let exe = match &self.opts.worker {
+            Some(p) => p.clone(),
+            None => worker_path()?,
+        };
+        let (ours, theirs) =
+            UnixStream::pair().map_err(|e| format!("cannot make a socket pair: {e}"))?;
+        let child = Command::new(&exe)
+            .arg("--memory-mb")
+            .arg(self.opts.memory_mb.to_string())
+            .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .env_clear()
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("PYTHONNOUSERSITE", "1")
+            .env("PYTHONSAFEPATH", "1")
+            .env("PYTHONIOENCODING", "utf-8")
+            .env("LANG", "C.UTF-8")
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start the Python worker {}: {e}", exe.display()))?;
+        let w = ours
+            .try_clone()
+            .map_err(|e| format!("cannot use the socket pair: {e}"))?;
+        let mut worker = Worker {
+            child,
+            r: BufReader::new(ours),
+            w,
+            seq: 0,
+        };
+        let _ = worker
+            .r
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_millis(self.opts.load_ms)));
+        match read_frame::<_, FromWorker>(&mut worker.r) {
+            Ok(FromWorker::Hello { .. }) => Ok(worker),
+            Ok(other) => Err(format!(
+                "the Python worker {} said {other:?} before hello",
+                exe.display()
+            )),
+            Err(e) => Err(format!(
+                "the Python worker {} did not start: {}",
+                exe.display(),
+                worker.exit().unwrap_or_else(|| e.to_string())
+            )),
+        }
+    }
+
+    /// Sends `msg` and serves the worker's host calls until its reply.
+    fn exchange(
+        &self,
+        s: &Script,
+        w: &mut Worker,
+        msg: &ToWorker,
+        seq: u64,
+        wait_ms: u64,
+        mut host: Option<&mut dyn EngineHost>,
+    ) -> Result<Reply, Failure> {
+        let kill_at = Instant::now() + Duration::from_millis(wait_ms + self.opts.grace_ms);
+        if let Err(e) = write_frame(&mut w.w, msg) {
+            return Err(Failure::Dead(
+                w.exit()
+                    .unwrap_or_else(|| format!("its worker cannot be reached ({e})")),
+            ));
+        }
+        loop {
+            let left = kill_at.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.stuck(wait_ms));
+            }
+            let _ = w.r.get_ref().set_read_timeout(Some(left));
+            match read_frame::<_, FromWorker>(&mut w.r) {
+                Ok(FromWorker::Reply { seq: got, result }) if got == seq => {
+                    return result.map_err(Failure::Script)
+                }
+                Ok(FromWorker::Reply { .. } | FromWorker::Heartbeat { .. }) => {}
+                Ok(FromWorker::Hello { .. }) => {}
+                Ok(FromWorker::Call { id, call }) => {
+                    let result = match host.as_deref_mut() {
+                        Some(h) => self.host_call(s, call, h),
+                        None => Err("the client is not reachable here".to_string()),
+                    };
+                    if let Err(e) = write_frame(&mut w.w, &ToWorker::Result { id, result }) {
+                        return Err(Failure::Dead(format!("its worker cannot be reached ({e})")));
+                    }
+                }
+                Ok(FromWorker::Log { level, text }) => {
+                    if let Some(h) = host.as_deref_mut() {
+                        h.echo("status", &format!("[{level}] {}: {text}", base(&s.file)));
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(self.stuck(wait_ms));
+                }
+                Err(e) => {
+                    // Give a dying worker a moment to be reaped, to say how it ended.
+                    for _ in 0..20 {
+                        if let Some(why) = w.exit() {
+                            return Err(Failure::Dead(why));
+                        }
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    return Err(Failure::Dead(format!("its worker stopped answering ({e})")));
+                }
+            }
+        }
+    }
+
+    fn stuck(&self, wait_ms: u64) -> Failure {
+        Failure::Dead(format!(
+            "did not return within {wait_ms} ms and could not be interrupted (a loop in C code, \
+             a regular expression?); its worker was stopped"
+        ))
+    }
+
+    /// Carries out a host call for script `s`.
+    #[allow(clippy::too_many_lines)]
+    fn host_call(
+        &self,
+        s: &Script,
+        call: HostCall,
+        host: &mut dyn EngineHost,
+    ) -> Result<Value, String> {
+        let engine = self.id.get();
+        match call {
+            HostCall::Command { name, args } => match host.command(&name, &args, false) {
+                Some(Ok(())) => Ok(Value::Null),
+                Some(Err(e)) => Err(e),
+                None => Err(format!("unknown command /{name}")),
+            },
+            HostCall::Identifier { name, args } => {
+                let args: Vec<rustirc_lang::Value> = args
+                    .into_iter()
+                    .map(rustirc_lang::Value::from_string)
+                    .collect();
+                match host.identifier(&name, &args, None) {
+                    Some(Ok(v)) => Ok(Value::String(v.as_str().into_owned())),
+                    Some(Err(e)) => Err(e),
+                    None => Ok(Value::Null),
+                }
+            }
+            HostCall::Echo { window, text } => {
+                host.echo(&window, &text);
+                Ok(Value::Null)
+            }
+            HostCall::Eval { text } => host.eval(&text).map(Value::String),
+            HostCall::RunLine { line } => host.run_line(&line).map(|()| Value::Null),
+            HostCall::Channels => Ok(json!(host.channels())),
+            HostCall::Users { channel } => Ok(Value::Array(
+                host.users(&channel)
+                    .into_iter()
+                    .map(|(nick, prefix, address)| {
+                        json!({"nick": nick, "prefix": prefix, "address": address})
+                    })
+                    .collect(),
+            )),
+            HostCall::Active => Ok(Value::String(host.active())),
+            HostCall::Servers => Ok(servers(host)),
+            HostCall::On {
+                handle,
+                event,
+                priority,
+                pre,
+                channel,
+                matcher,
+                key,
+            } => {
+                let g = self.handle();
+                let mut decl = HandlerDecl::new(&event, g);
+                decl.priority = priority;
+                decl.prefixes.pre = pre;
+                if let Some(c) = channel {
+                    decl.target = TargetFilter::parse(&c);
+                }
+                if let Some(m) = matcher {
+                    decl.matcher = Matcher::wild(&m);
+                }
+                decl.key = key;
+                self.routes.borrow_mut().insert(
+                    g,
+                    Route {
+                        script: s.id,
+                        local: handle,
+                        label: format!("'{}' handler", py_event(&event)),
+                    },
+                );
+                s.regs.borrow_mut().handlers.insert(handle, g);
+                host.add_handler(engine, s.id, decl);
+                Ok(Value::Null)
+            }
+            HostCall::Off { handle } => {
+                let g = s.regs.borrow_mut().handlers.remove(&handle);
+                if let Some(g) = g {
+                    self.routes.borrow_mut().remove(&g);
+                    host.remove_handler(engine, g);
+                }
+                Ok(Value::Null)
+            }
+            HostCall::AddCommand {
+                handle,
+                name,
+                help,
+                usage,
+            } => {
+                let existing = s.regs.borrow().commands.get(&handle).copied();
+                let g = existing.unwrap_or_else(|| self.handle());
+                host.add_command(
+                    engine,
+                    s.id,
+                    g,
+                    CommandSpec {
+                        name: name.clone(),
+                        help,
+                        usage,
+                        complete: None,
+                    },
+                )?;
+                let mut regs = s.regs.borrow_mut();
+                regs.commands.insert(handle, g);
+                regs.command_names.push(name.clone());
+                self.routes.borrow_mut().entry(g).or_insert(Route {
+                    script: s.id,
+                    local: handle,
+                    label: format!("/{name}"),
+                });
+                Ok(Value::Null)
+            }
+            HostCall::RemoveCommand { name } => {
+                let had = host.remove_command(s.id, &name).is_some();
+                s.regs
+                    .borrow_mut()
+                    .command_names
+                    .retain(|n| !n.eq_ignore_ascii_case(&name));
+                Ok(Value::Bool(had))
+            }
+            HostCall::AddTimer { handle, ms, count } => {
+                let g = self.handle();
+                let name = host.add_timer(engine, s.id, g, ms, count);
+                self.routes.borrow_mut().insert(
+                    g,
+                    Route {
+                        script: s.id,
+                        local: handle,
+                        label: "timer".to_string(),
+                    },
+                );
+                s.regs
+                    .borrow_mut()
+                    .timers
+                    .insert(handle, (g, name.clone()));
+                Ok(Value::String(name))
+            }
+            HostCall::CancelTimer { name } => {
+                host.cancel_timer(&name);
+                Ok(Value::Null)
+            }
+        }
+    }
+
+    /// Takes back everything `s` registered (before a reload into a new worker, or when it
+    /// goes).
+    fn forget(&self, s: &Script, host: Option<&mut dyn EngineHost>) {
+        let regs = std::mem::take(&mut *s.regs.borrow_mut());
+        self.routes.borrow_mut().retain(|_, r| r.script != s.id);
+        if let Some(host) = host {
+            let engine = self.id.get();
+            for g in regs.handlers.values() {
+                host.remove_handler(engine, *g);
+            }
+            for name in &regs.command_names {
+                host.remove_command(s.id, name);
+            }
+            for (_, name) in regs.timers.values() {
+                host.cancel_timer(name);
+            }
+        }
+    }
+
+    /// Starts `s`'s worker and loads the script into it.
+    fn start(
+        &self,
+        s: &Script,
+        slot: &mut Option<Worker>,
+        host: &mut dyn EngineHost,
+    ) -> Result<ScriptMeta, String> {
+        let mut w = self.spawn()?;
+        let seq = w.next_seq();
+        let msg = ToWorker::Load {
+            seq,
+            script: s.id,
+            file: s.file.clone(),
+            source: s.source.clone(),
+            data_dir: s.data_dir.clone(),
+            grants: Vec::new(),
+            deadline_ms: self.opts.load_ms,
+        };
+        match self.exchange(s, &mut w, &msg, seq, self.opts.load_ms, Some(host)) {
+            Ok(Reply::Loaded { meta }) => {
+                *slot = Some(w);
+                Ok(self.meta(s, meta))
+            }
+            Ok(other) => Err(format!(
+                "python: the worker answered {other:?} to loading {}",
+                s.file
+            )),
+            Err(Failure::Script(e)) => Err(format!(
+                "python: {} (loading {})",
+                self.describe(&e, self.opts.load_ms),
+                s.file
+            )),
+            Err(Failure::Dead(why)) => Err(format!("python: {}: {why} (loading it)", s.file)),
+        }
+    }
+
+    fn meta(&self, s: &Script, m: Meta) -> ScriptMeta {
+        ScriptMeta {
+            script: s.id,
+            file: s.file.clone(),
+            name: m.name,
+            version: m.version,
+            author: m.author,
+            description: m.description,
+            permissions: m.permissions,
+            requires: m.requires,
+            disabled: s.disabled.get(),
+        }
+    }
+
+    fn describe(&self, e: &ScriptError, wait_ms: u64) -> String {
+        if e.kind == "timeout" {
+            let place = match (&e.file, e.line) {
+                (Some(f), Some(l)) => format!("{f}:{l}: "),
+                _ => String::new(),
+            };
+            return format!("{place}took longer than {wait_ms} ms and was interrupted");
+        }
+        e.to_string()
+    }
+
+    /// Replaces `s`'s worker after it died or was stopped: takes back what the script
+    /// registered, starts a new worker and loads the script again. Backs off when restarts
+    /// come often (three in a minute: 1 s, then 2 s, 4 s … up to a minute).
+    fn restart(
+        &self,
+        s: &Script,
+        slot: &mut Option<Worker>,
+        why: &str,
+        host: &mut dyn EngineHost,
+    ) -> Result<(), String> {
+        *slot = None;
+        let now = Instant::now();
+        {
+            let mut r = s.restarts.borrow_mut();
+            r.retain(|t| now.duration_since(*t) < Duration::from_secs(60));
+            if r.len() >= 3 {
+                let exp = u32::try_from(r.len() - 3).unwrap_or(6).min(6);
+                let wait = Duration::from_secs(1u64 << exp);
+                let last = r.last().copied().unwrap_or(now);
+                if now.duration_since(last) < wait {
+                    let left = wait - now.duration_since(last);
+                    return Err(format!(
+                        "python: {}: {why}; it restarted {} times in a minute, next try in {} ms",
+                        s.file,
+                        r.len(),
+                        left.as_millis()
+                    ));
+                }
+            }
+            r.push(now);
+        }
+        self.forget(s, Some(&mut *host));
+        host.echo(
+            "status",
+            &format!(
+                "* python: {}: {why}; starting a new worker and reloading the script",
+                s.file
+            ),
+        );
+        match self.start(s, slot, host) {
+            Ok(meta) => {
+                *s.meta.borrow_mut() = meta;
+                Ok(())
+            }
+            Err(e) => {
+                host.echo("status", &format!("* {e}"));
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends a request to `s`'s worker (replacing a worker that is gone first) and returns
+    /// its reply; errors name the script, its file and line, and `label`.
+    fn request(
+        &self,
+        s: &Script,
+        label: &str,
+        host: &mut dyn EngineHost,
+        make: impl Fn(u64) -> ToWorker,
+    ) -> Result<Reply, String> {
+        let Ok(mut slot) = s.worker.try_borrow_mut() else {
+            return Err(format!(
+                "python: {} is busy (a call into it is under way) (in {label} of {})",
+                s.meta.borrow().name,
+                s.file
+            ));
+        };
+        let gone = match slot.as_mut() {
+            None => Some("its worker is not running".to_string()),
+            Some(w) => w.exit(),
+        };
+        if let Some(why) = gone {
+            self.restart(s, &mut slot, &why, host)?;
+        }
+        let Some(w) = slot.as_mut() else {
+            return Err(format!("python: {} has no worker", s.file));
+        };
+        let seq = w.next_seq();
+        let wait = self.opts.deadline_ms;
+        let r = self.exchange(s, w, &make(seq), seq, wait, Some(&mut *host));
+        let err = match r {
+            Ok(reply) => {
+                s.errors.set(0);
+                return Ok(reply);
+            }
+            Err(Failure::Script(e)) => {
+                format!(
+                    "python: {} (in {label} of {})",
+                    self.describe(&e, wait),
+                    s.file
+                )
+            }
+            Err(Failure::Dead(why)) => {
+                let msg = format!("python: {}: {why} (in {label})", s.file);
+                let _ = self.restart(s, &mut slot, &why, host);
+                msg
+            }
+        };
+        let n = s.errors.get() + 1;
+        s.errors.set(n);
+        if n >= MAX_ERRORS_IN_A_ROW {
+            s.disabled.set(true);
+            s.meta.borrow_mut().disabled = true;
+            let name = s.meta.borrow().name.clone();
+            host.echo(
+                "status",
+                &format!(
+                    "* python: {} disabled after {n} errors in a row; /py enable {name} to run it again",
+                    s.file
+                ),
+            );
+        }
+        Err(err)
+    }
+
+    fn route(&self, handle: u64) -> Option<(Route, Rc<Script>)> {
+        let r = self.routes.borrow().get(&handle).cloned()?;
+        let s = self.script(r.script)?;
+        Some((r, s))
+    }
+}
+
+fn base(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
+}
+
+/// The connections, as `irc.servers()` gives them.
+fn servers(h: &mut dyn EngineHost) -> Value {
+    use rustirc_lang::Value as MslValue;
+    let text = |h: &mut dyn EngineHost, n: &str, a: &[MslValue]| {
+        h.identifier(n, a, None)
+            .and_then(Result::ok)
+            .map(|v| v.as_str().into_owned())
+            .unwrap_or_default()
+    };
+    let count: usize = text(h, "scon", &[MslValue::Int(0)]).parse().unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 1..=count.max(1) {
+        let cid: u64 = if count == 0 {
+            text(h, "cid", &[]).parse().unwrap_or(1)
+        } else {
+            let n = i64::try_from(i).unwrap_or(0);
+            text(h, "scon", &[MslValue::Int(n)]).parse().unwrap_or(0)
+        };
+        let back = h.switch_connection(cid);
+        out.push(json!({
+            "id": cid,
+            "server": text(h, "server", &[]),
+            "network": text(h, "network", &[]),
+            "nick": text(h, "me", &[]),
+        }));
+        h.switch_connection(back);
+    }
+    Value::Array(out)
+}
+
+fn to_event(ev: &EngineEvent) -> Event {
+    Event {
+        name: ev.name.clone(),
+        key: ev.key.clone(),
+        text: ev.text.clone(),
+        nick: ev.nick.clone(),
+        address: ev.address.clone(),
+        channel: ev.channel.clone(),
+        target: ev.target.clone(),
+        other_nick: ev.other_nick.clone(),
+        raw: ev.raw.clone(),
+        server: ev.server.clone(),
+        network: ev.network.clone(),
+        halted: ev.halted,
+        pre: ev.pre,
+    }
+}
+
+impl ScriptEngine for PythonEngine {
+    fn name(&self) -> &'static str {
+        "py"
+    }
+
+    fn handles(&self, file: &str) -> bool {
+        std::path::Path::new(file)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+    }
+
+    fn attach(&self, id: EngineId) {
+        self.id.set(id);
+    }
+
+    fn check(&self, file: &str, bytes: &[u8]) -> Vec<String> {
+        let source = match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(e) => return vec![format!("{file}: not UTF-8 text ({e})")],
+        };
+        let mut w = match self.spawn() {
+            Ok(w) => w,
+            Err(e) => return vec![format!("{file}: {e}")],
+        };
+        let s = Script {
+            id: 0,
+            file: file.to_string(),
+            source: String::new(),
+            data_dir: None,
+            meta: RefCell::default(),
+            worker: RefCell::default(),
+            regs: RefCell::default(),
+            errors: Cell::new(0),
+            disabled: Cell::new(false),
+            restarts: RefCell::default(),
+        };
+        let seq = w.next_seq();
+        let msg = ToWorker::Check {
+            seq,
+            file: file.to_string(),
+            source,
+        };
+        match self.exchange(&s, &mut w, &msg, seq, self.opts.load_ms, None) {
+            Ok(Reply::Checked { diagnostics }) => diagnostics,
+            Ok(other) => vec![format!("{file}: the worker answered {other:?}")],
+            Err(Failure::Script(e)) => vec![e.to_string()],
+            Err(Failure::Dead(why)) => vec![format!("{file}: {why}")],
+        }
+    }
+
+    fn load(
+        &self,
+        script: ScriptId,
+        file: &str,
+        bytes: &[u8],
+        host: &mut dyn EngineHost,
+    ) -> Result<ScriptMeta, String> {
+        let source = String::from_utf8(bytes.to_vec())
+            .map_err(|e| format!("python: {file}: not UTF-8 text ({e})"))?;
+        let stem = std::path::Path::new(file).file_stem().map_or_else(
+            || "script".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let data_dir = host
+            .data_dir()
+            .map(|d| d.join("python").join(stem).display().to_string());
+        let s = Rc::new(Script {
+            id: script,
+            file: file.to_string(),
+            source,
+            data_dir,
+            meta: RefCell::new(ScriptMeta {
+                script,
+                file: file.to_string(),
+                ..ScriptMeta::default()
+            }),
+            worker: RefCell::default(),
+            regs: RefCell::default(),
+            errors: Cell::new(0),
+            disabled: Cell::new(false),
+            restarts: RefCell::default(),
+        });
+        self.scripts.borrow_mut().insert(script, s.clone());
+        let r = {
+            let mut slot = s.worker.borrow_mut();
+            self.start(&s, &mut slot, host)
+        };
+        match r {
+            Ok(meta) => {
+                *s.meta.borrow_mut() = meta.clone();
+                Ok(meta)
+            }
+            Err(e) => {
+                self.unload(script);
+                Err(e)
+            }
+        }
+    }
+
+    fn unload(&self, script: ScriptId) {
+        let Some(s) = self.scripts.borrow_mut().remove(&script) else {
+            return;
+        };
+        self.forget(&s, None);
+        let Ok(mut slot) = s.worker.try_borrow_mut() else {
+            return;
+        };
+        if let Some(mut w) = slot.take() {
+            if w.exit().is_none() {
+                let seq = w.next_seq();
+                let msg = ToWorker::Unload {
+                    seq,
+                    deadline_ms: self.opts.deadline_ms,
+                };
+                let _ = self.exchange(&s, &mut w, &msg, seq, self.opts.deadline_ms, None);
+            }
+        }
+    }
+
+    fn call(
+        &self,
+        handle: u64,
+        event: &EngineEvent,
+        host: &mut dyn EngineHost,
+    ) -> Result<Handled, String> {
+        let Some((route, s)) = self.route(handle) else {
+            return Ok(Handled::default());
+        };
+        if s.disabled.get() {
+            return Ok(Handled::default());
+        }
+        let event = to_event(event);
+        let reply = self.request(&s, &route.label, host, |seq| ToWorker::Event {
+            seq,
+            handle: route.local,
+            event: event.clone(),
+            deadline_ms: self.opts.deadline_ms,
+        })?;
+        let mut h = Handled::default();
+        if let Reply::Handled {
+            halt_default,
+            stop_later,
+            text,
+        } = reply
+        {
+            h.outcome.halt_default = halt_default;
+            h.outcome.stop_later = stop_later;
+            h.text = text;
+        }
+        Ok(h)
+    }
+
+    fn command(&self, handle: u64, args: &str, host: &mut dyn EngineHost) -> Result<(), String> {
+        let Some((route, s)) = self.route(handle) else {
+            return Err("this command's script is gone".to_string());
+        };
+        if s.disabled.get() {
+            let name = s.meta.borrow().name.clone();
+            return Err(format!(
+                "python: {name} is disabled; /py enable {name} runs it again (in {} of {})",
+                route.label, s.file
+            ));
+        }
+        let reply = self.request(&s, &route.label, host, |seq| ToWorker::Command {
+            seq,
+            handle: route.local,
+            args: args.to_string(),
+            deadline_ms: self.opts.deadline_ms,
+        })?;
+        if let Reply::Shown { text } = reply {
+            host.echo("active", &text);
+        }
+        Ok(())
+    }
+
+    fn timer(&self, handle: u64, host: &mut dyn EngineHost) -> Result<(), String> {
+        let Some((route, s)) = self.route(handle) else {
+            return Ok(());
+        };
+        if s.disabled.get() {
+            return Ok(());
+        }
+        self.request(&s, &route.label, host, |seq| ToWorker::Timer {
+            seq,
+            handle: route.local,
+            deadline_ms: self.opts.deadline_ms,
+        })
+        .map(|_| ())
+    }
+
+    fn scripts(&self) -> Vec<ScriptMeta> {
+        let mut all: Vec<ScriptMeta> = self
+            .scripts
+            .borrow()
+            .values()
+            .map(|s| s.meta.borrow().clone())
+            .collect();
+        all.sort_by_key(|m| m.script);
+        all
+    }
+
+    fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
+        let Some(s) = self.script(script) else {
+            return false;
+        };
+        s.disabled.set(!on);
+        s.meta.borrow_mut().disabled = !on;
+        if on {
+            s.errors.set(0);
+        }
+        true
+    }
+}
