@@ -1,5 +1,6 @@
 //! The command line: `check`, `eval`, `run`, `replay`. Files ending in `.lua` are Lua
-//! scripts (run by `rustirc-lua`); every other file is mSL.
+//! scripts (run by `rustirc-lua`), files ending in `.py` Python scripts (run by
+//! `rustirc-python` in its worker process); every other file is mSL.
 
 use rustirc_core::settings::{NetworkSettings, Settings};
 use rustirc_lang::engine::Engine;
@@ -9,9 +10,18 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-/// Adds the script engines beside mSL to a client: `.lua` files load into Lua.
+/// Adds the script engines beside mSL to a client: `.lua` files load into Lua, `.py` files
+/// into Python.
 pub fn add_engines(client: &mut rustirc_core::client::Client, limits: &Limits) {
     client.add_engine(Rc::new(rustirc_lua::LuaEngine::new(limits.clone())));
+    client.add_engine(Rc::new(rustirc_python::PythonEngine::new(limits.clone())));
+}
+
+/// Whether `file` is a Python script.
+fn is_python(file: &str) -> bool {
+    std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
 }
 
 /// Whether `file` is a Lua script.
@@ -141,9 +151,19 @@ fn check(args: &[String]) -> i32 {
                 continue;
             }
         };
-        if is_lua(f) {
+        if is_lua(f) || is_python(f) {
             use rustirc_core::host::engine::ScriptEngine;
-            let errors = rustirc_lua::LuaEngine::new(Limits::default()).check(f, &bytes);
+            let (errors, kind) = if is_lua(f) {
+                (
+                    rustirc_lua::LuaEngine::new(Limits::default()).check(f, &bytes),
+                    "lua script",
+                )
+            } else {
+                (
+                    rustirc_python::PythonEngine::new(Limits::default()).check(f, &bytes),
+                    "python script",
+                )
+            };
             failed |= !errors.is_empty();
             if json {
                 let errs: Vec<serde_json::Value> = errors
@@ -159,7 +179,7 @@ fn check(args: &[String]) -> i32 {
                     .collect();
                 println!(
                     "{}",
-                    serde_json::json!({"file": f, "kind": "lua script", "errors": errs, "warnings": []})
+                    serde_json::json!({"file": f, "kind": kind, "errors": errs, "warnings": []})
                 );
             } else {
                 for e in &errors {
@@ -335,7 +355,7 @@ fn run(args: &[String]) -> i32 {
         eprintln!("{USAGE}");
         return 2;
     };
-    if is_lua(file) {
+    if is_lua(file) || is_python(file) {
         return run_lua(file, &rest[1..], &limits_with_budget(budget));
     }
     let mut engine = Engine::new(limits_with_budget(budget));
@@ -378,7 +398,7 @@ fn run(args: &[String]) -> i32 {
     status
 }
 
-/// `rustirc run script.lua [COMMAND [ARGS...]]`: loads the script into a client that is not
+/// `rustirc run script.lua [COMMAND [ARGS...]]` (or `script.py`): loads the script into a client that is not
 /// connected (its data folder is the script's folder), runs the command as if typed in the
 /// status window, and prints what was shown; errors go to standard error and exit 1.
 fn run_lua(file: &str, command: &[String], limits: &Limits) -> i32 {
@@ -412,7 +432,11 @@ fn run_lua(file: &str, command: &[String], limits: &Limits) -> i32 {
     let mut lock = stdout.lock();
     for (_, text) in out.shown {
         // Script errors and command errors (as the status window shows them).
-        if text.starts_with("* lua:") || text.starts_with("* /") || text.starts_with("error: ") {
+        if text.starts_with("* lua:")
+            || text.starts_with("* python:")
+            || text.starts_with("* /")
+            || text.starts_with("error: ")
+        {
             eprintln!("{text}");
             status = 1;
         } else {
