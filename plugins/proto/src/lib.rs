@@ -4,7 +4,7 @@
 //! A frame is a 4-byte big-endian length followed by that many bytes of JSON, one message
 //! each. The client sends [`ToWorker`] messages and the worker answers with [`FromWorker`]
 //! messages. The exchange is strictly one request at a time: the client sends a request
-//! (`load`, `event`, `command`, `timer`, `unload`, `check`, `heartbeat`), and until the
+//! (`load`, `event`, `command`, `complete`, `timer`, `unload`, `check`, `heartbeat`), and until the
 //! worker's [`FromWorker::Reply`] with the same `seq` comes back, the worker may send
 //! [`FromWorker::Call`]s (the client runs each through its host and answers with
 //! [`ToWorker::Result`]) and [`FromWorker::Log`] lines. Everything a worker does to IRC is a
@@ -176,6 +176,20 @@ pub enum ToWorker {
         /// How long the call may take.
         deadline_ms: u64,
     },
+    /// Run completer `handle` of a command: what `word` can become after `args`. Answered
+    /// with [`Reply::Completions`].
+    Complete {
+        /// Request number.
+        seq: u64,
+        /// The completer, as numbered in [`HostCall::AddCommand`].
+        handle: u64,
+        /// The command's arguments before the word, as written.
+        args: String,
+        /// The word being completed.
+        word: String,
+        /// How long the call may take.
+        deadline_ms: u64,
+    },
     /// The answer to the worker's [`FromWorker::Call`] `id`: a JSON value, or the error text.
     Result {
         /// The call's number.
@@ -256,6 +270,11 @@ pub enum Reply {
         stop_later: bool,
         /// The event's text, when the handler changed it.
         text: Option<String>,
+    },
+    /// What a completer offered.
+    Completions {
+        /// The candidates (the client keeps those that start with the word).
+        words: Vec<String>,
     },
     /// A syntax and import check.
     Checked {
@@ -394,6 +413,8 @@ pub enum HostCall {
         help: String,
         /// How to call it.
         usage: String,
+        /// The worker's number for its argument completer, if it has one.
+        complete: Option<u64>,
     },
     /// Removes the script's command `name` (`true` when it had it).
     RemoveCommand {

@@ -438,9 +438,29 @@ impl PythonEngine {
                 name,
                 help,
                 usage,
+                complete,
             } => {
                 let existing = s.regs.borrow().commands.get(&handle).copied();
                 let g = existing.unwrap_or_else(|| self.handle());
+                let completer = complete.map(|local| {
+                    let cg = s
+                        .regs
+                        .borrow()
+                        .commands
+                        .get(&local)
+                        .copied()
+                        .unwrap_or_else(|| self.handle());
+                    s.regs.borrow_mut().commands.insert(local, cg);
+                    self.routes.borrow_mut().insert(
+                        cg,
+                        Route {
+                            script: s.id,
+                            local,
+                            label: format!("/{name} completer"),
+                        },
+                    );
+                    cg
+                });
                 host.add_command(
                     engine,
                     s.id,
@@ -449,7 +469,7 @@ impl PythonEngine {
                         name: name.clone(),
                         help,
                         usage,
-                        complete: None,
+                        complete: completer,
                     },
                 )?;
                 let mut regs = s.regs.borrow_mut();
@@ -936,6 +956,32 @@ impl ScriptEngine for PythonEngine {
             deadline_ms: self.opts.deadline_ms,
         })
         .map(|_| ())
+    }
+
+    fn complete(
+        &self,
+        handle: u64,
+        args: &str,
+        word: &str,
+        host: &mut dyn EngineHost,
+    ) -> Result<Vec<String>, String> {
+        let Some((route, s)) = self.route(handle) else {
+            return Ok(Vec::new());
+        };
+        if s.disabled.get() {
+            return Ok(Vec::new());
+        }
+        let reply = self.request(&s, &route.label, host, |seq| ToWorker::Complete {
+            seq,
+            handle: route.local,
+            args: args.to_string(),
+            word: word.to_string(),
+            deadline_ms: self.opts.deadline_ms,
+        })?;
+        Ok(match reply {
+            Reply::Completions { words } => words,
+            _ => Vec::new(),
+        })
     }
 
     fn scripts(&self) -> Vec<ScriptMeta> {

@@ -222,3 +222,35 @@ def on_unload():
 ",
     );
 }
+
+#[test]
+fn a_command_completer_offers_the_words_of_its_arguments() {
+    let script = r##"
+import irc
+
+COLOURS = ["red", "green", "blue", "grey"]
+
+def paint(args, raw):
+    return "painting %s %s" % (args[0], args[1])
+
+def colours(args, word):
+    return COLOURS if len(args) == 1 else []
+
+irc.add_command("paint", paint, usage="/paint THING COLOUR", complete=colours)
+"##;
+    check(
+        &[("paint.py", script)],
+        r"
+<< :me!me@me.host JOIN #c
+<< :irc.example.net 353 me = #c :me wall window
+@ tab #c /pai
+== tab /paint
+@ tab #c /paint wall gr
+== tab green grey
+@ tab #c /paint wa
+== tab wall
+:: #c /paint wall red
+== #c painting wall red
+",
+    );
+}

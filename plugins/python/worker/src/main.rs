@@ -284,6 +284,9 @@ fn main() {
                 }
                 | ToWorker::Timer {
                     seq, deadline_ms, ..
+                }
+                | ToWorker::Complete {
+                    seq, deadline_ms, ..
                 } => (*seq, Some(*deadline_ms)),
                 ToWorker::Check { seq, .. } => (*seq, None),
             };

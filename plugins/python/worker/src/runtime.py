@@ -198,6 +198,7 @@ class _Script:
         self.handlers = {}
         self.commands = {}
         self.timers = {}
+        self.completers = {}
         self.storage = None
 
     def handle(self):
@@ -564,16 +565,27 @@ def off(handle):
 @_export
 def add_command(name, fn=None, help=None, usage=None, aliases=(), complete=None):
     """Registers `/name`; `fn(args, raw)` gets the words and the text as typed, and a string
-    it returns is shown in the active window. Usable as a decorator:
+    it returns is shown in the active window. `aliases` are more names for it;
+    `complete(args, word)` is its tab completer (the words before the one being completed,
+    and that word; it returns a list of strings). Usable as a decorator:
     `@irc.add_command("greet", help="Greets")`."""
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+
     def register(f):
         s = _me()
         cname = str(name).lstrip("/").lower()
         h = s.handle()
         s.commands[h] = (f, "/" + cname)
+        ch = None
+        if complete is not None:
+            if not callable(complete):
+                raise IrcError("irc.add_command: complete must be a function")
+            ch = s.handle()
+            s.completers[ch] = complete
         for n in (cname,) + tuple(aliases or ()):
             _host("add_command", handle=h, name=str(n).lstrip("/").lower(),
-                  help=help or "", usage=usage or "")
+                  help=help or "", usage=usage or "", complete=ch)
         return h
 
     if fn is not None:
@@ -947,6 +959,20 @@ def dispatch(request):
                         out = {"Ok": {"r": "done"}}
                     else:
                         out = {"Ok": {"r": "shown", "text": str(r)}}
+        elif t == "complete":
+            s = _me()
+            f = s.completers.get(req["handle"])
+            out = {"Ok": {"r": "completions", "words": []}}
+            if f is not None:
+                try:
+                    r = _run(f, req["args"].split(), req["word"])
+                except BaseException as e:
+                    out = _error(e)
+                else:
+                    if isinstance(r, str):
+                        r = [r]
+                    out = {"Ok": {"r": "completions",
+                                  "words": [str(w) for w in (r or ())]}}
         elif t == "timer":
             s = _me()
             entry = s.timers.get(req["handle"])
