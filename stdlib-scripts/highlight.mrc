@@ -44,7 +44,7 @@ alias -l highlight.mark {
   window -g3 $1
   if (%highlight.beep == 1) beep
   if (%highlight.flash == 1) flash $1 $3-
-  if (%highlight.window == 1) echo @Highlights $asctime($ctime, yyyy-mm-dd HH:nn:ss) $network $1 $3-
+  if (%highlight.window == 1) echo @Highlights $asctime($ctime, yyyy-mm-dd HH:nn:ss) $iif($network, $network, $server) $1 $3-
 }
 
 on *:TEXT:*:#: {

@@ -273,6 +273,12 @@ impl Bot {
         self.out.lock().unwrap().join("\n")
     }
 
+    /// SIGKILL: the client stops at once, with no chance to save or flush anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Ctrl-C, and the exit status.
     pub fn interrupt(&mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")
