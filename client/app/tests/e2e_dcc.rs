@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 use support::{free_port, test_dir, Bot, Ngircd, User};
 
 /// The headless client as `nick` on ngircd at `port`, with `script` loaded, its data folder
-/// `dir/data` and a config whose DCC offers give 127.0.0.1.
-fn start_bot(dir: &Path, port: u16, nick: &str, script: &str) -> Bot {
+/// `dir/data` and a config whose DCC offers give 127.0.0.1, with `more` config after that.
+fn start_bot(dir: &Path, port: u16, nick: &str, script: &str, more: &str) -> Bot {
     std::fs::create_dir_all(dir.join("rustirc")).unwrap();
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::write(
         dir.join("rustirc/config.toml"),
-        "[dcc]\nip = \"127.0.0.1\"\n",
+        format!("[dcc]\nip = \"127.0.0.1\"\n{more}"),
     )
     .unwrap();
     std::fs::write(dir.join("bot.mrc"), script).unwrap();
@@ -95,6 +95,8 @@ fn the_dcc_server_takes_a_file_from_a_plain_tcp_client() {
              on *:FILERCVD:*: echo -s got $nopath($filename) from $nick: $file($filename).size bytes\n\
              on *:GETFAIL:*: echo -s failed to get $nopath($filename): $1-\n"
         ),
+        // The script turns the DCC server on: it needs to be allowed to listen there.
+        &format!("[permissions]\n\"bot.mrc\" = [\"listen:{dport}\"]\n"),
     );
     bot.expect(&format!("DCC server is on, port {dport} (takes: s)"));
     // A chat is not taken: 150, and the connection closes.
@@ -156,6 +158,7 @@ fn a_file_server_user_moves_around_and_gets_a_file() {
          on *:SERV:*: echo -s fan typed $1- in $cd\n\
          on *:FILESENT:*: echo -s sent $nopath($filename) to $nick\n\
          on *:SENDFAIL:*: echo -s failed to send $nopath($filename)\n",
+        "",
     );
     let mut fan = User::connect(port, "fan");
     fan.wait_for("#f", "filebot");

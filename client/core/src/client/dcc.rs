@@ -12,6 +12,7 @@ use crate::dcc::{
     IDLE_TIMEOUT_MS, MAX_SESSIONS, MAX_WAITING, OFFER_TIMEOUT_MS, SEND_AHEAD,
 };
 use crate::events::Phase;
+use crate::permissions::{NetUse, Permissions};
 use crate::proto::{Ctcp, Prefix};
 use crate::sockets::{SockEvent, SockId, SockOp, Sockets};
 use crate::state::Intent;
@@ -996,7 +997,16 @@ impl ScriptHost<'_> {
     /// what it takes; with no words, says how it is.
     fn dccserver(&mut self, args: &str) -> Result<(), String> {
         let a = ServerArgs::parse(args).map_err(|e| format!("/dccserver: {e}"))?;
+        let runner = self.runner;
         let cx = self.sock.as_mut().ok_or("/dccserver: not here")?;
+        // A script needs the grant `/socklisten` on the port would need: the DCC server
+        // takes connections from anyone.
+        let script = runner.map(|id| {
+            cx.scripts
+                .iter()
+                .find(|(s, _)| *s == id)
+                .map_or(String::new(), |(_, f)| f.clone())
+        });
         let sockets = &mut *cx.sockets;
         for (c, on) in &a.kinds {
             let k = &mut sockets.dcc.server_kinds;
@@ -1024,6 +1034,15 @@ impl ScriptHost<'_> {
             let port = a.port.or(running.map(|s| s.port)).unwrap_or(DCCSERVER_PORT);
             let keep = running.is_some_and(|s| a.port.is_none() || a.port == Some(s.port));
             if !keep {
+                if let Some(file) = &script {
+                    if !cx.permissions.allows(file, NetUse::Listen(port)) {
+                        return Err(Permissions::refusal(
+                            file,
+                            "dccserver",
+                            NetUse::Listen(port),
+                        ));
+                    }
+                }
                 if let Some(s) = sockets.dcc.server.take() {
                     sockets.submit_raw(SockOp::Close { id: s.id });
                 }
