@@ -1,6 +1,7 @@
 ; Parameters of identifier and command calls: missing ones, $0, ranges, more than sixteen,
 ; tokenize inside the alias read back directly and from evaluated text, recursion; $calc with integer literals
-; on numbers, decimals and text (the text fallback), comparisons with literals.
+; on numbers, decimals and text (the text fallback), comparisons with literals; aliases with
+; dots in their names called as identifiers ($my.alias(x); $x.y without arguments is a property).
 alias -l p3 return $0 [ $1 ] [ $2 ] [ $3 ] $2-
 alias -l many return $0 $1 $16 $17 $20 $18-
 alias -l tok {
@@ -21,8 +22,11 @@ alias -l guard {
   if ($1 == 2) return two
   return big
 }
+alias -l lib.join return $1 $+ + $+ $2
+alias -l lib return lib $1 $prop
 alias test {
   echo -a $p3(a) / $p3(a,b,c,d)
+  echo -a $lib.join(a,b) $upper($lib.join(c,d)) / $lib(x).join / $lib.join
   echo -a $many(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20)
   echo -a $tok($+(a,$chr(44),b,$chr(44),c)) / $tokeval(q)
   echo -a $fact(10) $fact(1) $fact(0)
@@ -38,6 +42,7 @@ alias test {
   echo -a $calc(%big + 1) $calc(%big * 2) $calc(%big - -4)
 }
 ; expect: 1 a / 4 a b c b c d
+; expect: a+b C+D / lib x join / lib join
 ; expect: 20 1 16 17 20 18 19 20
 ; expect: 3 a c b c / 3 y x y z z x
 ; expect: 3628800 1 1
