@@ -17,6 +17,8 @@
 // watchdog's signal to the main thread.
 #![allow(unsafe_code)]
 
+mod confine;
+
 use pyo3::prelude::*;
 use rustirc_plugin_proto::{read_frame, write_frame, FromWorker, HostCall, Reply, ToWorker};
 use std::ffi::CString;
@@ -104,6 +106,11 @@ fn log(level: String, text: String) {
 }
 
 fn arm(deadline_ms: u64) {
+    // Started on first use, after the confinement, so the thread is confined too.
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(watchdog);
+    });
     let (m, cv) = &WATCH;
     *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
         Some(Instant::now() + Duration::from_millis(deadline_ms.max(1)));
@@ -161,6 +168,32 @@ fn limit(resource: libc::__rlimit_resource_t, value: u64) -> Result<(), String> 
     Ok(())
 }
 
+/// Puts the worker under Landlock and seccomp for a script with data folder `data_dir` and
+/// `grants`: the runtime says which folders Python reads (its installation) and which the
+/// script may write.
+fn confine_for(
+    runtime: &Bound<'_, PyModule>,
+    data_dir: Option<&str>,
+    grants: &[String],
+) -> Result<(), String> {
+    let (read_only, read_write): (Vec<String>, Vec<String>) = runtime
+        .getattr("confine_paths")
+        .and_then(|f| f.call1((data_dir, grants.to_vec())))
+        .and_then(|r| r.extract())
+        .map_err(|e| format!("cannot list the paths: {e}"))?;
+    if let Some(d) = data_dir {
+        std::fs::create_dir_all(d).map_err(|e| format!("cannot create {d}: {e}"))?;
+    }
+    let ro: Vec<std::path::PathBuf> = read_only.into_iter().map(Into::into).collect();
+    let rw: Vec<std::path::PathBuf> = read_write.into_iter().map(Into::into).collect();
+    let report = confine::confine(&ro, &rw)?;
+    runtime
+        .getattr("SANDBOX")
+        .and_then(|l| l.call_method1("extend", (report.parts,)))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 struct Options {
     memory_mb: u64,
     open_files: u64,
@@ -216,7 +249,6 @@ fn main() {
         next_call: 0,
     }));
     let _ = MAIN_THREAD.set(unsafe { libc::pthread_self() });
-    std::thread::spawn(watchdog);
     pyo3::prepare_freethreaded_python();
     let code = Python::with_gil(|py| -> PyResult<()> {
         let m = PyModule::new(py, "_rustirc")?;
@@ -239,6 +271,9 @@ fn main() {
             Err(e) => eprintln!("rustirc-python-worker: cannot limit open files: {e}"),
         }
         runtime
+            .getattr("SANDBOX")?
+            .call_method1("extend", (confinement.clone(),))?;
+        runtime
             .getattr("set_memory_limit")?
             .call1((opts.memory_mb,))?;
         runtime
@@ -254,6 +289,7 @@ fn main() {
             confinement: confinement.join(", "),
         });
         let dispatch = runtime.getattr("dispatch")?;
+        let mut confined = false;
         loop {
             let msg = {
                 let mut c = chan();
@@ -290,6 +326,27 @@ fn main() {
                 } => (*seq, Some(*deadline_ms)),
                 ToWorker::Check { seq, .. } => (*seq, None),
             };
+            if let ToWorker::Load {
+                data_dir, grants, ..
+            } = &msg
+            {
+                if !confined {
+                    if let Err(e) = confine_for(&runtime, data_dir.as_deref(), grants) {
+                        send(&FromWorker::Reply {
+                            seq,
+                            result: Err(rustirc_plugin_proto::ScriptError {
+                                message: format!(
+                                    "the worker cannot confine itself, so the script does not run: {e}"
+                                ),
+                                kind: "refused".to_string(),
+                                ..Default::default()
+                            }),
+                        });
+                        continue;
+                    }
+                    confined = true;
+                }
+            }
             let request = serde_json::to_string(&msg).unwrap_or_default();
             if let Some(d) = deadline {
                 arm(d);

@@ -34,6 +34,9 @@ for _name in ("re", "json", "random", "math", "time", "datetime", "collections",
 
 MEMORY_MB = [512]
 
+# What confines the worker, in words (limits, then the layers put in place at load).
+SANDBOX = []
+
 
 def set_memory_limit(mb):
     MEMORY_MB[0] = mb
@@ -634,10 +637,11 @@ def timer(ms, fn, count=1):
 
 @_export
 def config(key=None):
-    """The script's settings: `nick`, `data_dir`, `script`, `engine`, `version`."""
+    """The script's settings: `nick`, `data_dir`, `script`, `engine`, `version`, and
+    `sandbox` (what confines the worker, in words)."""
     s = _me()
     c = {"nick": _ident("me"), "data_dir": s.data_dir, "script": s.file,
-         "engine": "python", "version": _VERSION[0]}
+         "engine": "python", "version": _VERSION[0], "sandbox": ", ".join(SANDBOX)}
     return c.get(key) if key is not None else c
 
 
@@ -740,16 +744,120 @@ def _allowed(name):
     return any(".".join(parts[:i]) in ALLOWED_MODULES for i in range(1, len(parts) + 1))
 
 
-_BLOCKED_BUILTINS = ("open", "__import__", "exec", "eval", "compile", "input",
-                     "breakpoint", "help", "exit", "quit", "globals", "vars", "memoryview")
+_BLOCKED_BUILTINS = ("exec", "eval", "compile", "input", "breakpoint", "help", "exit",
+                     "quit", "memoryview")
+
+
+def _refused(name):
+    def refused(*args, **kw):
+        raise PermissionError("%s() is not available in scripts" % name)
+    refused.__name__ = name
+    return refused
 
 
 def _builtins():
-    b = {k: v for k, v in vars(builtins).items() if k not in _BLOCKED_BUILTINS}
+    b = dict(vars(builtins))
+    for name in _BLOCKED_BUILTINS:
+        b[name] = _refused(name)
     b["open"] = _safe_open
     b["__import__"] = _safe_import
     b["print"] = print
     return b
+
+
+# --- confinement -----------------------------------------------------------------------
+
+
+def confine_paths(data_dir, grants):
+    """The folders the worker may read (the Python installation) and write (the script's
+    data folder, and paths a file permission grants), for the operating-system layer."""
+    read = []
+    for p in sys.path + [sys.prefix, sys.exec_prefix, sys.base_prefix]:
+        if p and os.path.isdir(p) and p not in read:
+            read.append(os.path.realpath(p))
+    write = [data_dir] if data_dir else []
+    write += [g[5:] for g in grants if g.startswith("file:")]
+    return read, write
+
+
+# Audit events a running script may not cause (the Python layer; the operating system
+# refuses the same things below it).
+_REFUSED_EVENTS = {
+    "os.system": "running programs",
+    "os.exec": "running programs",
+    "os.posix_spawn": "running programs",
+    "os.spawn": "running programs",
+    "os.fork": "starting processes",
+    "os.forkpty": "starting processes",
+    "os.kill": "signalling processes",
+    "os.killpg": "signalling processes",
+    "subprocess.Popen": "running programs",
+    "pty.spawn": "running programs",
+    "socket.__new__": "sockets",
+    "socket.connect": "sockets",
+    "socket.bind": "sockets",
+    "socket.getaddrinfo": "name lookups",
+    "ctypes.dlopen": "loading native code",
+    "ctypes.dlsym": "loading native code",
+    "ctypes.cdata": "raw memory",
+    "ctypes.call_function": "native calls",
+    "gc.get_objects": "walking the interpreter's objects",
+    "gc.get_referrers": "walking the interpreter's objects",
+    "gc.get_referents": "walking the interpreter's objects",
+    "sys._current_frames": "other threads' frames",
+    "pickle.find_class": "unpickling objects",
+    "code.__new__": "making code objects",
+    "sys.settrace": "tracing",
+    "sys.setprofile": "tracing",
+    "os.chdir": "changing folders",
+}
+
+_RUNTIME_GLOBALS = globals()
+
+
+def _audit(event, args):
+    if not _running[0]:
+        return
+    why = _REFUSED_EVENTS.get(event)
+    if why is not None:
+        raise PermissionError("%s: %s is not allowed in scripts" % (event, why))
+    if event == "sys._getframe":
+        frame = args[0] if args else None
+        if frame is not None and frame.f_globals is _RUNTIME_GLOBALS:
+            raise PermissionError("sys._getframe: the client's frames are not the script's")
+    elif event == "object.__getattr__":
+        if len(args) > 1 and args[1] in ("tb_frame", "gi_frame", "cr_frame", "ag_frame",
+                                         "f_back"):
+            frame = getattr(args[0], "f_globals", None)
+            if frame is _RUNTIME_GLOBALS:
+                raise PermissionError("frames of the client are not the script's")
+    elif event == "open":
+        _check_open(args)
+
+
+def _check_open(args):
+    path, mode = args[0], args[1] if len(args) > 1 else "r"
+    if isinstance(path, int):
+        return
+    try:
+        path = os.fsdecode(path)
+    except TypeError:
+        return
+    s = _script[0]
+    roots = ([s.data_dir] if s and s.data_dir else [])
+    roots += [g[5:] for g in (s.grants if s else ()) if g.startswith("file:")]
+    if any(_inside(path, r) for r in roots):
+        return
+    writing = mode is not None and any(c in str(mode) for c in "wax+") or (
+        isinstance(mode, int) and mode & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+    if not writing and any(_inside(path, r) for r in _PYTHON_PATHS):
+        return
+    raise PermissionError("open: %s is outside the script's data folder (%s)"
+                          % (path, s.data_dir if s and s.data_dir else "none"))
+
+
+_PYTHON_PATHS = confine_paths(None, [])[0]
+sys.addaudithook(_audit)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -825,7 +933,10 @@ def _meta(module, file):
     }
 
 
-_loop = [None]
+# The loop async handlers run on, made before the confinement (it opens a socket pair to
+# wake itself).
+import asyncio as _asyncio
+_loop = [_asyncio.new_event_loop()]
 
 
 def _run(f, *args):
@@ -835,9 +946,6 @@ def _run(f, *args):
     try:
         r = f(*args)
         if inspect.iscoroutine(r):
-            import asyncio
-            if _loop[0] is None:
-                _loop[0] = asyncio.new_event_loop()
             r = _loop[0].run_until_complete(r)
         return r
     finally:
@@ -877,12 +985,8 @@ def _error(e, kind=None):
 def _load(req):
     s = _Script(req["script"], req["file"], req.get("data_dir"), req.get("grants") or [])
     _script[0] = s
-    if s.data_dir:
-        try:
-            os.makedirs(s.data_dir, exist_ok=True)
-            os.chdir(s.data_dir)
-        except OSError:
-            pass
+    if s.data_dir and os.path.isdir(s.data_dir):
+        os.chdir(s.data_dir)
     code, problems = _compile(req["source"], s.file)
     if problems:
         return {"Err": {"message": "; ".join(problems), "file": s.file, "line": None,
