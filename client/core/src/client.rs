@@ -679,12 +679,15 @@ impl Client {
         self.running = outer;
     }
 
-    /// The user typed `text` into `window` (which becomes active): `/command` runs as a
-    /// script command, `//command` is evaluated first, anything else is said to the window.
+    /// The user typed `text` into `window` (which becomes active, and whose highlight state
+    /// is cleared): `/command` runs as a script command, `//command` is evaluated first,
+    /// anything else is said to the window.
     pub fn type_line(&mut self, window: &str, text: &str) {
         self.active = window.to_string();
         self.conns.active = self.conns.cid;
         self.extras.typed = self.now;
+        // The user is looking at the window: its highlight state (`/window -g`) is seen.
+        self.extras.set_window_state(self.conns.cid, window, 0);
         let (halted, rewritten) = self.input_event(window, text);
         let text = rewritten.as_deref().unwrap_or(text);
         if halted || self.dcc_typed(window, text) {
