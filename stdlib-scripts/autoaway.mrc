@@ -38,6 +38,7 @@ alias autoaway_gone return $calc($ctime - $hget(autoaway.since, $cid))
 ; (Re)starts this connection's idle countdown.
 alias autoaway.arm {
   if ($autoaway_get(on) != 1) || ($autoaway_get(minutes) !isnum 1-) {
+    if ($autoaway_get(on) == 1) echo -s * Auto-away: the minutes setting is ' $+ $autoaway_get(minutes) $+ ', not a number of minutes (1 or more); not counting
     .timerautoaway. $+ $cid off
     return
   }

@@ -25,24 +25,33 @@ alias -l autorejoin_wanted {
   return $istok(%autorejoin.channels, $1, 44)
 }
 
+; Setting %autorejoin.$1 when it is a number in range $3, else (saying so) the default $2.
+alias autorejoin_num {
+  var %v $($+(%, autorejoin., $1), 2)
+  if (%v isnum $3) return %v
+  echo -s * Auto-rejoin: $chr(37) $+ autorejoin. $+ $1 is ' $+ %v $+ ', not a number ( $+ $3 $+ ); using $2
+  return $2
+}
+
 ; The hash table item of channel $1 on this connection.
 alias -l autorejoin_item return $cid $+ . $+ $lower($1)
 
 ; Schedules a rejoin of channel $1 (key $2), unless the retry limit is reached.
 alias -l autorejoin.schedule {
-  var %item $autorejoin_item($1), %now $ctime
+  var %item $autorejoin_item($1), %now $ctime, %delay $autorejoin_num(delay, 3, 0-)
+  var %retries $autorejoin_num(retries, 3, 1-), %window $autorejoin_num(window, 60, 1-)
   ; attempts: "count first-ctime" within the window
   var %tries $hget(autorejoin.tries, %item)
-  if (%tries == $null) || ($calc(%now - $gettok(%tries, 2, 32)) >= %autorejoin.window) var %tries 0 %now
-  if ($gettok(%tries, 1, 32) >= %autorejoin.retries) {
+  if (%tries == $null) || ($calc(%now - $gettok(%tries, 2, 32)) >= %window) var %tries 0 %now
+  if ($gettok(%tries, 1, 32) >= %retries) {
     hdel autorejoin.pending %item
-    echo -s * Auto-rejoin: not rejoining $1 $+ : already rejoined $gettok(%tries, 1, 32) times in %autorejoin.window $+ s
+    echo -s * Auto-rejoin: not rejoining $1 $+ : already rejoined $gettok(%tries, 1, 32) times in %window $+ s
     return
   }
   hadd -m autorejoin.tries %item $calc($gettok(%tries, 1, 32) + 1) $gettok(%tries, 2, 32)
   hadd -m autorejoin.pending %item 1
-  echo -s * Auto-rejoin: rejoining $1 in %autorejoin.delay $+ s
-  .timerautorejoin. $+ %item 1 %autorejoin.delay autorejoin.join $1 $2
+  echo -s * Auto-rejoin: rejoining $1 in %delay $+ s
+  .timerautorejoin. $+ %item 1 %delay autorejoin.join $1 $2
 }
 
 alias autorejoin.join {
