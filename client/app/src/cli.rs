@@ -38,7 +38,9 @@ const USAGE: &str = "usage:
   rustirc replay [--load FILE]... [--allow-sockets FILE]... TRANSCRIPT...
   rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
                     [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL]
-                    [--join #chan]... [--load FILE]... [--data DIR] [--budget N] [--no-stdlib]";
+                    [--join #chan]... [--load FILE]... [--data DIR] [--budget N] [--no-stdlib]
+  rustirc script list|search|info|install|update|remove|rollback|enable|disable ...
+  rustirc repo init|add|sign DIR ...";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -80,6 +82,8 @@ pub fn main(args: &[String]) -> i32 {
         Some("eval") => eval(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("replay") => replay(&args[1..]),
+        Some("script") => crate::manage::script(&args[1..]),
+        Some("repo") => crate::manage::repo(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             0
@@ -533,7 +537,7 @@ fn replay(args: &[String]) -> i32 {
 
 /// The data folder when `--data` is not given: `$XDG_DATA_HOME/rustirc`, else
 /// `~/.local/share/rustirc`.
-fn default_data_dir() -> Option<PathBuf> {
+pub(crate) fn default_data_dir() -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -546,7 +550,7 @@ fn default_data_dir() -> Option<PathBuf> {
 
 /// Where the config file is when `--config` is not given: `$XDG_CONFIG_HOME/rustirc/config.toml`,
 /// else `~/.config/rustirc/config.toml`.
-fn default_config_file() -> Option<PathBuf> {
+pub(crate) fn default_config_file() -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -760,7 +764,15 @@ fn headless(args: &[String]) -> i32 {
             }
         }
     }
-    for path in builtin.iter().chain(&scripts) {
+    // Then the scripts installed from the repository and enabled (docs/manager.md).
+    let installed = match rustirc_core::repo::scripts_to_load(&data) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rustirc: the installed scripts: {e}");
+            return 1;
+        }
+    };
+    for path in builtin.iter().chain(&installed).chain(&scripts) {
         let f = path.display().to_string();
         match std::fs::read(path) {
             Ok(b) => {

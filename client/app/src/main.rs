@@ -5,6 +5,7 @@
 //! network, so `rustirc run` starts in milliseconds.
 
 mod cli;
+mod manage;
 
 /// mimalloc: loading a large script allocates millions of small AST and bytecode blocks, and the
 /// VM allocates strings in its inner loops; it is markedly faster than the system allocator at both.

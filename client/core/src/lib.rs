@@ -16,6 +16,7 @@ pub mod permissions;
 pub mod persist;
 pub mod proto;
 pub mod replay;
+pub mod repo;
 pub mod settings;
 pub mod sockets;
 pub mod state;

@@ -49,6 +49,9 @@ pub struct Settings {
     /// The built-in scripts (`docs/stdlib.md`).
     #[serde(default)]
     pub stdlib: StdlibSettings,
+    /// The script repository and the keys trusted to sign it (`docs/manager.md`).
+    #[serde(default)]
+    pub repository: crate::repo::RepositorySettings,
 }
 
 /// `[stdlib]`: which built-in scripts not to load.

@@ -34,7 +34,7 @@ pub struct TlsOptions {
     pub cert: Option<std::path::PathBuf>,
 }
 
-fn provider() -> Arc<CryptoProvider> {
+pub(crate) fn provider() -> Arc<CryptoProvider> {
     static PROVIDER: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
     PROVIDER
         .get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
@@ -42,7 +42,7 @@ fn provider() -> Arc<CryptoProvider> {
 }
 
 /// The system's trusted roots, read on first use.
-fn roots() -> Arc<RootCertStore> {
+pub(crate) fn roots() -> Arc<RootCertStore> {
     static ROOTS: OnceLock<Arc<RootCertStore>> = OnceLock::new();
     ROOTS
         .get_or_init(|| {

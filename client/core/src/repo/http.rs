@@ -1,0 +1,408 @@
+//! A small blocking HTTP/1.1 client for the repository: `GET` only, over plain TCP or TLS
+//! (rustls, the system's trusted authorities), with conditional requests (`If-None-Match`,
+//! `If-Modified-Since`), redirects, `Content-Length` and chunked bodies. A body that ends
+//! before its announced length is an error, so a cut download is never taken for a whole one.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A parsed `http://` or `https://` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url {
+    /// True for `https`.
+    pub tls: bool,
+    /// The host name or address (IPv6 without brackets).
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// The path and query, starting with `/`.
+    pub path: String,
+}
+
+impl Url {
+    /// Parses `text`.
+    ///
+    /// # Errors
+    /// When it is not an `http://` or `https://` URL.
+    pub fn parse(text: &str) -> Result<Url, String> {
+        let (tls, rest) = if let Some(r) = text.strip_prefix("https://") {
+            (true, r)
+        } else if let Some(r) = text.strip_prefix("http://") {
+            (false, r)
+        } else {
+            return Err(format!("'{text}' is not an http:// or https:// address"));
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let (host, port) = if let Some(r) = authority.strip_prefix('[') {
+            let (h, after) = r
+                .split_once(']')
+                .ok_or_else(|| format!("'{text}': unclosed [ in the host"))?;
+            (h.to_string(), after.strip_prefix(':'))
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (authority.to_string(), None),
+            }
+        };
+        if host.is_empty() {
+            return Err(format!("'{text}' has no host"));
+        }
+        let port = match port {
+            Some(p) => p.parse().map_err(|_| format!("'{text}': bad port '{p}'"))?,
+            None if tls => 443,
+            None => 80,
+        };
+        Ok(Url {
+            tls,
+            host,
+            port,
+            path: path.to_string(),
+        })
+    }
+
+    /// `reference` resolved against this URL: an absolute URL as it is, `/path` on this
+    /// host, anything else beside this URL's last path segment.
+    ///
+    /// # Errors
+    /// When `reference` is an absolute URL that does not parse.
+    pub fn join(&self, reference: &str) -> Result<Url, String> {
+        if reference.starts_with("http://") || reference.starts_with("https://") {
+            return Url::parse(reference);
+        }
+        let mut u = self.clone();
+        if reference.starts_with('/') {
+            u.path = reference.to_string();
+        } else {
+            let base = self.path.split(['?', '#']).next().unwrap_or("/");
+            let dir = &base[..=base.rfind('/').unwrap_or(0)];
+            u.path = format!("{dir}{reference}");
+        }
+        Ok(u)
+    }
+}
+
+impl std::fmt::Display for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = if self.tls { "https" } else { "http" };
+        let default = if self.tls { 443 } else { 80 };
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        if self.port == default {
+            write!(f, "{scheme}://{host}{}", self.path)
+        } else {
+            write!(f, "{scheme}://{host}:{}{}", self.port, self.path)
+        }
+    }
+}
+
+/// Validators of a cached copy, sent so the server can answer 304.
+#[derive(Clone, Debug, Default)]
+pub struct Conditions {
+    /// The `ETag` the server gave.
+    pub etag: Option<String>,
+    /// The `Last-Modified` the server gave.
+    pub last_modified: Option<String>,
+}
+
+/// What a `GET` gave.
+#[derive(Debug)]
+pub struct Response {
+    /// The status code (200, or 304 for a conditional request whose copy is current).
+    pub status: u16,
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+    /// How many body bytes were written.
+    pub len: u64,
+}
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum HttpError {
+    /// The server could not be reached (refused, unknown host, timed out before an answer).
+    Unreachable(String),
+    /// Anything else: a bad answer, a cut body, a status other than 200 or 304.
+    Failed(String),
+}
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpError::Unreachable(s) | HttpError::Failed(s) => f.write_str(s),
+        }
+    }
+}
+
+trait Stream: Read + Write {}
+impl<T: Read + Write> Stream for T {}
+
+fn connect(url: &Url) -> Result<Box<dyn Stream>, HttpError> {
+    let unreachable = |e: &dyn std::fmt::Display| {
+        HttpError::Unreachable(format!("cannot reach {}:{}: {e}", url.host, url.port))
+    };
+    let addrs: Vec<_> = (url.host.as_str(), url.port)
+        .to_socket_addrs()
+        .map_err(|e| unreachable(&e))?
+        .collect();
+    let mut last = None;
+    let mut tcp = None;
+    for a in addrs {
+        match TcpStream::connect_timeout(&a, Duration::from_secs(10)) {
+            Ok(s) => {
+                tcp = Some(s);
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let tcp = match (tcp, last) {
+        (Some(t), _) => t,
+        (None, Some(e)) => return Err(unreachable(&e)),
+        (None, None) => return Err(unreachable(&"no address")),
+    };
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    let _ = tcp.set_write_timeout(Some(Duration::from_secs(30)));
+    if !url.tls {
+        return Ok(Box::new(tcp));
+    }
+    let config = rustls::ClientConfig::builder_with_provider(crate::net::tls::provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HttpError::Failed(e.to_string()))?
+        .with_root_certificates(crate::net::tls::roots())
+        .with_no_client_auth();
+    let name = rustls_pki_types::ServerName::try_from(url.host.clone())
+        .map_err(|e| HttpError::Failed(format!("bad host name {}: {e}", url.host)))?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name)
+        .map_err(|e| HttpError::Failed(e.to_string()))?;
+    Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
+}
+
+/// `GET url`, writing the body of a 200 answer to `body`; `progress(done, total)` is called as
+/// bytes arrive (`total` when the server announced it). Follows up to five redirects.
+///
+/// # Errors
+/// See [`HttpError`]. A 304 is not an error (nothing is written).
+pub fn get(
+    url: &Url,
+    cond: &Conditions,
+    body: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<Response, HttpError> {
+    let mut url = url.clone();
+    for _ in 0..6 {
+        match get_once(&url, cond, body, progress)? {
+            Step::Done(r) => return Ok(r),
+            Step::Redirect(to) => {
+                url = url.join(&to).map_err(HttpError::Failed)?;
+            }
+        }
+    }
+    Err(HttpError::Failed(format!("{url}: too many redirects")))
+}
+
+enum Step {
+    Done(Response),
+    Redirect(String),
+}
+
+fn get_once(
+    url: &Url,
+    cond: &Conditions,
+    body: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<Step, HttpError> {
+    let failed = |what: String| HttpError::Failed(format!("{url}: {what}"));
+    let mut stream = connect(url)?;
+    let host = if url.host.contains(':') {
+        format!("[{}]", url.host)
+    } else {
+        url.host.clone()
+    };
+    let mut req = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}:{}\r\nUser-Agent: rustirc/{}\r\nAccept-Encoding: identity\r\nConnection: close\r\n",
+        url.path,
+        url.port,
+        crate::VERSION
+    );
+    if let Some(e) = &cond.etag {
+        req.push_str(&format!("If-None-Match: {e}\r\n"));
+    }
+    if let Some(m) = &cond.last_modified {
+        req.push_str(&format!("If-Modified-Since: {m}\r\n"));
+    }
+    req.push_str("\r\n");
+    stream
+        .write_all(req.as_bytes())
+        .and_then(|()| stream.flush())
+        .map_err(|e| HttpError::Unreachable(format!("{url}: cannot send the request: {e}")))?;
+    let mut reader = BufReader::new(stream);
+    let mut status_line = String::new();
+    reader
+        .read_line(&mut status_line)
+        .map_err(|e| HttpError::Unreachable(format!("{url}: no answer: {e}")))?;
+    if status_line.is_empty() {
+        return Err(HttpError::Unreachable(format!(
+            "{url}: the server closed the connection without answering"
+        )));
+    }
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| failed(format!("not an HTTP answer: {}", status_line.trim())))?;
+    let mut length = None;
+    let mut chunked = false;
+    let mut etag = None;
+    let mut last_modified = None;
+    let mut location = None;
+    let mut header_bytes = 0usize;
+    loop {
+        let mut line = String::new();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| failed(format!("reading the headers: {e}")))?;
+        header_bytes += n;
+        if n == 0 || header_bytes > 64 * 1024 {
+            return Err(failed("the headers were cut or too long".into()));
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        let v = v.trim().to_string();
+        match k.trim().to_ascii_lowercase().as_str() {
+            "content-length" => {
+                length = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| failed(format!("bad Content-Length '{v}'")))?,
+                );
+            }
+            "transfer-encoding" => chunked = v.to_ascii_lowercase().contains("chunked"),
+            "etag" => etag = Some(v),
+            "last-modified" => last_modified = Some(v),
+            "location" => location = Some(v),
+            _ => {}
+        }
+    }
+    match status {
+        200 => {}
+        304 => {
+            return Ok(Step::Done(Response {
+                status,
+                etag,
+                last_modified,
+                len: 0,
+            }))
+        }
+        301 | 302 | 303 | 307 | 308 => {
+            return location
+                .map(Step::Redirect)
+                .ok_or_else(|| failed(format!("redirect {status} without a Location")));
+        }
+        _ => {
+            return Err(failed(format!(
+                "the server answered {}",
+                status_line.trim_end()
+            )))
+        }
+    }
+    let mut done = 0u64;
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut copy = |reader: &mut dyn Read, limit: Option<u64>, done: &mut u64| {
+        let mut left = limit;
+        loop {
+            let want = left.map_or(buf.len(), |l| buf.len().min(l as usize));
+            if want == 0 {
+                return Ok(());
+            }
+            let n = match reader.read(&mut buf[..want]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("reading the body: {e}")),
+            };
+            if n == 0 {
+                return match limit {
+                    Some(l) => Err(format!(
+                        "the connection closed after {} of {l} bytes",
+                        l - left.unwrap_or(0)
+                    )),
+                    None => Ok(()),
+                };
+            }
+            body.write_all(&buf[..n])
+                .map_err(|e| format!("writing the body: {e}"))?;
+            *done += n as u64;
+            if let Some(l) = &mut left {
+                *l -= n as u64;
+            }
+            progress(*done, length);
+        }
+    };
+    if chunked {
+        loop {
+            let mut size_line = String::new();
+            reader
+                .read_line(&mut size_line)
+                .map_err(|e| failed(format!("reading a chunk: {e}")))?;
+            if size_line.is_empty() {
+                return Err(failed("the connection closed inside a chunked body".into()));
+            }
+            let size =
+                u64::from_str_radix(size_line.trim().split(';').next().unwrap_or("").trim(), 16)
+                    .map_err(|_| failed(format!("bad chunk size '{}'", size_line.trim())))?;
+            if size == 0 {
+                break;
+            }
+            copy(&mut reader, Some(size), &mut done).map_err(failed)?;
+            let mut crlf = String::new();
+            let _ = reader.read_line(&mut crlf);
+        }
+    } else {
+        copy(&mut reader, length, &mut done).map_err(failed)?;
+    }
+    Ok(Step::Done(Response {
+        status,
+        etag,
+        last_modified,
+        len: done,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_parse_and_join() {
+        let u = Url::parse("http://127.0.0.1:8080/repo/index.json").unwrap();
+        assert_eq!((u.host.as_str(), u.port, u.tls), ("127.0.0.1", 8080, false));
+        assert_eq!(
+            u.join("packages/a-1.0.0.tar.gz").unwrap().to_string(),
+            "http://127.0.0.1:8080/repo/packages/a-1.0.0.tar.gz"
+        );
+        assert_eq!(
+            u.join("/x.tar.gz").unwrap().to_string(),
+            "http://127.0.0.1:8080/x.tar.gz"
+        );
+        assert_eq!(
+            u.join("https://cdn.example.org/a.tar.gz")
+                .unwrap()
+                .to_string(),
+            "https://cdn.example.org/a.tar.gz"
+        );
+        assert_eq!(Url::parse("https://h/").unwrap().port, 443);
+        assert!(Url::parse("ftp://h/").is_err());
+    }
+}
