@@ -968,3 +968,99 @@ fn the_documented_examples_run() {
     let s = rustirc_core::settings::Settings::parse(&text[start..end]).unwrap();
     assert_eq!(s.repository.trusted_keys.len(), 1);
 }
+
+// ------------------------------------------------------------------------------------------
+// The headless client loads what is installed
+
+/// A one-client IRC server: registers the client, echoes its JOINs, and hands its lines over.
+struct FakeIrc {
+    conn: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl FakeIrc {
+    fn accept(listener: &TcpListener) -> FakeIrc {
+        let (conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let reader = BufReader::new(conn.try_clone().unwrap());
+        FakeIrc { conn, reader }
+    }
+
+    fn send(&mut self, line: &str) {
+        self.conn
+            .write_all(format!("{line}\r\n").as_bytes())
+            .unwrap();
+    }
+
+    /// Reads the client's lines, answering registration and JOINs, until one satisfies `want`.
+    fn until(&mut self, want: impl Fn(&str) -> bool, seen: &mut Vec<String>) -> String {
+        loop {
+            let mut l = String::new();
+            let n = self
+                .reader
+                .read_line(&mut l)
+                .expect("the client's next line");
+            assert!(n > 0, "the client closed the connection; it sent: {seen:?}");
+            let l = l.trim_end().to_string();
+            seen.push(l.clone());
+            if l.starts_with("CAP LS") {
+                self.send(":srv CAP * LS :");
+            } else if l.starts_with("USER ") {
+                self.send(":srv 001 bot :Welcome bot!b@h");
+                self.send(":srv 376 bot :End of MOTD");
+            } else if let Some(c) = l.strip_prefix("JOIN ") {
+                self.send(&format!(":bot!b@h JOIN {c}"));
+            } else if let Some(p) = l.strip_prefix("PING ") {
+                self.send(&format!(":srv PONG srv {p}"));
+            }
+            if want(&l) {
+                return l;
+            }
+        }
+    }
+}
+
+#[test]
+fn the_headless_client_loads_the_installed_enabled_scripts() {
+    let (w, _server) = installed_world("headless");
+    let other = w.write(
+        "src/other.mrc",
+        "; version: 1.0.0\non *:TEXT:!other:#:msg # other is loaded\n",
+    );
+    w.ok(&["repo", "add", "pub", other.to_str().unwrap()]);
+    w.ok(&["repo", "sign", "pub"]);
+    w.ok(&["script", "install", "other"]);
+    w.ok(&["script", "disable", "other"]);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rustirc"))
+        .args([
+            "--headless",
+            "--server",
+            &format!("127.0.0.1:{port}"),
+            "--nick",
+            "bot",
+            "--join",
+            "#c",
+            "--no-stdlib",
+        ])
+        .current_dir(&w.dir)
+        .env("HOME", w.dir.join("home"))
+        .env("XDG_CONFIG_HOME", w.dir.join("home/config"))
+        .env("XDG_DATA_HOME", w.dir.join("home/data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut irc = FakeIrc::accept(&listener);
+    let mut seen = Vec::new();
+    irc.until(|l| l.starts_with("JOIN #c"), &mut seen);
+    // The disabled script would answer the first; the enabled one answers the second.
+    irc.send(":ann!a@h PRIVMSG #c :!other");
+    irc.send(":ann!a@h PRIVMSG #c :!hi");
+    let reply = irc.until(|l| l.starts_with("PRIVMSG #c"), &mut seen);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(reply, "PRIVMSG #c :hello from greeter 1.0.0");
+}

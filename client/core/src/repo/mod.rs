@@ -510,6 +510,72 @@ pub fn read_header(text: &str, kind: Kind) -> BTreeMap<String, String> {
     out
 }
 
+/// The manifest fields of a script, as `rustirc repo add` reads them: the leading comment block
+/// ([`read_header`]) for every kind, then, where the engine has its own manifest, that: the
+/// table a Lua script returns (`return { name = "Seen", version = "1.0.0", permissions =
+/// { "network" } }`, string literals only) and a Python script's module variables
+/// (`__version__ = "1.0.0"`, `__author__`, `__description__`, `__script_name__`,
+/// `__permissions__`), which win over the comments.
+pub fn read_manifest(text: &str, kind: Kind) -> BTreeMap<String, String> {
+    let mut out = read_header(text, kind);
+    let string = r#"(?:"([^"\\]*)"|'([^'\\]*)')"#;
+    let lit = |c: &regex::Captures, i: usize| {
+        c.get(i)
+            .or_else(|| c.get(i + 1))
+            .map_or(String::new(), |m| m.as_str().to_string())
+    };
+    let list = |inner: &str| {
+        let re = regex::Regex::new(string).expect("a valid pattern");
+        re.captures_iter(inner)
+            .map(|c| lit(&c, 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        Kind::Lua => {
+            let Some(start) = text.rfind("return {").or_else(|| text.rfind("return{")) else {
+                return out;
+            };
+            let table = &text[start..];
+            let field = regex::Regex::new(&format!(
+                r"(?m)\b(name|version|author|description)\s*=\s*{string}"
+            ))
+            .expect("a valid pattern");
+            for c in field.captures_iter(table) {
+                out.insert(c[1].to_string(), lit(&c, 2));
+            }
+            let perms =
+                regex::Regex::new(r"\bpermissions\s*=\s*\{([^}]*)\}").expect("a valid pattern");
+            if let Some(c) = perms.captures(table) {
+                out.insert("permissions".into(), list(&c[1]));
+            }
+        }
+        Kind::Py => {
+            let field = regex::Regex::new(&format!(
+                r"(?m)^__(script_name|version|author|description)__\s*=\s*{string}"
+            ))
+            .expect("a valid pattern");
+            for c in field.captures_iter(text) {
+                let key = if &c[1] == "script_name" {
+                    "name"
+                } else {
+                    &c[1]
+                };
+                out.insert(key.to_string(), lit(&c, 2));
+            }
+            let perms = regex::Regex::new(&format!(
+                r"(?m)^__permissions__\s*=\s*(\[[^\]]*\]|\([^)]*\)|{string})"
+            ))
+            .expect("a valid pattern");
+            if let Some(c) = perms.captures(text) {
+                out.insert("permissions".into(), list(&c[1]));
+            }
+        }
+        Kind::Mrc | Kind::Native => {}
+    }
+    out
+}
+
 fn split_list(text: &str) -> Vec<String> {
     text.split(',')
         .map(|s| s.trim().to_string())
@@ -598,7 +664,7 @@ pub fn add(dir: &Path, source: &Path, opts: &AddOptions) -> Result<Package, Stri
     let text = std::fs::read(&main_file)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .map_err(|e| format!("{}: {e}", main_file.display()))?;
-    let header = read_header(&text, kind);
+    let header = read_manifest(&text, kind);
     let pick = |flag: &Option<String>, key: &str| flag.clone().or_else(|| header.get(key).cloned());
     let stem = main_file
         .file_stem()
@@ -1565,5 +1631,26 @@ mod tests {
         assert_eq!(h["name"], "Greeter");
         assert_eq!(h["version"], "1.2.0");
         assert_eq!(split_list(&h["permissions"]), vec!["network", "ui"]);
+        let lua = "-- author: ann\nirc.add_command('x', function() end)\nreturn { name = \"Seen\", version = '1.2.0', permissions = { \"network\", 'ui' } }\n";
+        let h = read_manifest(lua, Kind::Lua);
+        assert_eq!(
+            (
+                h["name"].as_str(),
+                h["version"].as_str(),
+                h["author"].as_str(),
+                h["permissions"].as_str()
+            ),
+            ("Seen", "1.2.0", "ann", "network, ui")
+        );
+        let py = "# version: 0.1.0\n__version__ = \"2.0.0\"\n__script_name__ = 'Seen'\n__permissions__ = [\"network\"]\n";
+        let h = read_manifest(py, Kind::Py);
+        assert_eq!(
+            (
+                h["name"].as_str(),
+                h["version"].as_str(),
+                h["permissions"].as_str()
+            ),
+            ("Seen", "2.0.0", "network")
+        );
     }
 }
