@@ -46,6 +46,19 @@ pub trait Host {
         self.command(name, args, silent)
     }
 
+    /// A file outside the files folder that the code of `script` (its number in load order;
+    /// `None` for a typed line or a timer's command) wants to read (`write` false) or change:
+    /// `Some(Ok)` lets it, `Some(Err)` refuses with that message, `None` (the default) keeps
+    /// the folder's rule (refused).
+    fn file_access(
+        &mut self,
+        _script: Option<usize>,
+        _path: &std::path::Path,
+        _write: bool,
+    ) -> Option<Result<(), String>> {
+        None
+    }
+
     /// Variables a host command has just filled (`/sockread %line` names `%line`), as
     /// `(name without %, value)`; asked after every host command, stored as `%name = value`
     /// would store them (the local of that name when there is one, else a global).

@@ -373,6 +373,10 @@ pub struct State {
     pub files_root: Option<PathBuf>,
     /// Line number of the last `$read` match (`$readn`).
     pub readn: i64,
+    /// The loaded script whose code calls the running built-in identifier or command (its
+    /// number in load order; `None` for a typed line or a timer's command): what the host's
+    /// [`crate::Host::file_access`] decides by.
+    pub owner: Option<usize>,
 }
 
 impl State {

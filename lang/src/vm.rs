@@ -1434,6 +1434,7 @@ impl Vm {
                                     prop: prop_s,
                                 };
                                 if spec.arity.accepts(args.len()) {
+                                    self.st.owner = self.owning_script();
                                     let mut cx = Cx {
                                         st: &mut self.st,
                                         host,
@@ -1810,6 +1811,7 @@ impl Vm {
                     words: &self.regs[abs..abs + n],
                     silent,
                 };
+                self.st.owner = self.owning_script();
                 let mut cx = Cx {
                     st: &mut self.st,
                     host,
@@ -2323,6 +2325,7 @@ impl Vm {
                     prop,
                 };
                 let v = {
+                    self.st.owner = self.owning_script();
                     let mut cx = Cx {
                         st: &mut self.st,
                         host,

@@ -9,7 +9,7 @@
 
 use super::hash::{insufficient, Switches, Toks};
 use crate::error::{cmd_err, RunResult};
-use crate::registry::idents::file::{read_text, resolve, split_lines, write_atomic, IniDoc};
+use crate::registry::idents::file::{read_text, resolve_for, split_lines, write_atomic, IniDoc};
 use crate::registry::idents::regex;
 use crate::registry::{CmdArgs, CommandSpec, Cx};
 use crate::wild::wildmatch;
@@ -96,7 +96,7 @@ fn write(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let file = t.next_path().ok_or_else(|| insufficient("write"))?;
     let text = t.rest();
     let text = text.as_str();
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, true)?;
     let targeted =
         sw.has('l') || sw.text('s').is_some() || sw.text('w').is_some() || sw.text('r').is_some();
     if !targeted && !sw.has('d') && !sw.has('a') && !sw.has('c') {
@@ -213,7 +213,7 @@ fn writeini(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     if value.is_null() && !sw.has('z') {
         return Err(insufficient("writeini"));
     }
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, true)?;
     let mut doc = if path.exists() {
         IniDoc::parse(&read_text(&path, "writeini")?)
     } else {
@@ -236,7 +236,7 @@ fn remini(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let file = t.next_path().ok_or_else(|| insufficient("remini"))?;
     let section = t.next_tok().ok_or_else(|| insufficient("remini"))?;
     let item = t.next_tok();
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, true)?;
     if !path.exists() {
         return Ok(());
     }
@@ -262,7 +262,7 @@ fn remove(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let mut t = Toks::new(args.words);
     let _ = t.switches();
     let file = t.next_path().ok_or_else(|| insufficient("remove"))?;
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, true)?;
     if path.is_dir() {
         return Err(cmd_err(format!(
             "/remove: '{file}' is a folder (use /rmdir)"
@@ -285,7 +285,7 @@ fn remove(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
 fn mkdir(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let mut t = Toks::new(args.words);
     let dir = t.next_path().ok_or_else(|| insufficient("mkdir"))?;
-    let path = resolve(cx.st, &dir)?;
+    let path = resolve_for(cx, &dir, true)?;
     std::fs::create_dir_all(&path)
         .map_err(|e| cmd_err(format!("/mkdir: unable to create '{dir}' ({})", e.kind())))
 }
@@ -298,7 +298,7 @@ fn mkdir(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
 fn rmdir(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let mut t = Toks::new(args.words);
     let dir = t.next_path().ok_or_else(|| insufficient("rmdir"))?;
-    let path = resolve(cx.st, &dir)?;
+    let path = resolve_for(cx, &dir, true)?;
     if path == *cx.st.files_root.as_ref().expect("resolved under a root") {
         return Err(cmd_err("/rmdir: cannot remove the files folder itself"));
     }
@@ -317,8 +317,8 @@ fn copy(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let sw = t.switches();
     let from_name = t.next_path().ok_or_else(|| insufficient("copy"))?;
     let to_name = t.next_path().ok_or_else(|| insufficient("copy"))?;
-    let from = resolve(cx.st, &from_name)?;
-    let mut to = resolve(cx.st, &to_name)?;
+    let from = resolve_for(cx, &from_name, false)?;
+    let mut to = resolve_for(cx, &to_name, true)?;
     if to.is_dir() {
         if let Some(name) = from.file_name() {
             to.push(name);
@@ -359,8 +359,8 @@ fn rename(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let sw = t.switches();
     let from_name = t.next_path().ok_or_else(|| insufficient("rename"))?;
     let to_name = t.next_path().ok_or_else(|| insufficient("rename"))?;
-    let from = resolve(cx.st, &from_name)?;
-    let to = resolve(cx.st, &to_name)?;
+    let from = resolve_for(cx, &from_name, true)?;
+    let to = resolve_for(cx, &to_name, true)?;
     if !from.exists() {
         return Err(cmd_err(format!("/rename: no such file '{from_name}'")));
     }

@@ -7,7 +7,7 @@
 //! commands.
 
 use crate::error::{cmd_err, RunErrorKind, RunResult};
-use crate::registry::idents::file::{read_text, resolve, write_atomic, IniDoc};
+use crate::registry::idents::file::{read_text, resolve_for, write_atomic, IniDoc};
 use crate::registry::{CmdArgs, CommandSpec, Cx};
 use crate::state::{HashTable, State};
 use crate::value::{format_num, parse_plain_number, Value};
@@ -623,7 +623,7 @@ fn hsave(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let name = t.next_tok().ok_or_else(|| insufficient("hsave"))?;
     let file = t.next_path().ok_or_else(|| insufficient("hsave"))?;
     let section = t.next_path().unwrap_or_else(|| DEFAULT_SECTION.to_string());
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, true)?;
     let now = cx.host.now_ms();
     let table = cx
         .st
@@ -691,7 +691,7 @@ fn hload(cx: &mut Cx, args: &CmdArgs<'_>) -> RunResult<()> {
     let name = t.next_tok().ok_or_else(|| insufficient("hload"))?;
     let file = t.next_path().ok_or_else(|| insufficient("hload"))?;
     let section = t.next_path().unwrap_or_else(|| DEFAULT_SECTION.to_string());
-    let path = resolve(cx.st, &file)?;
+    let path = resolve_for(cx, &file, false)?;
     let text = read_text(&path, "hload")?;
     cx.st.charge(text.len() / 16 + 1)?;
     let limit = cx.st.limits.table_items;

@@ -6,7 +6,7 @@
 //! (`&binvar`) and the Blowfish and Z85 encodings are not supported and give `$null`.
 
 use crate::error::RunResult;
-use crate::registry::idents::file::resolve;
+use crate::registry::idents::file::resolve_for;
 use crate::registry::idents::text::charge_len;
 use crate::registry::{Args, Arity, Cx, IdentSpec};
 use crate::value::Value;
@@ -125,7 +125,7 @@ fn input(cx: &mut Cx, a: &Args<'_>, mode_i: usize, default_mode: i64) -> Option<
     match mode {
         0 => Some(a.text(0).as_bytes().to_vec()),
         2 => {
-            let path = resolve(cx.st, &a.text(0)).ok()?;
+            let path = resolve_for(cx, &a.text(0), false).ok()?;
             std::fs::read(path).ok()
         }
         _ => None,

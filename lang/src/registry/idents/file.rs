@@ -122,6 +122,49 @@ pub fn resolve(st: &State, path: &str) -> RunResult<PathBuf> {
     Ok(out)
 }
 
+/// [`resolve`], and for a path outside the files folder, the host's answer
+/// ([`crate::Host::file_access`]: a script granted `file-read`/`file-write` there may use it).
+/// `write` is whether the file is to be changed.
+///
+/// ```text
+/// let p = resolve_for(cx, "/home/me/notes.txt", false)?; // when the host allows it
+/// ```
+pub fn resolve_for(cx: &mut Cx, path: &str, write: bool) -> RunResult<PathBuf> {
+    let err = match resolve(cx.st, path) {
+        Ok(p) => return Ok(p),
+        Err(e) => e,
+    };
+    let Some(root) = cx.st.files_root.clone() else {
+        return Err(err);
+    };
+    let norm = path.trim().trim_matches('"').replace('\\', "/");
+    let given = Path::new(&norm);
+    let joined = if given.is_absolute() {
+        given.to_path_buf()
+    } else {
+        root.join(given)
+    };
+    let mut target = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                target.pop();
+            }
+            c => target.push(c.as_os_str()),
+        }
+    }
+    if target.starts_with(&root) {
+        // Inside the folder but refused (a link out of it): the folder's rule stands.
+        return Err(err);
+    }
+    match cx.host.file_access(cx.st.owner, &target, write) {
+        None => Err(err),
+        Some(Ok(())) => Ok(target),
+        Some(Err(e)) => Err(cmd_err(e)),
+    }
+}
+
 /// The error for a path that leaves the files folder.
 fn outside(path: &str) -> crate::error::RunErrorKind {
     cmd_err(format!(
@@ -399,7 +442,7 @@ pub fn read_wants_eval(args: &[Value]) -> bool {
 /// echo -a $read(quotes.txt, n, 2)
 /// ```
 fn read(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    let path = resolve(cx.st, &args.text(0))?;
+    let path = resolve_for(cx, &args.text(0), false)?;
     let ra = read_args(args.vals);
     cx.st.readn = 0;
     let Ok(text) = read_text(&path, "read") else {
@@ -487,7 +530,7 @@ fn readn(cx: &mut Cx, _args: &Args<'_>) -> RunResult<Value> {
 /// echo -a $readini(settings.ini, n, main, nick)
 /// ```
 fn readini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    let path = resolve(cx.st, &args.text(0))?;
+    let path = resolve_for(cx, &args.text(0), false)?;
     let first = if args.len() == 4 { 2 } else { 1 };
     let Ok(text) = read_text(&path, "readini") else {
         return Ok(Value::Null);
@@ -506,7 +549,7 @@ fn readini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// echo -a $ini(settings.ini, 0) $ini(settings.ini, main, nick)
 /// ```
 fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    let path = resolve(cx.st, &args.text(0))?;
+    let path = resolve_for(cx, &args.text(0), false)?;
     let Ok(text) = read_text(&path, "ini") else {
         return Ok(Value::Null);
     };
@@ -566,7 +609,7 @@ fn ini(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// echo -a $lines(quotes.txt)
 /// ```
 fn lines(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    let path = resolve(cx.st, &args.text(0))?;
+    let path = resolve_for(cx, &args.text(0), false)?;
     let Ok(text) = read_text(&path, "lines") else {
         return Ok(Value::Int(0));
     };
@@ -580,7 +623,9 @@ fn lines(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// if ($isfile(data.ini)) echo -a found
 /// ```
 fn isfile(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    Ok(Value::bool(resolve(cx.st, &args.text(0))?.is_file()))
+    Ok(Value::bool(
+        resolve_for(cx, &args.text(0), false)?.is_file(),
+    ))
 }
 
 /// `$isdir(path)`: `$true` when a folder exists there.
@@ -589,7 +634,7 @@ fn isfile(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// if (!$isdir(logs)) mkdir logs
 /// ```
 fn isdir(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    Ok(Value::bool(resolve(cx.st, &args.text(0))?.is_dir()))
+    Ok(Value::bool(resolve_for(cx, &args.text(0), false)?.is_dir()))
 }
 
 /// `$exists(path)`: `$true` when a file or folder exists there.
@@ -598,7 +643,7 @@ fn isdir(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// echo -a $exists(logs)
 /// ```
 fn exists(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
-    Ok(Value::bool(resolve(cx.st, &args.text(0))?.exists()))
+    Ok(Value::bool(resolve_for(cx, &args.text(0), false)?.exists()))
 }
 
 /// `$file(path)`: the size in bytes, or with `.size .mtime .ctime .atime` (seconds since
@@ -611,7 +656,7 @@ fn exists(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// ```
 fn file(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
     let given = args.text(0).replace('\\', "/");
-    let path = resolve(cx.st, &given)?;
+    let path = resolve_for(cx, &given, false)?;
     let Ok(meta) = std::fs::metadata(&path) else {
         return Ok(Value::Null);
     };
@@ -660,7 +705,7 @@ fn finddir(cx: &mut Cx, args: &Args<'_>) -> RunResult<Value> {
 /// Shared walk of `$findfile` and `$finddir`.
 fn find(cx: &mut Cx, args: &Args<'_>, dirs: bool) -> RunResult<Value> {
     let given = args.text(0).replace('\\', "/");
-    let start = resolve(cx.st, &given)?;
+    let start = resolve_for(cx, &given, false)?;
     let mask = args.text(1);
     let n = args.int(2);
     let depth = if args.has(3) { args.int(3) } else { 0 };
