@@ -39,8 +39,12 @@ const USAGE: &str = "usage:
   rustirc --headless [--config FILE] [--network NAME] [--server HOST[:[+]PORT]] [--nick NICK]
                     [--tls] [--tls-accept-invalid] [--tls-cert FILE] [--proxy URL]
                     [--join #chan]... [--load FILE]... [--data DIR] [--budget N] [--no-stdlib]
+                    [--grant NAME=PERMISSION[,PERMISSION]]...
   rustirc script list|search|info|install|update|remove|rollback|enable|disable ...
-  rustirc repo init|add|sign DIR ...";
+  rustirc repo init|add|sign DIR ...
+  rustirc perms [--data DIR] list|log
+  rustirc perms [--data DIR] grant|revoke NAME PERMISSION...
+  rustirc perms [--data DIR] reset [NAME]";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -84,6 +88,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("replay") => replay(&args[1..]),
         Some("script") => crate::manage::script(&args[1..]),
         Some("repo") => crate::manage::repo(&args[1..]),
+        Some("perms") => perms(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             0
@@ -516,7 +521,7 @@ fn replay(args: &[String]) -> i32 {
         };
         let mut permissions = rustirc_core::replay::leading_grants(&steps);
         for f in &allowed {
-            permissions.grant(f, vec![rustirc_core::permissions::Grant::Sockets]);
+            permissions.grant(f, vec![rustirc_core::permissions::Grant::Network]);
         }
         let limits = Limits::default();
         let mut session = rustirc_core::replay::Session::with_setup(
@@ -533,6 +538,119 @@ fn replay(args: &[String]) -> i32 {
         }
     }
     i32::from(failed)
+}
+
+/// `rustirc perms [--data DIR] list|log [NAME] | grant|revoke NAME PERMISSION... | reset [NAME]`:
+/// the answers kept in the data folder's `permissions.json` and its audit log
+/// (docs/permissions.md).
+fn perms(args: &[String]) -> i32 {
+    use rustirc_core::permissions::{Decision, Permissions, AUDIT_FILE};
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut data = None;
+    if let Some(i) = args.iter().position(|a| *a == "--data") {
+        let Some(d) = args.get(i + 1) else {
+            eprintln!("rustirc perms: --data needs a folder\n{USAGE}");
+            return 2;
+        };
+        data = Some(PathBuf::from(d));
+        args.drain(i..=i + 1);
+    }
+    let Some(dir) = data.or_else(default_data_dir) else {
+        eprintln!("rustirc perms: no data folder: set HOME or XDG_DATA_HOME, or pass --data DIR");
+        return 2;
+    };
+    let mut p = Permissions::default();
+    if let Err(e) = std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| p.set_dir(&dir))
+    {
+        eprintln!("rustirc perms: {e}");
+        return 1;
+    }
+    let fail = |e: String| {
+        eprintln!("rustirc perms: {e}");
+        1
+    };
+    match args.as_slice() {
+        ["list"] => {
+            if p.decisions().is_empty() {
+                println!(
+                    "no answers kept in {}",
+                    dir.join(rustirc_core::permissions::DECISIONS_FILE)
+                        .display()
+                );
+            }
+            for (name, d) in p.decisions() {
+                let list = |v: &[String]| {
+                    if v.is_empty() {
+                        "-".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                println!(
+                    "{name}: granted {}; denied {}",
+                    list(&d.always),
+                    list(&d.denied)
+                );
+            }
+            0
+        }
+        ["log", rest @ ..] if rest.len() <= 1 => {
+            let text = match std::fs::read_to_string(dir.join(AUDIT_FILE)) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => return fail(format!("{}: {e}", dir.join(AUDIT_FILE).display())),
+            };
+            for line in text.lines() {
+                let keep = match rest.first() {
+                    None => true,
+                    Some(name) => serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| {
+                        v["script"]
+                            .as_str()
+                            .is_some_and(|s| s.eq_ignore_ascii_case(name))
+                    }),
+                };
+                if keep {
+                    println!("{line}");
+                }
+            }
+            0
+        }
+        ["grant", name, perms @ ..] if !perms.is_empty() => {
+            for perm in perms {
+                if let Err(e) = p.decide(name, perm, Decision::Always) {
+                    return fail(e);
+                }
+                println!("{name}: granted {perm}");
+            }
+            0
+        }
+        ["revoke", name, perms @ ..] if !perms.is_empty() => {
+            for perm in perms {
+                match p.revoke(name, perm) {
+                    Ok(true) => println!("{name}: revoked {perm}"),
+                    Ok(false) => println!("{name}: no answer about {perm} was kept"),
+                    Err(e) => return fail(e),
+                }
+            }
+            0
+        }
+        ["reset", rest @ ..] if rest.len() <= 1 => match p.reset(rest.first().copied()) {
+            Ok(_) => {
+                println!(
+                    "forgot the answers about {}",
+                    rest.first().unwrap_or(&"every script")
+                );
+                0
+            }
+            Err(e) => fail(e),
+        },
+        _ => {
+            eprintln!("rustirc perms: expected list, log, grant, revoke or reset\n{USAGE}");
+            2
+        }
+    }
 }
 
 /// The data folder when `--data` is not given: `$XDG_DATA_HOME/rustirc`, else
@@ -580,6 +698,7 @@ fn headless(args: &[String]) -> i32 {
     let mut tls_accept_invalid = false;
     let mut tls_cert = None;
     let mut proxy = None;
+    let mut cli_grants = Vec::new();
     let mut i = 0;
     while i < args.len() {
         // Switches without a value.
@@ -599,6 +718,13 @@ fn headless(args: &[String]) -> i32 {
                     ("--network", Some(v)) => network = Some(v),
                     ("--tls-cert", Some(v)) => tls_cert = Some(PathBuf::from(v)),
                     ("--proxy", Some(v)) => proxy = Some(v),
+                    ("--grant", Some(v)) => match rustirc_core::permissions::parse_grant_flag(&v) {
+                        Ok(g) => cli_grants.push(g),
+                        Err(e) => {
+                            eprintln!("rustirc: {e}");
+                            return 2;
+                        }
+                    },
                     ("--budget", v) => match parse_budget(v.as_ref()) {
                         Ok(b) => budget = Some(b),
                         Err(e) => {
@@ -737,7 +863,12 @@ fn headless(args: &[String]) -> i32 {
         }
     };
     // Scripts may open sockets as they load (in their LOAD and START events).
-    client.permissions = settings.permissions.to_permissions();
+    for (pattern, grants) in &settings.permissions.0 {
+        client.permissions.grant(pattern, grants.clone());
+    }
+    for (name, grants) in cli_grants {
+        client.permissions.grant(&name, grants);
+    }
     match settings.dcc.to_settings() {
         Ok(d) => client.sockets.dcc.settings = d,
         Err(e) => {

@@ -39,6 +39,7 @@ fn doc_files() -> Vec<PathBuf> {
         "headless",
         "testing-scripts",
         "dcc",
+        "permissions",
     ] {
         v.push(root().join(format!("docs/{n}.md")));
     }

@@ -130,8 +130,8 @@ fn a_wrong_expectation_fails_with_its_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// docs/testing-scripts.md, docs/events.md, docs/headless.md, docs/irc.md, docs/sockets.md
-/// and docs/dcc.md: each ```mrc
+/// docs/testing-scripts.md, docs/events.md, docs/headless.md, docs/irc.md, docs/sockets.md,
+/// docs/dcc.md and docs/permissions.md: each ```mrc
 /// block followed by a ```transcript block is loaded and the transcript must pass.
 #[test]
 fn the_documented_examples_pass() {
@@ -143,6 +143,7 @@ fn the_documented_examples_pass() {
         "irc",
         "sockets",
         "dcc",
+        "permissions",
     ] {
         runs += documented_examples(doc);
     }

@@ -246,6 +246,6 @@ fn headless_scripts_use_sockets_their_permissions_allow() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("line 2"), "{err}");
-    assert!(err.contains("bad grant 'socket'"), "{err}");
+    assert!(err.contains("bad permission 'socket'"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -35,6 +35,7 @@ mod idents;
 mod lifecycle;
 mod modes;
 mod parseline;
+mod perms;
 mod screen;
 mod scripts;
 mod sock;
@@ -174,6 +175,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "quote",
     "raw",
     "reload",
+    "run",
     "ruser",
     "say",
     "server",
@@ -221,6 +223,9 @@ pub struct Outbox {
     pub marked: Vec<usize>,
     /// `/beep` and `/flash` requests, in order.
     pub alerts: Vec<Alert>,
+    /// Permissions scripts lacked, for the GUI to ask the user about (answered with
+    /// [`Client::decide`]); the attempt itself has already failed.
+    pub permission_requests: Vec<crate::permissions::PermissionRequest>,
 }
 
 /// A request for the user's attention.
@@ -372,6 +377,8 @@ pub struct Client {
     next_engine_script: u32,
     /// The event text as a handler changed it, for the default display.
     rewritten: Option<String>,
+    /// The manifests of the loaded mSL scripts.
+    metas: Vec<crate::host::engine::ScriptMeta>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -420,6 +427,7 @@ impl Client {
             engine_scripts: Vec::new(),
             next_engine_script: ENGINE_SCRIPTS_FROM,
             rewritten: None,
+            metas: Vec::new(),
         }
     }
 
@@ -452,6 +460,9 @@ impl Client {
         self.msl.engine.vm.st.files_root = Some(dir.clone());
         self.load_lists(&dir)?;
         self.sockets.dcc.data_dir = Some(dir.clone());
+        self.permissions
+            .set_dir(&dir)
+            .map_err(std::io::Error::other)?;
         self.data_dir = Some(dir);
         Ok(())
     }
@@ -534,7 +545,10 @@ impl Client {
         if let Some(engine) = self.engine_for(file) {
             return self.load_engine_script(engine, file, bytes);
         }
+        let mut meta = crate::manifest::parse_mrc(file, bytes);
         let loaded = self.msl.load(file, bytes);
+        meta.script = loaded.script;
+        self.register_script(&meta);
         for d in &loaded.report.diagnostics {
             self.out.show("status", d.rendered.trim_end().to_string());
         }
@@ -785,6 +799,9 @@ impl Client {
             }
         }
         self.out.alerts.extend(pending.alerts);
+        self.out
+            .permission_requests
+            .extend(self.permissions.take_requests());
         for t in pending.timers {
             self.timers
                 .retain(|x| !x.name.eq_ignore_ascii_case(&t.name));
@@ -1749,6 +1766,24 @@ fn target_text(args: &str) -> Option<(&str, &str)> {
 }
 
 impl Host for ScriptHost<'_> {
+    fn file_access(
+        &mut self,
+        script: Option<usize>,
+        path: &Path,
+        write: bool,
+    ) -> Option<Result<(), String>> {
+        // As for commands: a loaded script's code runs as that script, unless another
+        // engine's script called it (the caller's rule).
+        let outer = self.runner;
+        let engine_caller = outer.is_some_and(|r| r >= ENGINE_SCRIPTS_FROM);
+        if let Some(s) = script.filter(|_| !engine_caller) {
+            self.runner = u32::try_from(s).ok();
+        }
+        let r = self.file_permit(path, write);
+        self.runner = outer;
+        Some(r)
+    }
+
     fn is_window(&self, name: &str) -> bool {
         self.is_query_window(name)
     }
@@ -1990,6 +2025,9 @@ impl Host for ScriptHost<'_> {
             // Untrimmed: the line keeps its spacing.
             return Some(self.parseline_command(args));
         }
+        if name == "run" {
+            return Some(self.run_program(args));
+        }
         let me = self.me();
         let active = self.active.clone();
         let args = args.trim();
@@ -2210,8 +2248,11 @@ impl Host for ScriptHost<'_> {
     ) -> Option<Result<(), String>> {
         // A loaded script's code runs as that script; a typed line or a timer's command as
         // whoever runs it (the user, or the script that made the timer).
+        // mSL code another engine's script runs (`irc.command`, an alias it calls) runs with
+        // that script's permissions: the caller's.
         let outer = self.runner;
-        if let Some(s) = script {
+        let engine_caller = outer.is_some_and(|r| r >= ENGINE_SCRIPTS_FROM);
+        if let Some(s) = script.filter(|_| !engine_caller) {
             self.runner = u32::try_from(s).ok();
         }
         let r = self.command(name, args, silent);

@@ -11,6 +11,7 @@ pub mod dcc;
 pub mod events;
 pub mod host;
 pub mod lists;
+pub mod manifest;
 pub mod net;
 pub mod permissions;
 pub mod persist;

@@ -12,6 +12,9 @@
 //! @ +5s                                  the clock advances; due timers fire
 //! @ sockets                              socket I/O runs until it has settled
 //! @ allow sockets                        the scripts may use sockets
+//! @ answer s.mrc run always              the user answers a permission request (once,
+//!                                        always or deny); requests are shown in `perms`,
+//!                                        the audit log's lines in `audit`
 //! @ connectfail Connection refused       opening a connection fails (on CONNECTFAIL)
 //! @ tab #c /gr                           the user presses Tab after `/gr` in #c's input
 //!                                        line; the candidates are shown in window `tab`
@@ -20,7 +23,7 @@
 //! This module parses transcripts and checks expectations against whatever drives the client
 //! ([`Driver`]); it knows nothing of scripts or networks itself.
 
-use crate::permissions::{Grant, Permissions};
+use crate::permissions::{Decision, Grant, Permissions};
 use rustirc_lang::wild::wildmatch;
 use std::fmt;
 
@@ -53,6 +56,8 @@ pub enum Step {
     Allow(Option<String>, Vec<Grant>),
     /// `@ connectfail REASON`: opening the connection fails for REASON (`on CONNECTFAIL`).
     ConnectFail(String),
+    /// `@ answer SCRIPT PERMISSION once|always|deny`: the user answers a permission request.
+    Answer(String, String, Decision),
     /// `@ tab WINDOW TEXT`: the user presses Tab with the cursor after TEXT in WINDOW's
     /// input line; the candidates are shown in the window `tab`, on one line.
     Tab(String, String),
@@ -171,6 +176,24 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         })?
                     }),
                     "connectfail" => Step::ConnectFail(rest.trim().to_string()),
+                    "answer" => {
+                        let words: Vec<&str> = rest.split_whitespace().collect();
+                        let decision = match words.get(2).map(|w| w.to_ascii_lowercase()) {
+                            Some(w) if w == "once" => Decision::Once,
+                            Some(w) if w == "always" => Decision::Always,
+                            Some(w) if w == "deny" => Decision::Deny,
+                            _ => {
+                                return Err(err(
+                                    "`@ answer` needs a script, a permission and once, always or deny, like `@ answer s.mrc run once`",
+                                ))
+                            }
+                        };
+                        if words.len() != 3 {
+                            return Err(err("`@ answer` takes three words: SCRIPT PERMISSION once|always|deny"));
+                        }
+                        Grant::parse(words[1]).map_err(|e| err(&e))?;
+                        Step::Answer(words[0].to_string(), words[1].to_string(), decision)
+                    }
                     "tab" => {
                         let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
                         if w.is_empty() || txt.is_empty() {
@@ -226,6 +249,8 @@ pub trait Driver {
     fn allow(&mut self, _script: Option<&str>, _grants: &[Grant]) {}
     /// Opening the connection fails for `reason`.
     fn connect_failed(&mut self, _reason: &str) {}
+    /// The user answers a permission request.
+    fn answer(&mut self, _script: &str, _permission: &str, _decision: Decision) {}
     /// The user presses Tab after `text` in `window`; the candidates are shown in `tab`.
     fn tab(&mut self, _window: &str, _text: &str) {}
     /// Every line the client has sent, in order.
@@ -351,6 +376,9 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                 d.settle_sockets(*quiet);
             }
             Step::Allow(script, grants) => d.allow(script.as_deref(), grants),
+            Step::Answer(script, permission, decision) => {
+                d.answer(script, permission, *decision);
+            }
             Step::ConnectFail(reason) => {
                 since = d.sent().len();
                 shown_since = d.shown().len();
@@ -495,6 +523,8 @@ pub struct Session {
     pub data_dir: std::path::PathBuf,
     /// Runs the socket driver's tasks, while `@ sockets` lets it.
     sockets: Option<SessionSockets>,
+    /// How much of the audit log has been shown in the window `audit`.
+    audit_seen: usize,
 }
 
 /// The socket side of a session: real sockets on a runtime of its own.
@@ -590,6 +620,7 @@ impl Session {
             client,
             data_dir,
             sockets,
+            audit_seen: 0,
         }
     }
 }
@@ -629,6 +660,25 @@ impl Session {
         }
         if std::mem::take(&mut self.client.out.exit) {
             self.client.exit();
+        }
+        // The audit log's new lines, where a transcript can see them.
+        let log = std::fs::read_to_string(self.data_dir.join(crate::permissions::AUDIT_FILE))
+            .unwrap_or_default();
+        if let Some(new) = log.get(self.audit_seen..) {
+            for line in new.lines() {
+                self.client
+                    .out
+                    .shown
+                    .push(("audit".to_string(), line.to_string()));
+            }
+            self.audit_seen = log.len();
+        }
+        // What the GUI would prompt for, where a transcript can see it.
+        for r in std::mem::take(&mut self.client.out.permission_requests) {
+            self.client.out.shown.push((
+                "perms".to_string(),
+                format!("{} asks for {}: {}", r.script, r.permission, r.attempt),
+            ));
         }
     }
 }
@@ -695,6 +745,15 @@ impl Driver for Session {
             done.candidates.join(" ")
         };
         self.client.out.shown.push(("tab".to_string(), line));
+        self.settle();
+    }
+    fn answer(&mut self, script: &str, permission: &str, decision: Decision) {
+        if let Err(e) = self.client.decide(script, permission, decision) {
+            self.client
+                .out
+                .shown
+                .push(("status".to_string(), format!("* {e}")));
+        }
         self.settle();
     }
     fn allow(&mut self, script: Option<&str>, grants: &[Grant]) {
@@ -800,7 +859,7 @@ mod tests {
     fn socket_lines_parse() {
         let t = "@ allow sockets\n@ allow bot.mrc connect:*.example:443 listen\n@ sockets\n@ sockets 2s\n";
         let steps = parse(t).unwrap();
-        assert_eq!(steps[0].1, Step::Allow(None, vec![Grant::Sockets]));
+        assert_eq!(steps[0].1, Step::Allow(None, vec![Grant::Network]));
         assert_eq!(
             steps[1].1,
             Step::Allow(
@@ -819,7 +878,11 @@ mod tests {
         let later = parse("@ sockets\n@ allow sockets\n").unwrap();
         assert!(leading_grants(&later).is_empty());
         let e = parse("@ allow socket\n").unwrap_err();
-        assert!(e.message.contains("bad grant 'socket'"), "{}", e.message);
+        assert!(
+            e.message.contains("bad permission 'socket'"),
+            "{}",
+            e.message
+        );
         assert!(parse("@ allow\n").is_err());
         assert!(parse("@ sockets soon\n").is_err());
     }

@@ -12,7 +12,7 @@ use crate::dcc::{
     IDLE_TIMEOUT_MS, MAX_SESSIONS, MAX_WAITING, OFFER_TIMEOUT_MS, SEND_AHEAD,
 };
 use crate::events::Phase;
-use crate::permissions::{NetUse, Permissions};
+use crate::permissions::{NetUse, Want};
 use crate::proto::{Ctcp, Prefix};
 use crate::sockets::{SockEvent, SockId, SockOp, Sockets};
 use crate::state::Intent;
@@ -1035,13 +1035,8 @@ impl ScriptHost<'_> {
             let keep = running.is_some_and(|s| a.port.is_none() || a.port == Some(s.port));
             if !keep {
                 if let Some(file) = &script {
-                    if !cx.permissions.allows(file, NetUse::Listen(port)) {
-                        return Err(Permissions::refusal(
-                            file,
-                            "dccserver",
-                            NetUse::Listen(port),
-                        ));
-                    }
+                    cx.permissions
+                        .check(file, "dccserver", Want::Net(NetUse::Listen(port)))?;
                 }
                 if let Some(s) = sockets.dcc.server.take() {
                     sockets.submit_raw(SockOp::Close { id: s.id });

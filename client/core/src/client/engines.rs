@@ -84,6 +84,15 @@ impl Client {
         self.after(pending);
         match r {
             Ok(meta) => {
+                let mut meta = meta;
+                if meta.file.is_empty() {
+                    meta.file = file.to_string();
+                }
+                if meta.name.is_empty() {
+                    meta.name = crate::manifest::parse_mrc(file, b"").name;
+                }
+                self.permissions
+                    .register(file, &meta.name, &meta.permissions, false);
                 report.events = self.table.script_count(id);
                 report.aliases = self.commands.values().filter(|c| c.script == id).count();
                 if !meta.name.is_empty() && !meta.version.is_empty() {
@@ -220,7 +229,12 @@ impl ScriptHost<'_> {
                 .engines
                 .get(usize::from(entry.engine).checked_sub(1)?)?
                 .clone();
-            let outer = self.runner.replace(entry.script);
+            // A script calling another's command lends it its own permissions (the caller's
+            // rule); a command the user typed runs as the script that registered it.
+            let outer = self.runner;
+            if outer.is_none() {
+                self.runner = Some(entry.script);
+            }
             let r = eng.command(entry.handle, args, self);
             self.runner = outer;
             return Some(r);

@@ -14,7 +14,7 @@
 pub mod io;
 
 use crate::events::ScriptId;
-use crate::permissions::{NetUse, Permissions};
+use crate::permissions::{NetUse, Permissions, Want};
 use crate::proto::{decode_line, Encoding};
 use rustirc_lang::wild::wildmatch;
 use rustirc_lang::Value;
@@ -478,10 +478,8 @@ impl Caller<'_> {
 
     fn check(&self, command: &str, what: NetUse<'_>) -> Result<(), String> {
         match self.script {
-            Some((_, file)) if !self.permissions.allows(file, what) => {
-                Err(Permissions::refusal(file, command, what))
-            }
-            _ => Ok(()),
+            Some((_, file)) => self.permissions.check(file, command, Want::Net(what)),
+            None => Ok(()),
         }
     }
 }

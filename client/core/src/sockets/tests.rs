@@ -88,7 +88,7 @@ fn commands_check_their_words_and_the_permission_first() {
     assert!(e.contains("bot.mrc is not allowed to use sockets"), "{e}");
     // Allowed, but there is no I/O side here.
     let mut granted = Permissions::default();
-    granted.grant("bot.mrc", vec![Grant::Sockets]);
+    granted.grant("bot.mrc", vec![Grant::Network]);
     let script = Caller {
         permissions: &granted,
         ..script

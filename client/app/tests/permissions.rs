@@ -1,0 +1,185 @@
+//! Per-script permissions through every engine: mSL and Lua scripts are refused what they
+//! were not granted (an error at once, a request for the GUI, a line in the audit log) and
+//! allowed it once granted; a timer runs with its creator's permissions and a call into
+//! another script or engine with the caller's. `rustirc perms` keeps and shows the answers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rustirc-perms-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rustirc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rustirc"))
+        .args(args)
+        .output()
+        .expect("run rustirc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `transcript` with `scripts` (name, text) loaded in order; panics with the output
+/// when it fails.
+fn replay(d: &Path, scripts: &[(&str, &str)], transcript: &str) {
+    let mut args: Vec<String> = vec!["replay".into()];
+    for (name, text) in scripts {
+        let p = d.join(name);
+        std::fs::write(&p, text).unwrap();
+        args.push("--load".into());
+        args.push(p.display().to_string());
+    }
+    let t = d.join("t.txt");
+    std::fs::write(&t, transcript).unwrap();
+    args.push(t.display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = rustirc(&args);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+const GRANTED_MRC: &str =
+    "; name: granted\n; permissions: run\nalias dorun run true | echo -s dorun ran\n";
+const PLAIN_MRC: &str = "; name: plain\non *:TEXT:!t:#: .timer 1 1 run true\nalias callrun luarun\nalias mytimer .timer 1 1 dorun\n";
+const GRANTED_LUA: &str = "irc.add_command('luarun', function() irc.command('/run true'); irc.print('luarun ran') end)\n\
+irc.add_command('luatimer', function() irc.timer(1000, function() irc.command('/run true'); irc.print('lua timer ran') end) end)\n\
+return { name = 'glua', version = '1.0', permissions = { 'run' } }\n";
+const PLAIN_LUA: &str = "irc.add_command('lplain', function() irc.command('/run true'); irc.print('lplain ran') end)\n\
+irc.add_command('lcall', function() irc.command('/dorun') end)\n\
+irc.add_command('lread', function() irc.print('tmp: ' .. irc.eval('$isdir(/tmp)')) end)\n\
+irc.add_command('ltimer', function() irc.timer(1000, function() irc.command('/run true'); irc.print('plain timer ran') end) end)\n\
+return { name = 'plua', version = '1.0' }\n";
+
+#[test]
+fn msl_and_lua_are_refused_without_the_grant_and_allowed_with_it() {
+    let d = dir("engines");
+    replay(
+        &d,
+        &[
+            ("granted.mrc", GRANTED_MRC),
+            ("plain.mrc", PLAIN_MRC),
+            ("granted.lua", GRANTED_LUA),
+            ("plain.lua", PLAIN_LUA),
+        ],
+        "@ allow granted run\n@ allow glua run\n\
+         :: status /dorun\n== status dorun ran\n!= perms granted\n\
+         :: status /lplain\n== status plua is not allowed to run true\n!= status lplain ran\n\
+         == perms plua asks for run: run true\n== audit \"script\":\"plua\"\n\
+         @ answer plua run once\n== audit \"event\":\"grant-once\"\n\
+         :: status /lplain\n== status lplain ran\n!= perms plua\n\
+         :: status /lread\n== status plua is not allowed to read /tmp\n\
+         == perms plua asks for file-read:/tmp: read /tmp\n\
+         @ answer plua file-read:/tmp always\n:: status /lread\n== status tmp: $true\n\
+         :: status /luarun\n== status luarun ran\n",
+    );
+}
+
+#[test]
+fn a_timer_runs_with_its_creators_permissions() {
+    let d = dir("timers");
+    replay(
+        &d,
+        &[
+            ("granted.mrc", GRANTED_MRC),
+            ("plain.mrc", PLAIN_MRC),
+            ("granted.lua", GRANTED_LUA),
+            ("plain.lua", PLAIN_LUA),
+        ],
+        "@ allow granted run\n@ allow glua run\n\
+         << :me!me@me.host JOIN #c\n\
+         << :bob!b@h PRIVMSG #c :!t\n@ +2s\n== status plain is not allowed to run true\n\
+         == perms plain asks for run: run true\n\
+         :: status /timer 1 1 run true\n@ +2s\n!= status not allowed\n\
+         :: status /luatimer\n@ +2s\n== status lua timer ran\n!= status not allowed\n\
+         :: status /ltimer\n@ +2s\n== status plua is not allowed to run true\n!= status plain timer ran\n",
+    );
+}
+
+#[test]
+fn calls_into_other_scripts_run_with_the_callers_permissions() {
+    let d = dir("callers");
+    replay(
+        &d,
+        &[
+            ("granted.mrc", GRANTED_MRC),
+            ("plain.mrc", PLAIN_MRC),
+            ("granted.lua", GRANTED_LUA),
+            ("plain.lua", PLAIN_LUA),
+        ],
+        "@ allow granted run\n@ allow glua run\n\
+         :: status /luarun\n== status luarun ran\n\
+         :: status /callrun\n== status plain is not allowed to run true\n!= status luarun ran\n\
+         :: status /lcall\n== status plua is not allowed to run true\n!= status dorun ran\n\
+         :: status /dorun\n== status dorun ran\n",
+    );
+}
+
+#[test]
+fn perms_keeps_answers_and_shows_the_log() {
+    let d = dir("cli");
+    let data = d.join("data");
+    let data_s = data.display().to_string();
+    let (code, out, err) = rustirc(&[
+        "perms",
+        "--data",
+        &data_s,
+        "grant",
+        "weather",
+        "network",
+        "file-read:/srv/forecasts",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("weather: granted network"), "{out}");
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "list"]);
+    assert!(
+        out.contains("weather: granted network, file-read:/srv/forecasts; denied -"),
+        "{out}"
+    );
+    let (code, _, err) = rustirc(&["perms", "--data", &data_s, "grant", "weather", "networks"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad permission 'networks'"), "{err}");
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "revoke", "weather", "network"]);
+    assert!(out.contains("weather: revoked network"), "{out}");
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "list"]);
+    assert!(
+        out.contains("weather: granted file-read:/srv/forecasts;"),
+        "{out}"
+    );
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "reset", "weather"]);
+    assert!(out.contains("forgot the answers about weather"), "{out}");
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "list"]);
+    assert!(out.starts_with("no answers kept"), "{out}");
+    let (_, out, _) = rustirc(&["perms", "--data", &data_s, "log", "weather"]);
+    let events: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            format!(
+                "{} {}",
+                v["event"].as_str().unwrap(),
+                v["permission"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "grant-always network",
+            "grant-always file-read:/srv/forecasts",
+            "revoke network",
+            "reset "
+        ]
+    );
+    let (code, _, err) = rustirc(&["perms", "--data", &data_s, "frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("expected list, log, grant, revoke or reset"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

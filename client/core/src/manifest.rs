@@ -1,0 +1,84 @@
+//! The manifest of an mSL script: the block of `;` comments at the top of a `.mrc` file.
+//!
+//! ```mrc
+//! ; name: weather
+//! ; version: 1.2.0
+//! ; author: Ann
+//! ; description: Answers !weather with the forecast
+//! ; permissions: network, file-read:/home/ann/forecasts
+//! ; requires: 0.1
+//! alias weather { … }
+//! ```
+//!
+//! Keys are case-insensitive; lines of the block that are not `key: value` are comments; the
+//! block ends at the first line that is neither a `;` comment nor blank. A field that is
+//! missing gets its default: the name is the file's name, the others are empty.
+
+use crate::host::engine::ScriptMeta;
+use std::path::Path;
+
+/// The manifest of the `.mrc` script `bytes` loaded from `file`.
+pub fn parse_mrc(file: &str, bytes: &[u8]) -> ScriptMeta {
+    let text = String::from_utf8_lossy(bytes);
+    let mut meta = ScriptMeta {
+        file: file.to_string(),
+        ..ScriptMeta::default()
+    };
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(comment) = line.strip_prefix(';') else {
+            break;
+        };
+        let Some((key, value)) = comment.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        match key.trim().to_ascii_lowercase().as_str() {
+            "name" => meta.name = value,
+            "version" => meta.version = value,
+            "author" => meta.author = value,
+            "description" => meta.description = value,
+            "requires" => meta.requires = value,
+            "permissions" => {
+                meta.permissions = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    if meta.name.is_empty() {
+        meta.name = Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fields_and_defaults() {
+        let m = parse_mrc(
+            "/s/w.mrc",
+            b"; weather for the channel\n; Name: weather\n;version: 1.2\n; author: Ann\n; description: a: b\n; permissions: network, file-read:/x ,\n; requires: 0.1\n\nalias w { }\n; name: not this\n",
+        );
+        assert_eq!(m.name, "weather");
+        assert_eq!(m.version, "1.2");
+        assert_eq!(m.author, "Ann");
+        assert_eq!(m.description, "a: b");
+        assert_eq!(m.permissions, ["network", "file-read:/x"]);
+        assert_eq!(m.requires, "0.1");
+        let d = parse_mrc("/s/plain.mrc", b"alias x { }\n; name: late\n");
+        assert_eq!(d.name, "plain.mrc");
+        assert!(d.version.is_empty() && d.permissions.is_empty());
+    }
+}
