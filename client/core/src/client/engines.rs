@@ -445,6 +445,16 @@ impl EngineHost for ScriptHost<'_> {
         self.data_dir.clone()
     }
 
+    fn grants(&self, file: &str) -> Vec<String> {
+        self.sock.as_ref().map_or_else(Vec::new, |cx| {
+            cx.permissions
+                .grants_of(file)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        })
+    }
+
     fn add_handler(&mut self, engine: EngineId, script: ScriptId, decl: HandlerDecl) {
         self.pending
             .table_ops

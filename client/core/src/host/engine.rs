@@ -142,6 +142,15 @@ pub trait EngineHost: rustirc_lang::Host {
     /// The data folder, when there is one.
     fn data_dir(&self) -> Option<PathBuf>;
 
+    /// The permissions granted to the script loaded from `file` (`network`,
+    /// `file-read:/path`, `run` …, as [`crate::permissions::Grant`] prints them): what an
+    /// engine that confines its scripts itself (the Python worker) lets them do. The checks
+    /// of host calls are the client's.
+    fn grants(&self, file: &str) -> Vec<String> {
+        let _ = file;
+        Vec::new()
+    }
+
     /// Registers a handler of `script` in the event table (after the running code returns).
     fn add_handler(&mut self, engine: EngineId, script: ScriptId, decl: HandlerDecl);
 
