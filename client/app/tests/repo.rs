@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 struct State {
     /// Paths whose body is cut in the middle (the connection closes after half of it).
     cut: HashSet<String>,
+    /// Paths whose body stops in the middle and never goes on (the connection stays open).
+    stall: HashSet<String>,
     /// (path, status) of every request answered.
     log: Vec<(String, u16)>,
 }
@@ -110,6 +112,7 @@ fn serve(mut c: TcpStream, root: &Path, state: &Mutex<State>) {
     };
     let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..16]);
     let cut = state.lock().unwrap().cut.contains(&path);
+    let stall = state.lock().unwrap().stall.contains(&path);
     let status = if status == 200 && inm.as_deref() == Some(etag.as_str()) {
         304
     } else {
@@ -130,7 +133,17 @@ fn serve(mut c: TcpStream, root: &Path, state: &Mutex<State>) {
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     let _ = c.write_all(head.as_bytes());
-    if cut {
+    if stall {
+        let _ = c.write_all(&body[..body.len() / 2]);
+        let _ = c.flush();
+        // Hold the connection (in its own thread, so the server goes on answering) until the
+        // client is gone.
+        std::thread::spawn(move || {
+            let mut b = [0u8; 1];
+            let _ = std::io::Read::read(&mut c, &mut b);
+        });
+        return;
+    } else if cut {
         let _ = c.write_all(&body[..body.len() / 2]);
     } else {
         let _ = c.write_all(&body);
@@ -1063,4 +1076,52 @@ fn the_headless_client_loads_the_installed_enabled_scripts() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(reply, "PRIVMSG #c :hello from greeter 1.0.0");
+}
+
+#[test]
+fn a_client_killed_in_the_middle_of_a_download_leaves_nothing_installed() {
+    let (w, server) = installed_world("kill");
+    server
+        .state
+        .lock()
+        .unwrap()
+        .stall
+        .insert("/packages/greeter-1.1.0.tar.gz".into());
+    let before = snapshot(&w.repo_root());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rustirc"))
+        .args(["script", "update"])
+        .current_dir(&w.dir)
+        .env("HOME", w.dir.join("home"))
+        .env("XDG_CONFIG_HOME", w.dir.join("home/config"))
+        .env("XDG_DATA_HOME", w.dir.join("home/data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until half the archive has arrived, then kill the client.
+    let mut err = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut b = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("downloading greeter 1.1.0: ") {
+        let n = std::io::Read::read(&mut err, &mut b).unwrap();
+        assert!(n > 0, "no progress: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&b[..n]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // What is installed is as it was; only the killed run's temporary folder is left.
+    let after: BTreeMap<_, _> = snapshot(&w.repo_root())
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(".tmp"))
+        .collect();
+    assert_eq!(after, before);
+    assert!(w.repo_root().join(".tmp").exists());
+    assert_eq!(
+        w.loaded(),
+        vec![w.repo_root().join("greeter/1.0.0/greeter.mrc")]
+    );
+    // The next run clears it and installs.
+    server.state.lock().unwrap().stall.clear();
+    assert_eq!(w.ok(&["script", "update"]), "greeter 1.0.0 → 1.1.0\n");
+    assert!(!w.repo_root().join(".tmp").exists());
 }

@@ -1228,6 +1228,7 @@ impl Manager {
         progress: Progress,
     ) -> Result<Vec<String>, String> {
         let root = self.root();
+        remove_stale_temporaries(&root.join(".tmp"));
         let tmp =
             root.join(".tmp")
                 .join(format!("{}-{}", std::process::id(), crate::net::now_ms()));
@@ -1478,6 +1479,27 @@ impl Manager {
             "{id} {}",
             if enabled { "enabled" } else { "disabled" }
         ))
+    }
+}
+
+/// Removes what an install killed in the middle (its process gone) left in `.tmp`: folders
+/// named `PID-TIME` whose process no longer runs. Where processes cannot be looked up (no
+/// `/proc`), nothing is removed.
+fn remove_stale_temporaries(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in rd.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
