@@ -101,7 +101,19 @@ pub fn script(args: &[String]) -> i32 {
                 Some((i, v)) => (i, Some(v)),
                 None => (spec.as_str(), None),
             };
-            fetch(&m).and_then(|f| m.install(&f, id, version, force, &mut progress()))
+            fetch(&m).and_then(|f| {
+                let lines = m.install(&f, id, version, force, &mut progress())?;
+                // What the script will ask for: the client's permission rules decide.
+                if let Some(p) = m.installed()?.packages.get(id) {
+                    if !p.permissions.is_empty() {
+                        eprintln!(
+                            "rustirc: {id} declares the permissions {}; the client asks before granting them (docs/permissions.md)",
+                            p.permissions.join(", ")
+                        );
+                    }
+                }
+                Ok(lines)
+            })
         }
         ("update", ids) if ids.len() <= 1 => fetch(&m).and_then(|f| {
             if check {

@@ -392,6 +392,10 @@ fn msl_search_install_use_update_rollback_remove() {
         "no progress shown: {err}"
     );
     assert!(err.contains("(100%)"), "{err}");
+    assert!(
+        err.contains("greeter declares the permissions network; the client asks"),
+        "{err}"
+    );
     let v1 = w.repo_root().join("greeter/1.0.0/greeter.mrc");
     assert_eq!(w.loaded(), vec![v1.clone()]);
     w.replay(&v1, &hi_transcript("hello from greeter 1.0.0"));
