@@ -1,3 +1,9 @@
+; name: autoaway
+; version: 1.0
+; author: RustIRC
+; description: sets /away after a while without typing, and comes back when you type
+; permissions:
+; requires: 0.1
 ; autoaway.mrc: set /away when you have typed nothing for a while, and come back when you do.
 ; Part of RustIRC's built-in scripts (docs/stdlib.md). Settings are global variables; each
 ; may be given for one network by adding its name: %autoaway.minutes.Libera wins over

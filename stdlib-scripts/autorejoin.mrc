@@ -1,3 +1,9 @@
+; name: autorejoin
+; version: 1.0
+; author: RustIRC
+; description: rejoins a channel you were kicked from, after a delay
+; permissions:
+; requires: 0.1
 ; autorejoin.mrc: rejoin a channel you were kicked from, after a delay.
 ; Part of RustIRC's built-in scripts (docs/stdlib.md). Settings are global variables:
 ;   %autorejoin.on        1 rejoins, 0 does nothing                    (default 1)

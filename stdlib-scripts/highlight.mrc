@@ -1,3 +1,9 @@
+; name: highlight
+; version: 1.0
+; author: RustIRC
+; description: marks, collects and alerts on the lines that mention you
+; permissions: ui
+; requires: 0.1
 ; highlight.mrc: notice the lines that mention you.
 ; Part of RustIRC's built-in scripts (docs/stdlib.md). Settings are global variables:
 ;   %highlight.on      1 looks for highlights, 0 does not                     (default 1)

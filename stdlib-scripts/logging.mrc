@@ -1,3 +1,9 @@
+; name: logging
+; version: 1.0
+; author: RustIRC
+; description: keeps channel and private conversations in files under logs/
+; permissions:
+; requires: 0.1
 ; logging.mrc: keep channel and private conversations in files.
 ; Part of RustIRC's built-in scripts (docs/stdlib.md). Settings are global variables:
 ;   %logging.on         1 logs, 0 does not                                  (default 1)

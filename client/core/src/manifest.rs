@@ -81,4 +81,16 @@ mod tests {
         assert_eq!(d.name, "plain.mrc");
         assert!(d.version.is_empty() && d.permissions.is_empty());
     }
+
+    #[test]
+    fn the_built_in_scripts_declare_their_manifests() {
+        for (name, text) in crate::stdlib::SCRIPTS {
+            let m = parse_mrc(&format!("/d/scripts/stdlib/{name}.mrc"), text.as_bytes());
+            assert_eq!(m.name, *name);
+            assert!(!m.version.is_empty() && !m.description.is_empty(), "{name}");
+            for p in &m.permissions {
+                crate::permissions::Grant::parse(p).unwrap();
+            }
+        }
+    }
 }
