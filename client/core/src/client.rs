@@ -39,6 +39,7 @@ mod perms;
 mod screen;
 mod scripts;
 mod sock;
+mod stats;
 mod watch;
 mod windows;
 
@@ -205,6 +206,7 @@ pub use complete::Completion;
 pub use conns::Connect;
 pub use engines::ENGINE_SCRIPTS_FROM;
 pub use extras::Extras;
+pub use stats::ScriptStats;
 
 /// What the client has sent and shown, in order.
 #[derive(Clone, Debug, Default)]
@@ -379,6 +381,8 @@ pub struct Client {
     rewritten: Option<String>,
     /// The manifests of the loaded mSL scripts.
     metas: Vec<crate::host::engine::ScriptMeta>,
+    /// What each script's handlers have cost, by script id.
+    stats: BTreeMap<u32, ScriptStats>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -428,6 +432,7 @@ impl Client {
             next_engine_script: ENGINE_SCRIPTS_FROM,
             rewritten: None,
             metas: Vec::new(),
+            stats: BTreeMap::new(),
         }
     }
 
@@ -729,6 +734,13 @@ impl Client {
 
     /// Runs one command line as if typed (`/msg #c hi`, `//echo -a $me`).
     pub fn run_command(&mut self, line: &str) {
+        if let Some(rest) = line
+            .strip_prefix("/scripts")
+            .filter(|r| r.is_empty() || r.starts_with(' '))
+        {
+            self.scripts_command(rest);
+            return;
+        }
         let info = EventInfo::default();
         // `/name args` of a command another engine's script registered runs it directly
         // (literally, as one slash means), so that script can still call into mSL.
@@ -1019,6 +1031,11 @@ impl Client {
                     phase == Phase::Pre,
                 );
                 self.running = outer;
+                let fault = r.as_ref().err().cloned();
+                self.stats
+                    .entry(script)
+                    .or_default()
+                    .record(0, fault.as_deref());
                 match r {
                     Ok(h) => {
                         outcome = outcome.merge(h.outcome);
@@ -1038,7 +1055,8 @@ impl Client {
                 continue;
             }
             let info = changed.as_ref().unwrap_or(info);
-            let outer = self.running.replace(entry.script);
+            let owner = entry.script;
+            let outer = self.running.replace(owner);
             let regex = self.msl.regex_of(handle);
             let mut host = ScriptHost::new(self, info);
             if let Some(re) = regex {
@@ -1048,6 +1066,12 @@ impl Client {
             let r = host.call(handle, &info.text, outcome.halt_default);
             let pending = host.finish();
             self.running = outer;
+            let spent = self.fuel_start().saturating_sub(self.msl.engine.vm.st.fuel);
+            let fault = r.as_ref().err().map(ToString::to_string);
+            self.stats
+                .entry(owner)
+                .or_default()
+                .record(spent, fault.as_deref());
             match r {
                 Ok(o) => outcome = outcome.merge(o),
                 Err(e) => self.out.show("status", e.to_string()),
