@@ -923,8 +923,11 @@ def _meta(module, file):
     perms = g.get("__permissions__") or ()
     if isinstance(perms, str):
         perms = [perms]
+    name = g.get("__script_name__")
+    if not name and g.get("__name__") not in (None, _name_of(file)):
+        name = g.get("__name__")
     return {
-        "name": str(g.get("__script_name__") or _name_of(file)),
+        "name": str(name or _name_of(file)),
         "version": str(g.get("__version__") or ""),
         "author": str(g.get("__author__") or ""),
         "description": str(desc),
