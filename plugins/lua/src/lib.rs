@@ -566,6 +566,10 @@ impl ScriptEngine for LuaEngine {
         all
     }
 
+    fn instructions(&self, script: ScriptId) -> Option<u64> {
+        self.script(script).map(|s| s.budget.total())
+    }
+
     fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
         let Some(s) = self.script(script) else {
             return false;

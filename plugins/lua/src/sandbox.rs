@@ -57,6 +57,8 @@ pub struct Budget {
     depth: Cell<u32>,
     /// Set once the budget is spent: every later check fails too, so `pcall` cannot hide it.
     spent: Cell<bool>,
+    /// Instructions counted since the script loaded (per-script accounting).
+    total: Cell<u64>,
     /// The longest string a script may build.
     pub string_len: usize,
 }
@@ -75,6 +77,7 @@ impl Budget {
             start: Cell::new(Instant::now()),
             depth: Cell::new(0),
             spent: Cell::new(false),
+            total: Cell::new(0),
             string_len: limits.string_len,
         }
     }
@@ -115,6 +118,7 @@ impl Budget {
             return Err(self.error());
         }
         self.used.set(self.used.get().saturating_add(n));
+        self.total.set(self.total.get().saturating_add(n));
         let over = (self.limit > 0 && self.used.get() > self.limit)
             || (self.wall_ms > 0
                 && self.start.get().elapsed().as_millis() > u128::from(self.wall_ms));
@@ -123,6 +127,11 @@ impl Budget {
             return Err(self.error());
         }
         Ok(())
+    }
+
+    /// Instructions counted since the script loaded, in steps of [`HOOK_EVERY`].
+    pub fn total(&self) -> u64 {
+        self.total.get()
     }
 
     /// Whether the budget is spent.

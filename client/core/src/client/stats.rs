@@ -9,8 +9,8 @@ use super::Client;
 pub struct ScriptStats {
     /// Events it handled (handler runs).
     pub events: u64,
-    /// VM instructions its mSL handlers ran (fuel spent); other engines count theirs
-    /// themselves and report none here.
+    /// Instructions it ran: the mSL VM's fuel its handlers spent, or what its engine
+    /// counted (Lua: every instruction of every callback, in steps of 1000).
     pub instructions: u64,
     /// Handler runs that ended in an error.
     pub errors: u64,
@@ -41,11 +41,16 @@ impl Client {
         self.scripts
             .iter()
             .map(|(id, file)| {
-                (
-                    self.permissions.name_of(file),
-                    file.clone(),
-                    self.stats.get(id).cloned().unwrap_or_default(),
-                )
+                let mut s = self.stats.get(id).cloned().unwrap_or_default();
+                // Another engine counts its scripts' instructions itself.
+                if let Some(n) = self
+                    .engine_of(*id)
+                    .and_then(|e| self.engine(e))
+                    .and_then(|e| e.instructions(*id))
+                {
+                    s.instructions = n;
+                }
+                (self.permissions.name_of(file), file.clone(), s)
             })
             .collect()
     }

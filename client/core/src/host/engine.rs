@@ -263,6 +263,13 @@ pub trait ScriptEngine {
     /// The scripts it has loaded.
     fn scripts(&self) -> Vec<ScriptMeta>;
 
+    /// The instructions `script` has run since it loaded (for `/scripts stats`), when the
+    /// engine counts them.
+    fn instructions(&self, script: ScriptId) -> Option<u64> {
+        let _ = script;
+        None
+    }
+
     /// Stops (`on` false) or resumes running `script`'s handlers, commands and timers; its
     /// state stays. Enabling also forgets the errors it had in a row. Whether the engine has
     /// the script.
