@@ -80,6 +80,28 @@ fn msl_and_lua_are_refused_without_the_grant_and_allowed_with_it() {
 }
 
 #[test]
+fn scripts_stats_counts_lua_and_msl_work() {
+    let d = dir("stats");
+    replay(
+        &d,
+        &[
+            (
+                "busy.lua",
+                "irc.on('message', function(e) local n = 0 for i = 1, 100000 do n = n + i end if e.text == '!boom' then error('boom') end end)\n\
+                 return { name = 'busy', version = '1.0' }\n",
+            ),
+            ("quiet.mrc", "; name: quiet\non *:TEXT:*:#: noop\n"),
+        ],
+        "<< :me!me@me.host JOIN #c\n<< :bob!b@h PRIVMSG #c :hi\n<< :bob!b@h PRIVMSG #c :!boom\n\
+         :: status /scripts stats\n\
+         == status * busy: events 2, errors 1, budget exhaustions 0, instructions \n\
+         == status last fault: \n== status * quiet: events 2, errors 0, budget exhaustions 0, instructions \n\
+         != status busy: events 2, errors 1, budget exhaustions 0, instructions 0 (\n\
+         :: status /scripts\n== status expected /scripts stats\n",
+    );
+}
+
+#[test]
 fn a_timer_runs_with_its_creators_permissions() {
     let d = dir("timers");
     replay(
@@ -182,4 +204,36 @@ fn perms_keeps_answers_and_shows_the_log() {
         "{err}"
     );
     std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn a_bad_grant_flag_stops_the_headless_client_before_it_connects() {
+    let (code, _, err) = rustirc(&[
+        "--headless",
+        "--server",
+        "127.0.0.1:1",
+        "--nick",
+        "x",
+        "--grant",
+        "bot=network,execute",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--grant bot=network,execute: bad permission 'execute'"),
+        "{err}"
+    );
+    let (code, _, err) = rustirc(&[
+        "--headless",
+        "--server",
+        "127.0.0.1:1",
+        "--nick",
+        "x",
+        "--grant",
+        "network",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("expected NAME=PERMISSION[,PERMISSION]"),
+        "{err}"
+    );
 }
