@@ -548,7 +548,7 @@ impl PythonEngine {
             file: s.file.clone(),
             source: s.source.clone(),
             data_dir: s.data_dir.clone(),
-            grants: Vec::new(),
+            grants: host.grants(&s.file),
             deadline_ms: self.opts.load_ms,
         };
         match self.exchange(s, &mut w, &msg, seq, self.opts.load_ms, Some(host)) {

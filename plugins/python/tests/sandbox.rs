@@ -302,3 +302,50 @@ irc.add_command("note", note)
     assert_eq!(saved, "first\nsecond\n");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A file permission adds its path to the confinement: granted, the write lands; the same
+/// script without the grant is refused.
+#[test]
+fn a_file_grant_adds_its_path() {
+    let outside = temp_dir("granted");
+    let target = outside.join("out.txt");
+    let script = format!(
+        "import irc\nirc.add_command('put', lambda a, r: open({:?}, 'w').write('kept') and 'written')\n",
+        target.display().to_string()
+    );
+    for granted in [false, true] {
+        let dir = temp_dir("sandbox");
+        let file = dir.join("put.py");
+        std::fs::write(&file, &script).unwrap();
+        let name = file.display().to_string();
+        let allow = if granted {
+            format!("@ allow file-write:{}\n", outside.display())
+        } else {
+            String::new()
+        };
+        let want = if granted {
+            "== status written".to_string()
+        } else {
+            "== status is outside the script's data folder".to_string()
+        };
+        let steps =
+            rustirc_core::replay::parse(&format!("{allow}:: status /put\n{want}\n")).unwrap();
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let mut session = rustirc_core::replay::Session::with_setup(
+            &[(name, script.clone().into_bytes())],
+            rustirc_core::replay::leading_grants(&steps),
+            &|c| {
+                c.add_engine(support::engine());
+                c.set_data_dir(&data).unwrap();
+            },
+        );
+        let r = rustirc_core::replay::run(&steps, &mut session);
+        std::fs::remove_dir_all(&dir).ok();
+        if let Err(m) = r {
+            panic!("granted {granted}: {m}");
+        }
+        assert_eq!(target.exists(), granted);
+    }
+    std::fs::remove_dir_all(&outside).ok();
+}

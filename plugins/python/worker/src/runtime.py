@@ -720,8 +720,9 @@ def _safe_open(file, mode="r", *args, **kw):
     path = os.fspath(file)
     if not os.path.isabs(path) and s.data_dir:
         path = os.path.join(s.data_dir, path)
+    writing = any(c in str(mode) for c in "wax+")
     roots = [s.data_dir] if s.data_dir else []
-    roots += [g[5:] for g in s.grants if g.startswith("file:")]
+    roots += _granted(s.grants, writing)
     if not any(_inside(path, r) for r in roots):
         raise PermissionError(
             "open: %s is outside the script's data folder (%s); a file permission grants it"
@@ -776,8 +777,15 @@ def confine_paths(data_dir, grants):
         if p and os.path.isdir(p) and p not in read:
             read.append(os.path.realpath(p))
     write = [data_dir] if data_dir else []
-    write += [g[5:] for g in grants if g.startswith("file:")]
+    write += _granted(grants, True)
+    read += [p for p in _granted(grants, False) if p not in write]
     return read, write
+
+
+def _granted(grants, writing):
+    """The paths `file-write:` grants give (and, when only reading, `file-read:`)."""
+    prefixes = ("file-write:",) if writing else ("file-write:", "file-read:")
+    return [g.split(":", 1)[1] for g in grants if g.startswith(prefixes)]
 
 
 # Audit events a running script may not cause (the Python layer; the operating system
@@ -844,12 +852,12 @@ def _check_open(args):
     except TypeError:
         return
     s = _script[0]
-    roots = ([s.data_dir] if s and s.data_dir else [])
-    roots += [g[5:] for g in (s.grants if s else ()) if g.startswith("file:")]
-    if any(_inside(path, r) for r in roots):
-        return
     writing = mode is not None and any(c in str(mode) for c in "wax+") or (
         isinstance(mode, int) and mode & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+    roots = ([s.data_dir] if s and s.data_dir else [])
+    roots += _granted(s.grants if s else (), bool(writing))
+    if any(_inside(path, r) for r in roots):
+        return
     if not writing and any(_inside(path, r) for r in _PYTHON_PATHS):
         return
     raise PermissionError("open: %s is outside the script's data folder (%s)"
