@@ -551,6 +551,20 @@ impl Client {
             return self.load_engine_script(engine, file, bytes);
         }
         let mut meta = crate::manifest::parse_mrc(file, bytes);
+        if let Err(e) = crate::manifest::check_requires(&meta) {
+            self.out.show("status", format!("* {e}"));
+            return LoadReport {
+                kind: "script",
+                diagnostics: vec![rustirc_lang::engine::FileDiagnostic {
+                    severity: rustirc_syntax::diag::Severity::Error,
+                    line: 1,
+                    col: 1,
+                    message: e.clone(),
+                    rendered: format!("{e}\n"),
+                }],
+                ..LoadReport::default()
+            };
+        }
         let loaded = self.msl.load(file, bytes);
         meta.script = loaded.script;
         self.register_script(&meta);

@@ -12,7 +12,8 @@
 //!
 //! Keys are case-insensitive; lines of the block that are not `key: value` are comments; the
 //! block ends at the first line that is neither a `;` comment nor blank. A field that is
-//! missing gets its default: the name is the file's name, the others are empty.
+//! missing gets its default: the name is the file's name, the others are empty. A script
+//! whose `requires` is newer than this client does not load ([`check_requires`]).
 
 use crate::host::engine::ScriptMeta;
 use std::path::Path;
@@ -61,6 +62,42 @@ pub fn parse_mrc(file: &str, bytes: &[u8]) -> ScriptMeta {
     meta
 }
 
+/// Whether this client is new enough for `meta.requires` (compared part by part as numbers:
+/// `0.10` is newer than `0.9`, `1` is `1.0.0`); the error names the script, its file, the
+/// version it requires and ours.
+///
+/// # Errors
+/// A newer client is required, or `requires` is not a version.
+pub fn check_requires(meta: &ScriptMeta) -> Result<(), String> {
+    let req = meta.requires.trim();
+    if req.is_empty() {
+        return Ok(());
+    }
+    let parts = |v: &str| -> Option<Vec<u64>> {
+        v.trim()
+            .split('.')
+            .map(|p| p.trim().parse::<u64>().ok())
+            .collect()
+    };
+    let ours = crate::VERSION;
+    let (Some(mut a), Some(mut b)) = (parts(req), parts(ours)) else {
+        return Err(format!(
+            "{} ({}): requires: {req} is not a version (numbers separated by dots, like 0.2)",
+            meta.name, meta.file
+        ));
+    };
+    let n = a.len().max(b.len());
+    a.resize(n, 0);
+    b.resize(n, 0);
+    if a > b {
+        return Err(format!(
+            "{} ({}) requires RustIRC {req} or later; this is RustIRC {ours}; not loaded",
+            meta.name, meta.file
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +117,27 @@ mod tests {
         let d = parse_mrc("/s/plain.mrc", b"alias x { }\n; name: late\n");
         assert_eq!(d.name, "plain.mrc");
         assert!(d.version.is_empty() && d.permissions.is_empty());
+    }
+
+    #[test]
+    fn requires_is_compared_with_this_version() {
+        let m = |r: &str| ScriptMeta {
+            name: "x".into(),
+            file: "x.mrc".into(),
+            requires: r.into(),
+            ..ScriptMeta::default()
+        };
+        assert!(check_requires(&m("")).is_ok());
+        assert!(check_requires(&m("0.0.1")).is_ok());
+        assert!(check_requires(&m(crate::VERSION)).is_ok());
+        let e = check_requires(&m("999.0")).unwrap_err();
+        assert!(
+            e.starts_with("x (x.mrc) requires RustIRC 999.0 or later"),
+            "{e}"
+        );
+        assert!(check_requires(&m("soon"))
+            .unwrap_err()
+            .contains("is not a version"));
     }
 
     #[test]
