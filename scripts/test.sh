@@ -18,4 +18,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-cargo test --workspace --release
+cargo test --workspace --profile suite --no-fail-fast

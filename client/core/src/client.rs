@@ -179,6 +179,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "run",
     "ruser",
     "say",
+    "scripts",
     "server",
     "signal",
     "sockaccept",
