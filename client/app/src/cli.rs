@@ -903,7 +903,27 @@ fn headless(args: &[String]) -> i32 {
             return 1;
         }
     };
-    for path in builtin.iter().chain(&installed).chain(&scripts) {
+    // Then the scripts folder, then the configured ones; a file named twice loads once.
+    let folder = match rustirc_core::autoload::scripts(&data) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!(
+                "rustirc: the scripts folder {}: {e}",
+                rustirc_core::autoload::folder(&data).display()
+            );
+            return 1;
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for path in builtin
+        .iter()
+        .chain(&installed)
+        .chain(&folder)
+        .chain(&scripts)
+    {
+        if !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())) {
+            continue;
+        }
         let f = path.display().to_string();
         match std::fs::read(path) {
             Ok(b) => {

@@ -76,3 +76,54 @@ fn a_python_bot_answers_another_client() {
     let status = bot.interrupt();
     assert!(status.success(), "{status:?}");
 }
+
+/// Scripts dropped into the data folder's `scripts` folder load at start without `--load`:
+/// Python, Lua and mSL alike, each answering in the channel.
+#[test]
+fn scripts_in_the_scripts_folder_load_at_start() {
+    let dir = test_dir("scripts-folder");
+    let port = free_port();
+    let _server = Ngircd::start(&dir, port, None);
+    let data = dir.join("data");
+    let folder = data.join("scripts");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("py_hello.py"),
+        "import irc\n\n\
+def on_connect(event):\n    irc.join('#auto')\n\n\
+def on_message(event):\n    if event.text == '!py':\n        irc.privmsg(event.channel, 'python here')\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("lua_hello.lua"),
+        "irc.on('message', function(e) if e.text == '!lua' then irc.privmsg(e.channel, 'lua here') end end)\nreturn { name = 'lua_hello' }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("msl_hello.mrc"),
+        "on *:TEXT:!msl:#:{ msg # mirc here }\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("readme.txt"), "not a script").unwrap();
+    let server = format!("127.0.0.1:{port}");
+    let data_arg = data.display().to_string();
+    let mut bot = Bot::start(
+        &[
+            "--server", &server, "--nick", "autobot", "--data", &data_arg,
+        ],
+        &[("XDG_CONFIG_HOME", &dir)],
+    );
+    let mut alice = User::connect(port, "alice");
+    alice.wait_for("#auto", "autobot");
+    alice.send("JOIN #auto");
+    for (ask, answer) in [
+        ("!py", "python here"),
+        ("!lua", "lua here"),
+        ("!msl", "mirc here"),
+    ] {
+        alice.send(&format!("PRIVMSG #auto :{ask}"));
+        alice.expect(|l| l.contains(&format!("PRIVMSG #auto :{answer}")), answer);
+    }
+    let status = bot.interrupt();
+    assert!(status.success(), "{status:?}");
+}

@@ -5,6 +5,7 @@
 /// The client's version (`requires` in a script's metadata is compared against it).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod autoload;
 pub mod casemap;
 pub mod client;
 pub mod dcc;

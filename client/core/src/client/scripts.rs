@@ -2,7 +2,7 @@
 //!
 //! A script's commands cannot change the loaded scripts while one of them runs, so these
 //! commands are carried out when the running command or event is over. A new file is looked
-//! for in the data folder, and may not be outside it; a loaded one (also one given with
+//! for in the data folder, then in its `scripts` folder, and may not be outside it; a loaded one (also one given with
 //! `--load`) is found by its path or its file name, and read again from where it was loaded.
 
 use super::{Client, EventInfo, ScriptHost};
@@ -122,9 +122,18 @@ impl Client {
         }
     }
 
-    /// `/load` of a file not loaded yet: from the data folder.
+    /// `/load` of a file not loaded yet: from the data folder, or else from its scripts
+    /// folder (`scripts/NAME`, [`crate::autoload`]).
     fn load_new(&mut self, file: &str) -> Result<(), String> {
-        let path = resolve(&self.msl.engine.vm.st, file).map_err(|e| format!("* /load: {e}"))?;
+        let st = &self.msl.engine.vm.st;
+        let mut path = resolve(st, file).map_err(|e| format!("* /load: {e}"))?;
+        if !path.exists() {
+            if let Ok(p) = resolve(st, &format!("scripts/{}", file.trim().trim_matches('"'))) {
+                if p.is_file() {
+                    path = p;
+                }
+            }
+        }
         let bytes =
             std::fs::read(&path).map_err(|e| format!("* /load: cannot read {file}: {e}"))?;
         let name = path.display().to_string();
