@@ -436,6 +436,21 @@ pub enum HostCall {
         /// The timer's name.
         name: String,
     },
+    /// An HTTP request the client carries out under the script's network permission:
+    /// `{status, headers: [[name, value]…], body, url}` (the body as text, invalid UTF-8
+    /// replaced).
+    Http {
+        /// `GET`, `POST` …
+        method: String,
+        /// The URL.
+        url: String,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// The body, as text.
+        body: String,
+        /// How long to wait for the server (milliseconds).
+        timeout_ms: u64,
+    },
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub const WORKER_ENV: &str = "RUSTIRC_PYTHON_WORKER";
 /// The worker program's file name.
 pub const WORKER_NAME: &str = "rustirc-python-worker";
 
+/// The largest answer `irc.http` reads (bytes).
+pub const HTTP_MAX_BYTES: u64 = 4 << 20;
+
 /// How many errors in a row disable a script.
 pub const MAX_ERRORS_IN_A_ROW: u32 = 5;
 
@@ -57,6 +60,9 @@ pub struct Options {
     pub load_ms: u64,
     /// The worker's address-space limit, in MiB.
     pub memory_mb: u64,
+    /// The CPU time a worker may use over its life, in seconds (0: no limit). A worker that
+    /// reaches it is ended by the kernel and replaced, and its script is loaded again.
+    pub cpu_seconds: u64,
     /// The worker program; `None`: [`worker_path`].
     pub worker: Option<PathBuf>,
 }
@@ -68,6 +74,7 @@ impl Default for Options {
             grace_ms: 500,
             load_ms: 5000,
             memory_mb: 512,
+            cpu_seconds: 3600,
             worker: None,
         }
     }
@@ -122,6 +129,8 @@ impl Worker {
         use std::os::unix::process::ExitStatusExt;
         Some(match (status.code(), status.signal()) {
             (_, Some(9)) => "its worker was killed (signal 9)".to_string(),
+            // SIGXCPU (24 on Linux and macOS): the CPU-time limit.
+            (_, Some(24)) => "its worker used up its CPU time limit (SIGXCPU)".to_string(),
             (_, Some(s)) => format!("its worker died of signal {s}"),
             (Some(c), _) => format!("its worker exited with status {c}"),
             _ => "its worker exited".to_string(),
@@ -239,6 +248,8 @@ impl PythonEngine {
         let child = Command::new(&exe)
             .arg("--memory-mb")
             .arg(self.opts.memory_mb.to_string())
+            .arg("--cpu-seconds")
+            .arg(self.opts.cpu_seconds.to_string())
             .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -510,6 +521,30 @@ impl PythonEngine {
             HostCall::CancelTimer { name } => {
                 host.cancel_timer(&name);
                 Ok(Value::Null)
+            }
+            HostCall::Http {
+                method,
+                url,
+                headers,
+                body,
+                timeout_ms,
+            } => {
+                // The wait counts against the call's deadline, so it cannot outlast it.
+                let req = rustirc_core::repo::http::Request {
+                    method,
+                    url,
+                    headers,
+                    body: body.into_bytes(),
+                    timeout: Duration::from_millis(timeout_ms.clamp(1, self.opts.deadline_ms)),
+                    max_bytes: HTTP_MAX_BYTES,
+                };
+                let a = host.http(&req)?;
+                Ok(json!({
+                    "status": a.status,
+                    "headers": a.headers,
+                    "body": String::from_utf8_lossy(&a.body),
+                    "url": a.url,
+                }))
             }
         }
     }

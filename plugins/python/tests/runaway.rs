@@ -168,3 +168,44 @@ fn a_worker_killed_from_outside_is_replaced_and_its_script_reloaded() {
     );
     assert_eq!(text.last().map(String::as_str), Some("alive"), "{text:?}");
 }
+
+#[test]
+fn a_worker_that_uses_up_its_cpu_time_is_replaced() {
+    let mut opts = rustirc_python::Options {
+        cpu_seconds: 1,
+        ..Default::default()
+    };
+    // Each call stays within its deadline; together they pass the worker's second of CPU.
+    opts.deadline_ms = 5000;
+    let mut c = rustirc_core::client::Client::new(
+        rustirc_core::state::Config::new("me"),
+        rustirc_lang::Limits::default(),
+        0,
+    );
+    c.add_engine(std::rc::Rc::new(
+        rustirc_python::PythonEngine::with_options(opts),
+    ));
+    c.load_script(
+        "spin.py",
+        b"import irc, time\n\
+def spin(args, raw):\n    t = time.process_time()\n    while time.process_time() - t < 0.4:\n        pass\n    return 'spun'\n\
+irc.add_command('spin', spin)\n",
+    );
+    c.take_output();
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        c.type_line("status", "/spin");
+        seen.extend(shown(&mut c));
+        if seen.iter().any(|t| t.contains("CPU time")) {
+            break;
+        }
+    }
+    let text = seen.join("\n");
+    assert!(
+        text.contains("spin.py: its worker used up its CPU time limit (SIGXCPU)"),
+        "{text}"
+    );
+    // The new worker has a fresh allowance.
+    c.type_line("status", "/spin");
+    assert_eq!(shown(&mut c).last().map(String::as_str), Some("spun"));
+}

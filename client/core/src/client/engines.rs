@@ -455,6 +455,18 @@ impl EngineHost for ScriptHost<'_> {
         })
     }
 
+    fn http(
+        &mut self,
+        req: &crate::repo::http::Request,
+    ) -> Result<crate::repo::http::Answer, String> {
+        let url = crate::repo::http::Url::parse(&req.url).map_err(|e| format!("http: {e}"))?;
+        self.permit(
+            "http",
+            crate::permissions::Want::Net(crate::permissions::NetUse::Connect(&url.host, url.port)),
+        )?;
+        crate::repo::http::request(req).map_err(|e| format!("http: {e}"))
+    }
+
     fn add_handler(&mut self, engine: EngineId, script: ScriptId, decl: HandlerDecl) {
         self.pending
             .table_ops

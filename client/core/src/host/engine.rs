@@ -151,6 +151,21 @@ pub trait EngineHost: rustirc_lang::Host {
         Vec::new()
     }
 
+    /// Carries out an HTTP request for the running script (`irc.http`); the client checks
+    /// the script's network permission for the URL's host and port first, as it does for a
+    /// socket.
+    ///
+    /// # Errors
+    /// The refusal (the script lacks the permission), a bad URL, or why the request failed;
+    /// any status the server answers is an answer, not an error.
+    fn http(
+        &mut self,
+        req: &crate::repo::http::Request,
+    ) -> Result<crate::repo::http::Answer, String> {
+        let _ = req;
+        Err("HTTP requests are not available here".to_string())
+    }
+
     /// Registers a handler of `script` in the event table (after the running code returns).
     fn add_handler(&mut self, engine: EngineId, script: ScriptId, decl: HandlerDecl);
 

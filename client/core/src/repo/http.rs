@@ -1,4 +1,4 @@
-//! A small blocking HTTP/1.1 client for the repository: `GET` only, over plain TCP or TLS
+//! A small blocking HTTP/1.1 client for the repository and for scripts (`irc.http`), over plain TCP or TLS
 //! (rustls, the system's trusted authorities), with conditional requests (`If-None-Match`,
 //! `If-Modified-Since`), redirects, `Content-Length` and chunked bodies. A body that ends
 //! before its announced length is an error, so a cut download is never taken for a whole one.
@@ -145,7 +145,7 @@ impl std::fmt::Display for HttpError {
 trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
-fn connect(url: &Url) -> Result<Box<dyn Stream>, HttpError> {
+fn connect(url: &Url, timeout: Duration) -> Result<Box<dyn Stream>, HttpError> {
     let unreachable = |e: &dyn std::fmt::Display| {
         HttpError::Unreachable(format!("cannot reach {}:{}: {e}", url.host, url.port))
     };
@@ -156,7 +156,7 @@ fn connect(url: &Url) -> Result<Box<dyn Stream>, HttpError> {
     let mut last = None;
     let mut tcp = None;
     for a in addrs {
-        match TcpStream::connect_timeout(&a, Duration::from_secs(10)) {
+        match TcpStream::connect_timeout(&a, timeout.min(Duration::from_secs(10))) {
             Ok(s) => {
                 tcp = Some(s);
                 break;
@@ -169,8 +169,8 @@ fn connect(url: &Url) -> Result<Box<dyn Stream>, HttpError> {
         (None, Some(e)) => return Err(unreachable(&e)),
         (None, None) => return Err(unreachable(&"no address")),
     };
-    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
-    let _ = tcp.set_write_timeout(Some(Duration::from_secs(30)));
+    let _ = tcp.set_read_timeout(Some(timeout));
+    let _ = tcp.set_write_timeout(Some(timeout));
     if !url.tls {
         return Ok(Box::new(tcp));
     }
@@ -221,27 +221,103 @@ fn get_once(
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<Step, HttpError> {
     let failed = |what: String| HttpError::Failed(format!("{url}: {what}"));
-    let mut stream = connect(url)?;
+    let mut headers = Vec::new();
+    if let Some(e) = &cond.etag {
+        headers.push(("If-None-Match".to_string(), e.clone()));
+    }
+    if let Some(m) = &cond.last_modified {
+        headers.push(("If-Modified-Since".to_string(), m.clone()));
+    }
+    let (head, mut reader) = send(url, "GET", &headers, &[], Duration::from_secs(30))?;
+    let etag = head.header("etag").map(str::to_string);
+    let last_modified = head.header("last-modified").map(str::to_string);
+    match head.status {
+        200 => {}
+        304 => {
+            return Ok(Step::Done(Response {
+                status: head.status,
+                etag,
+                last_modified,
+                len: 0,
+            }))
+        }
+        301 | 302 | 303 | 307 | 308 => {
+            return head
+                .header("location")
+                .map(|l| Step::Redirect(l.to_string()))
+                .ok_or_else(|| failed(format!("redirect {} without a Location", head.status)));
+        }
+        _ => return Err(failed(format!("the server answered {}", head.status_line))),
+    }
+    let len = read_body(&mut reader, &head, body, progress).map_err(failed)?;
+    Ok(Step::Done(Response {
+        status: head.status,
+        etag,
+        last_modified,
+        len,
+    }))
+}
+
+/// The status and headers of an answer.
+struct Head {
+    status: u16,
+    status_line: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    /// The first header named `name` (lower case).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn length(&self) -> Result<Option<u64>, String> {
+        self.header("content-length")
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("bad Content-Length '{v}'"))
+            })
+            .transpose()
+    }
+}
+
+/// Sends one request and reads the answer's head; the body is left in the reader.
+fn send(
+    url: &Url,
+    method: &str,
+    headers: &[(String, String)],
+    payload: &[u8],
+    timeout: Duration,
+) -> Result<(Head, BufReader<Box<dyn Stream>>), HttpError> {
+    let failed = |what: String| HttpError::Failed(format!("{url}: {what}"));
+    let mut stream = connect(url, timeout)?;
     let host = if url.host.contains(':') {
         format!("[{}]", url.host)
     } else {
         url.host.clone()
     };
     let mut req = format!(
-        "GET {} HTTP/1.1\r\nHost: {host}:{}\r\nUser-Agent: rustirc/{}\r\nAccept-Encoding: identity\r\nConnection: close\r\n",
+        "{method} {} HTTP/1.1\r\nHost: {host}:{}\r\nUser-Agent: rustirc/{}\r\nAccept-Encoding: identity\r\nConnection: close\r\n",
         url.path,
         url.port,
         crate::VERSION
     );
-    if let Some(e) = &cond.etag {
-        req.push_str(&format!("If-None-Match: {e}\r\n"));
+    for (k, v) in headers {
+        if k.contains(['\r', '\n', ':']) || v.contains(['\r', '\n']) {
+            return Err(failed(format!("bad header '{k}'")));
+        }
+        req.push_str(&format!("{k}: {v}\r\n"));
     }
-    if let Some(m) = &cond.last_modified {
-        req.push_str(&format!("If-Modified-Since: {m}\r\n"));
+    if !payload.is_empty() || !matches!(method, "GET" | "HEAD") {
+        req.push_str(&format!("Content-Length: {}\r\n", payload.len()));
     }
     req.push_str("\r\n");
     stream
         .write_all(req.as_bytes())
+        .and_then(|()| stream.write_all(payload))
         .and_then(|()| stream.flush())
         .map_err(|e| HttpError::Unreachable(format!("{url}: cannot send the request: {e}")))?;
     let mut reader = BufReader::new(stream);
@@ -259,11 +335,11 @@ fn get_once(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| failed(format!("not an HTTP answer: {}", status_line.trim())))?;
-    let mut length = None;
-    let mut chunked = false;
-    let mut etag = None;
-    let mut last_modified = None;
-    let mut location = None;
+    let mut head = Head {
+        status,
+        status_line: status_line.trim_end().to_string(),
+        headers: Vec::new(),
+    };
     let mut header_bytes = 0usize;
     loop {
         let mut line = String::new();
@@ -278,49 +354,30 @@ fn get_once(
         if line.is_empty() {
             break;
         }
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let v = v.trim().to_string();
-        match k.trim().to_ascii_lowercase().as_str() {
-            "content-length" => {
-                length = Some(
-                    v.parse::<u64>()
-                        .map_err(|_| failed(format!("bad Content-Length '{v}'")))?,
-                );
-            }
-            "transfer-encoding" => chunked = v.to_ascii_lowercase().contains("chunked"),
-            "etag" => etag = Some(v),
-            "last-modified" => last_modified = Some(v),
-            "location" => location = Some(v),
-            _ => {}
+        if let Some((k, v)) = line.split_once(':') {
+            head.headers
+                .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
-    match status {
-        200 => {}
-        304 => {
-            return Ok(Step::Done(Response {
-                status,
-                etag,
-                last_modified,
-                len: 0,
-            }))
-        }
-        301 | 302 | 303 | 307 | 308 => {
-            return location
-                .map(Step::Redirect)
-                .ok_or_else(|| failed(format!("redirect {status} without a Location")));
-        }
-        _ => {
-            return Err(failed(format!(
-                "the server answered {}",
-                status_line.trim_end()
-            )))
-        }
-    }
+    head.length().map_err(failed)?;
+    Ok((head, reader))
+}
+
+/// Reads the body that follows `head` into `body` (chunked or by length or to the end);
+/// returns its length.
+fn read_body(
+    reader: &mut dyn BufRead,
+    head: &Head,
+    body: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<u64, String> {
+    let length = head.length()?;
+    let chunked = head
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     let mut done = 0u64;
     let mut buf = vec![0u8; 16 * 1024];
-    let mut copy = |reader: &mut dyn Read, limit: Option<u64>, done: &mut u64| {
+    let mut copy = |reader: &mut dyn BufRead, limit: Option<u64>, done: &mut u64| {
         let mut left = limit;
         loop {
             let want = left.map_or(buf.len(), |l| buf.len().min(l as usize));
@@ -355,29 +412,123 @@ fn get_once(
             let mut size_line = String::new();
             reader
                 .read_line(&mut size_line)
-                .map_err(|e| failed(format!("reading a chunk: {e}")))?;
+                .map_err(|e| format!("reading a chunk: {e}"))?;
             if size_line.is_empty() {
-                return Err(failed("the connection closed inside a chunked body".into()));
+                return Err("the connection closed inside a chunked body".into());
             }
             let size =
                 u64::from_str_radix(size_line.trim().split(';').next().unwrap_or("").trim(), 16)
-                    .map_err(|_| failed(format!("bad chunk size '{}'", size_line.trim())))?;
+                    .map_err(|_| format!("bad chunk size '{}'", size_line.trim()))?;
             if size == 0 {
                 break;
             }
-            copy(&mut reader, Some(size), &mut done).map_err(failed)?;
+            copy(reader, Some(size), &mut done)?;
             let mut crlf = String::new();
             let _ = reader.read_line(&mut crlf);
         }
     } else {
-        copy(&mut reader, length, &mut done).map_err(failed)?;
+        copy(reader, length, &mut done)?;
     }
-    Ok(Step::Done(Response {
-        status,
-        etag,
-        last_modified,
-        len: done,
-    }))
+    Ok(done)
+}
+
+/// A request a script makes (`irc.http`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// `GET`, `POST`, `PUT`, `DELETE`, `HEAD` …
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// The body (empty for none).
+    pub body: Vec<u8>,
+    /// How long to wait for the server, at most.
+    pub timeout: Duration,
+    /// The most body bytes to read; a longer answer is an error.
+    pub max_bytes: u64,
+}
+
+/// The answer to a [`Request`]: any status, with its headers (names in lower case) and body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, in the order they came.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// The URL that answered (after redirects).
+    pub url: String,
+}
+
+/// Carries out `req`. `GET` and `HEAD` follow up to five redirects on the same host and
+/// port; a redirect elsewhere is the answer (its `location` header says where).
+///
+/// # Errors
+/// See [`HttpError`]; any status the server answers is an [`Answer`], not an error.
+pub fn request(req: &Request) -> Result<Answer, HttpError> {
+    let method = req.method.to_ascii_uppercase();
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(HttpError::Failed(format!("bad method '{}'", req.method)));
+    }
+    let mut url = Url::parse(&req.url).map_err(HttpError::Failed)?;
+    for _ in 0..6 {
+        let (head, mut reader) = send(&url, &method, &req.headers, &req.body, req.timeout)?;
+        let redirect = matches!(head.status, 301 | 302 | 303 | 307 | 308)
+            && matches!(method.as_str(), "GET" | "HEAD");
+        if let (true, Some(to)) = (redirect, head.header("location")) {
+            let next = url.join(to).map_err(HttpError::Failed)?;
+            // The caller's permission covers this host and port only.
+            if (next.tls, &next.host, next.port) == (url.tls, &url.host, url.port) {
+                url = next;
+                continue;
+            }
+        }
+        let mut body = Vec::new();
+        if method != "HEAD" && head.status != 204 && head.status != 304 {
+            let max = req.max_bytes;
+            if head.length().ok().flatten().is_some_and(|l| l > max) {
+                return Err(HttpError::Failed(format!(
+                    "{url}: the answer is larger than {max} bytes"
+                )));
+            }
+            let mut limited = Limited {
+                out: &mut body,
+                left: max,
+            };
+            read_body(&mut reader, &head, &mut limited, &mut |_, _| {})
+                .map_err(|e| HttpError::Failed(format!("{url}: {e}")))?;
+        }
+        return Ok(Answer {
+            status: head.status,
+            headers: head.headers,
+            body,
+            url: url.to_string(),
+        });
+    }
+    Err(HttpError::Failed(format!("{url}: too many redirects")))
+}
+
+/// A writer that refuses more than `left` bytes.
+struct Limited<'a> {
+    out: &'a mut Vec<u8>,
+    left: u64,
+}
+
+impl Write for Limited<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(std::io::Error::other("the answer is larger than allowed"));
+        }
+        self.left -= buf.len() as u64;
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -156,11 +156,13 @@ fn watchdog() {
     }
 }
 
-/// Resource limits, set once the interpreter has started: address space, open files.
-fn limit(resource: libc::__rlimit_resource_t, value: u64) -> Result<(), String> {
+/// Resource limits, set once the interpreter has started: address space, open files, CPU
+/// time. `hard` above `soft` leaves the process the kernel's warning signal (SIGXCPU for CPU
+/// time) before the hard limit kills it.
+fn limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> Result<(), String> {
     let r = libc::rlimit {
-        rlim_cur: value,
-        rlim_max: value,
+        rlim_cur: soft,
+        rlim_max: hard,
     };
     if unsafe { libc::setrlimit(resource, &r) } != 0 {
         return Err(std::io::Error::last_os_error().to_string());
@@ -197,12 +199,15 @@ fn confine_for(
 struct Options {
     memory_mb: u64,
     open_files: u64,
+    /// CPU seconds over the worker's life; 0: no limit.
+    cpu_seconds: u64,
 }
 
 fn options() -> Result<Options, String> {
     let mut o = Options {
         memory_mb: 512,
         open_files: 64,
+        cpu_seconds: 0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -215,6 +220,7 @@ fn options() -> Result<Options, String> {
         match args[i].as_str() {
             "--memory-mb" => o.memory_mb = value()?,
             "--open-files" => o.open_files = value()?,
+            "--cpu-seconds" => o.cpu_seconds = value()?,
             other => return Err(format!("unknown option {other}")),
         }
         i += 2;
@@ -226,7 +232,7 @@ fn main() {
     let opts = match options() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("rustirc-python-worker: {e}\nusage: rustirc-python-worker [--memory-mb N] [--open-files N] <&SOCKET");
+            eprintln!("rustirc-python-worker: {e}\nusage: rustirc-python-worker [--memory-mb N] [--open-files N] [--cpu-seconds N] <&SOCKET");
             std::process::exit(2);
         }
     };
@@ -262,13 +268,23 @@ fn main() {
         let runtime = PyModule::from_code(py, &source, c"rustirc_runtime.py", c"rustirc_runtime")?;
         let mut confinement = Vec::new();
         let mb = opts.memory_mb;
-        match limit(libc::RLIMIT_AS, mb.saturating_mul(1 << 20)) {
+        let bytes = mb.saturating_mul(1 << 20);
+        match limit(libc::RLIMIT_AS, bytes, bytes) {
             Ok(()) => confinement.push(format!("address space {mb} MiB")),
             Err(e) => eprintln!("rustirc-python-worker: cannot limit the address space: {e}"),
         }
-        match limit(libc::RLIMIT_NOFILE, opts.open_files) {
+        match limit(libc::RLIMIT_NOFILE, opts.open_files, opts.open_files) {
             Ok(()) => confinement.push(format!("{} open files", opts.open_files)),
             Err(e) => eprintln!("rustirc-python-worker: cannot limit open files: {e}"),
+        }
+        // SIGXCPU at the limit ends the worker (its default action); the client says why
+        // and starts a new one. The hard limit, a second later, is the kernel's SIGKILL.
+        let cpu = opts.cpu_seconds;
+        if cpu > 0 {
+            match limit(libc::RLIMIT_CPU, cpu, cpu + 1) {
+                Ok(()) => confinement.push(format!("{cpu} s of CPU time")),
+                Err(e) => eprintln!("rustirc-python-worker: cannot limit CPU time: {e}"),
+            }
         }
         runtime
             .getattr("SANDBOX")?

@@ -635,6 +635,47 @@ def timer(ms, fn, count=1):
     return Timer(h, name)
 
 
+class Response:
+    """What `irc.http` got: `status`, `headers` (a dict, names in lower case), `text`,
+    `url` (where the answer came from, after redirects on the same host), `ok` (a 2xx
+    status), and `json()`."""
+
+    def __init__(self, answer):
+        self.status = answer["status"]
+        self.headers = {k: v for k, v in answer["headers"]}
+        self.text = answer["body"]
+        self.url = answer["url"]
+        self.ok = 200 <= self.status < 300
+
+    def json(self):
+        """The body parsed as JSON."""
+        return json.loads(self.text)
+
+    def __repr__(self):
+        return "Response(%d, %r)" % (self.status, self.url)
+
+
+irc.Response = Response
+
+
+@_export
+def http(url, method="GET", body=None, headers=None, timeout=None):
+    """Makes an HTTP request through the client and returns a `Response`. Needs the
+    network permission for the URL's host and port (`connect:HOST:PORT` or `network`); the
+    client refuses it otherwise, raising `IrcError`. The wait counts toward the call's
+    deadline (1 s by default); `timeout` (seconds) can only shorten it. `body` is text or a
+    dict/list (sent as JSON); answers up to 4 MiB are read."""
+    hdrs = [[str(k), str(v)] for k, v in (headers or {}).items()]
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body)
+        if not any(k.lower() == "content-type" for k, _ in hdrs):
+            hdrs.append(["Content-Type", "application/json"])
+    ms = 3600 * 1000 if timeout is None else max(1, int(float(timeout) * 1000))
+    answer = _host("http", method=str(method).upper(), url=str(url), headers=hdrs,
+                   body="" if body is None else str(body), timeout_ms=ms)
+    return Response(answer)
+
+
 @_export
 def config(key=None):
     """The script's settings: `nick`, `data_dir`, `script`, `engine`, `version`, and
