@@ -13,8 +13,32 @@ use std::rc::Rc;
 /// Adds the script engines beside mSL to a client: `.lua` files load into Lua, `.py` files
 /// into Python.
 pub fn add_engines(client: &mut rustirc_core::client::Client, limits: &Limits) {
+    add_engines_with(
+        client,
+        limits,
+        &rustirc_core::settings::PythonSettings::default(),
+    );
+}
+
+/// [`add_engines`] with the config file's `[python]` settings.
+pub fn add_engines_with(
+    client: &mut rustirc_core::client::Client,
+    limits: &Limits,
+    python: &rustirc_core::settings::PythonSettings,
+) {
     client.add_engine(Rc::new(rustirc_lua::LuaEngine::new(limits.clone())));
-    client.add_engine(Rc::new(rustirc_python::PythonEngine::new(limits.clone())));
+    let mut opts = rustirc_python::Options::default();
+    if let Some(d) = python.deadline_ms {
+        opts.deadline_ms = d;
+    }
+    if let Some(m) = python.memory_mb {
+        opts.memory_mb = m;
+    }
+    if let Some(c) = python.cpu_seconds {
+        opts.cpu_seconds = c;
+    }
+    opts.shared.clone_from(&python.shared);
+    client.add_engine(Rc::new(rustirc_python::PythonEngine::with_options(opts)));
 }
 
 /// Whether `file` is a Python script.
@@ -831,7 +855,7 @@ fn headless(args: &[String]) -> i32 {
     };
     let mut client =
         rustirc_core::client::Client::new(first, limits.clone(), rustirc_core::net::now_ms());
-    add_engines(&mut client, &limits);
+    add_engines_with(&mut client, &limits, &settings.python);
     for config in configs {
         client.add_connection(config);
     }

@@ -84,4 +84,6 @@ fn the_documented_config_reads() {
     assert_eq!(c.alt_nicks, ["mybot_", "mybot__"]);
     assert_eq!(c.autojoin[1], ("#private".into(), Some("sekrit".into())));
     assert_eq!(s.stdlib.disabled(), ["autoaway"]);
+    assert_eq!(s.python.cpu_seconds, Some(3600));
+    assert_eq!(s.python.shared, ["seen.py", "quotes.py"]);
 }

@@ -52,6 +52,33 @@ pub struct Settings {
     /// The script repository and the keys trusted to sign it (`docs/manager.md`).
     #[serde(default)]
     pub repository: crate::repo::RepositorySettings,
+    /// How Python scripts' workers run (`docs/python-api.md`).
+    #[serde(default)]
+    pub python: PythonSettings,
+}
+
+/// `[python]`: the Python workers' limits, and the scripts that share one worker. Each one
+/// left out keeps its default.
+///
+/// ```toml
+/// [python]
+/// deadline_ms = 1000
+/// memory_mb = 512
+/// cpu_seconds = 3600
+/// shared = ["seen.py", "quotes.py"]
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PythonSettings {
+    /// How long a handler, command or timer call may run (milliseconds).
+    pub deadline_ms: Option<u64>,
+    /// A worker's address-space limit (MiB).
+    pub memory_mb: Option<u64>,
+    /// The CPU time a worker may use over its life (seconds; 0: no limit).
+    pub cpu_seconds: Option<u64>,
+    /// Trusted scripts that share one worker (file names).
+    #[serde(default)]
+    pub shared: Vec<String>,
 }
 
 /// `[stdlib]`: which built-in scripts not to load.

@@ -202,6 +202,16 @@ pub enum ToWorker {
         /// Request number.
         seq: u64,
     },
+    /// Forget script `script` of a worker shared by several scripts (its `on_unload` runs);
+    /// the others stay. Answered with [`Reply::Done`].
+    UnloadScript {
+        /// Request number.
+        seq: u64,
+        /// The client's id of the script.
+        script: u32,
+        /// How long `on_unload` may take.
+        deadline_ms: u64,
+    },
 }
 
 /// What a worker sends.

@@ -65,6 +65,10 @@ pub struct Options {
     pub cpu_seconds: u64,
     /// The worker program; `None`: [`worker_path`].
     pub worker: Option<PathBuf>,
+    /// Scripts that share one worker (file names, like `a.py`, or names without `.py`):
+    /// trusted scripts that may see each other, for the memory one worker saves. Every other
+    /// script has a worker of its own.
+    pub shared: Vec<String>,
 }
 
 impl Default for Options {
@@ -76,6 +80,7 @@ impl Default for Options {
             memory_mb: 512,
             cpu_seconds: 3600,
             worker: None,
+            shared: Vec::new(),
         }
     }
 }
@@ -161,7 +166,10 @@ struct Script {
     source: String,
     data_dir: Option<String>,
     meta: RefCell<ScriptMeta>,
-    worker: RefCell<Option<Worker>>,
+    /// Its own worker, or the one the shared scripts use.
+    worker: Rc<RefCell<Option<Worker>>>,
+    /// Whether `worker` is the shared one.
+    shared: bool,
     regs: RefCell<Regs>,
     errors: Cell<u32>,
     disabled: Cell<bool>,
@@ -191,6 +199,8 @@ pub struct PythonEngine {
     next: Cell<u64>,
     scripts: RefCell<HashMap<ScriptId, Rc<Script>>>,
     routes: RefCell<HashMap<u64, Route>>,
+    /// The worker of the scripts named in [`Options::shared`].
+    shared: Rc<RefCell<Option<Worker>>>,
 }
 
 /// Python event names by the event table's names.
@@ -224,6 +234,7 @@ impl PythonEngine {
             next: Cell::new(0),
             scripts: RefCell::new(HashMap::new()),
             routes: RefCell::new(HashMap::new()),
+            shared: Rc::default(),
         }
     }
 
@@ -237,8 +248,9 @@ impl PythonEngine {
         self.scripts.borrow().get(&id).cloned()
     }
 
-    /// Starts a worker, reading its hello.
-    fn spawn(&self) -> Result<Worker, String> {
+    /// Starts a worker, reading its hello. `shared_root`: the worker is shared, and its
+    /// sandbox opens this folder (holding the scripts' folders) for writing.
+    fn spawn(&self, shared_root: Option<&str>) -> Result<Worker, String> {
         let exe = match &self.opts.worker {
             Some(p) => p.clone(),
             None => worker_path()?,
@@ -250,6 +262,12 @@ impl PythonEngine {
             .arg(self.opts.memory_mb.to_string())
             .arg("--cpu-seconds")
             .arg(self.opts.cpu_seconds.to_string())
+            .args(
+                shared_root
+                    .map(|r| ["--shared-root", r])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -568,14 +586,27 @@ impl PythonEngine {
         }
     }
 
-    /// Starts `s`'s worker and loads the script into it.
+    /// Starts `s`'s worker (a shared script joins the shared worker when it runs) and loads
+    /// the script into it.
     fn start(
         &self,
         s: &Script,
         slot: &mut Option<Worker>,
         host: &mut dyn EngineHost,
     ) -> Result<ScriptMeta, String> {
-        let mut w = self.spawn()?;
+        let live = s.shared && slot.as_mut().is_some_and(|w| w.exit().is_none());
+        if !live {
+            let root = s
+                .data_dir
+                .as_deref()
+                .filter(|_| s.shared)
+                .and_then(|d| std::path::Path::new(d).parent())
+                .map(|p| p.display().to_string());
+            *slot = Some(self.spawn(root.as_deref())?);
+        }
+        let Some(w) = slot.as_mut() else {
+            return Err(format!("python: {} has no worker", s.file));
+        };
         let seq = w.next_seq();
         let msg = ToWorker::Load {
             seq,
@@ -586,11 +617,13 @@ impl PythonEngine {
             grants: host.grants(&s.file),
             deadline_ms: self.opts.load_ms,
         };
-        match self.exchange(s, &mut w, &msg, seq, self.opts.load_ms, Some(host)) {
-            Ok(Reply::Loaded { meta }) => {
-                *slot = Some(w);
-                Ok(self.meta(s, meta))
-            }
+        let r = self.exchange(s, w, &msg, seq, self.opts.load_ms, Some(host));
+        let keep = s.shared && !matches!(r, Err(Failure::Dead(_)));
+        if !keep && !matches!(r, Ok(Reply::Loaded { .. })) {
+            *slot = None;
+        }
+        match r {
+            Ok(Reply::Loaded { meta }) => Ok(self.meta(s, meta)),
             Ok(other) => Err(format!(
                 "python: the worker answered {other:?} to loading {}",
                 s.file
@@ -668,7 +701,21 @@ impl PythonEngine {
                 s.file
             ),
         );
-        match self.start(s, slot, host) {
+        // The other scripts of a shared worker went with it: they load into the new one.
+        let others: Vec<Rc<Script>> = if s.shared {
+            let mut o: Vec<Rc<Script>> = self
+                .scripts
+                .borrow()
+                .values()
+                .filter(|o| o.shared && o.id != s.id)
+                .cloned()
+                .collect();
+            o.sort_by_key(|o| o.id);
+            o
+        } else {
+            Vec::new()
+        };
+        let r = match self.start(s, slot, host) {
             Ok(meta) => {
                 *s.meta.borrow_mut() = meta;
                 Ok(())
@@ -677,7 +724,22 @@ impl PythonEngine {
                 host.echo("status", &format!("* {e}"));
                 Err(e)
             }
+        };
+        for o in others {
+            self.forget(&o, Some(&mut *host));
+            host.echo(
+                "status",
+                &format!(
+                    "* python: {}: its shared worker was replaced; reloading the script",
+                    o.file
+                ),
+            );
+            match self.start(&o, slot, host) {
+                Ok(meta) => *o.meta.borrow_mut() = meta,
+                Err(e) => host.echo("status", &format!("* {e}")),
+            }
         }
+        r
     }
 
     /// Sends a request to `s`'s worker (replacing a worker that is gone first) and returns
@@ -823,7 +885,7 @@ impl ScriptEngine for PythonEngine {
             Ok(s) => s.to_string(),
             Err(e) => return vec![format!("{file}: not UTF-8 text ({e})")],
         };
-        let mut w = match self.spawn() {
+        let mut w = match self.spawn(None) {
             Ok(w) => w,
             Err(e) => return vec![format!("{file}: {e}")],
         };
@@ -833,7 +895,8 @@ impl ScriptEngine for PythonEngine {
             source: String::new(),
             data_dir: None,
             meta: RefCell::default(),
-            worker: RefCell::default(),
+            worker: Rc::default(),
+            shared: false,
             regs: RefCell::default(),
             errors: Cell::new(0),
             disabled: Cell::new(false),
@@ -866,9 +929,13 @@ impl ScriptEngine for PythonEngine {
             || "script".to_string(),
             |s| s.to_string_lossy().into_owned(),
         );
+        let shared = self.opts.shared.iter().any(|n| {
+            let n = n.strip_suffix(".py").unwrap_or(n);
+            n.eq_ignore_ascii_case(&stem)
+        });
         let data_dir = host
             .data_dir()
-            .map(|d| d.join("python").join(stem).display().to_string());
+            .map(|d| d.join("python").join(&stem).display().to_string());
         let s = Rc::new(Script {
             id: script,
             file: file.to_string(),
@@ -879,16 +946,23 @@ impl ScriptEngine for PythonEngine {
                 file: file.to_string(),
                 ..ScriptMeta::default()
             }),
-            worker: RefCell::default(),
+            worker: if shared {
+                self.shared.clone()
+            } else {
+                Rc::default()
+            },
+            shared,
             regs: RefCell::default(),
             errors: Cell::new(0),
             disabled: Cell::new(false),
             restarts: RefCell::default(),
         });
         self.scripts.borrow_mut().insert(script, s.clone());
-        let r = {
-            let mut slot = s.worker.borrow_mut();
-            self.start(&s, &mut slot, host)
+        let r = match s.worker.try_borrow_mut() {
+            Ok(mut slot) => self.start(&s, &mut slot, host),
+            Err(_) => Err(format!(
+                "python: {file}: its shared worker is busy (a call into it is under way)"
+            )),
         };
         match r {
             Ok(meta) => {
@@ -910,6 +984,23 @@ impl ScriptEngine for PythonEngine {
         let Ok(mut slot) = s.worker.try_borrow_mut() else {
             return;
         };
+        if s.shared {
+            // The others stay in the worker; the last one out stops it.
+            let live = slot.as_mut().is_some_and(|w| w.exit().is_none());
+            if let Some(w) = slot.as_mut().filter(|_| live) {
+                let seq = w.next_seq();
+                let msg = ToWorker::UnloadScript {
+                    seq,
+                    script: s.id,
+                    deadline_ms: self.opts.deadline_ms,
+                };
+                let _ = self.exchange(&s, w, &msg, seq, self.opts.deadline_ms, None);
+            }
+            if !self.scripts.borrow().values().any(|o| o.shared) {
+                *slot = None;
+            }
+            return;
+        }
         if let Some(mut w) = slot.take() {
             if w.exit().is_none() {
                 let seq = w.next_seq();

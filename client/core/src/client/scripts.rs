@@ -85,16 +85,22 @@ fn base(path: &str) -> String {
 
 impl Client {
     /// The position in [`Client::scripts`] of the loaded script `file` names (its path as
-    /// loaded, or its file name).
+    /// loaded, its file name, or its file name without the extension).
     fn find_script(&self, file: &str) -> Option<usize> {
         let exact = self
             .scripts
             .iter()
             .position(|(_, f)| f.eq_ignore_ascii_case(file));
-        exact.or_else(|| {
-            let want = base(file);
-            self.scripts.iter().position(|(_, f)| base(f) == want)
-        })
+        let want = base(file);
+        exact
+            .or_else(|| self.scripts.iter().position(|(_, f)| base(f) == want))
+            .or_else(|| {
+                // `/py unload seen` for seen.py.
+                self.scripts.iter().position(|(_, f)| {
+                    let b = base(f);
+                    b.rsplit_once('.').is_some_and(|(stem, _)| stem == want)
+                })
+            })
     }
 
     /// Carries out a `/load`, `/unload` or `/reload`; problems are shown in the status

@@ -201,6 +201,9 @@ struct Options {
     open_files: u64,
     /// CPU seconds over the worker's life; 0: no limit.
     cpu_seconds: u64,
+    /// A worker shared by several scripts: the folder holding all their data folders, which
+    /// Landlock opens in place of the first script's own.
+    shared_root: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -208,6 +211,7 @@ fn options() -> Result<Options, String> {
         memory_mb: 512,
         open_files: 64,
         cpu_seconds: 0,
+        shared_root: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -221,6 +225,13 @@ fn options() -> Result<Options, String> {
             "--memory-mb" => o.memory_mb = value()?,
             "--open-files" => o.open_files = value()?,
             "--cpu-seconds" => o.cpu_seconds = value()?,
+            "--shared-root" => {
+                o.shared_root = Some(
+                    args.get(i + 1)
+                        .cloned()
+                        .ok_or_else(|| "--shared-root needs a folder".to_string())?,
+                );
+            }
             other => return Err(format!("unknown option {other}")),
         }
         i += 2;
@@ -232,7 +243,7 @@ fn main() {
     let opts = match options() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("rustirc-python-worker: {e}\nusage: rustirc-python-worker [--memory-mb N] [--open-files N] [--cpu-seconds N] <&SOCKET");
+            eprintln!("rustirc-python-worker: {e}\nusage: rustirc-python-worker [--memory-mb N] [--open-files N] [--cpu-seconds N] [--shared-root DIR] <&SOCKET");
             std::process::exit(2);
         }
     };
@@ -328,6 +339,9 @@ fn main() {
                     seq, deadline_ms, ..
                 }
                 | ToWorker::Unload { seq, deadline_ms }
+                | ToWorker::UnloadScript {
+                    seq, deadline_ms, ..
+                }
                 | ToWorker::Event {
                     seq, deadline_ms, ..
                 }
@@ -347,7 +361,8 @@ fn main() {
             } = &msg
             {
                 if !confined {
-                    if let Err(e) = confine_for(&runtime, data_dir.as_deref(), grants) {
+                    let root = opts.shared_root.as_deref().or(data_dir.as_deref());
+                    if let Err(e) = confine_for(&runtime, root, grants) {
                         send(&FromWorker::Reply {
                             seq,
                             result: Err(rustirc_plugin_proto::ScriptError {

@@ -197,7 +197,6 @@ class _Script:
         self.data_dir = data_dir
         self.grants = grants
         self.module = None
-        self.next = 0
         self.handlers = {}
         self.commands = {}
         self.timers = {}
@@ -205,11 +204,34 @@ class _Script:
         self.storage = None
 
     def handle(self):
-        self.next += 1
-        return self.next
+        # Numbered across the worker, so a handle names its script in a shared worker.
+        _next_handle[0] += 1
+        _OWNERS[_next_handle[0]] = self
+        return _next_handle[0]
 
 
 _script = [None]
+# The scripts of this worker by the client's id (one, unless the worker is shared), and the
+# script that owns each handle.
+SCRIPTS = {}
+_OWNERS = {}
+_next_handle = [0]
+
+
+def _enter(s):
+    """Makes `s` the running script: its permissions, its folder for relative paths."""
+    if _script[0] is not s:
+        _script[0] = s
+        if s.data_dir and os.path.isdir(s.data_dir):
+            os.chdir(s.data_dir)
+
+
+def _forget(s):
+    SCRIPTS.pop(s.id, None)
+    for h in [h for h, o in _OWNERS.items() if o is s]:
+        del _OWNERS[h]
+    if _script[0] is s:
+        _script[0] = None
 
 
 def _me():
@@ -1036,9 +1058,13 @@ def _error(e, kind=None):
 
 def _load(req):
     s = _Script(req["script"], req["file"], req.get("data_dir"), req.get("grants") or [])
-    _script[0] = s
-    if s.data_dir and os.path.isdir(s.data_dir):
-        os.chdir(s.data_dir)
+    SCRIPTS[s.id] = s
+    if s.data_dir:
+        try:
+            os.makedirs(s.data_dir, exist_ok=True)
+        except OSError:
+            pass
+    _enter(s)
     code, problems = _compile(req["source"], s.file)
     if problems:
         return {"Err": {"message": "; ".join(problems), "file": s.file, "line": None,
@@ -1068,21 +1094,27 @@ def dispatch(request):
     """Runs one request from the client; the reply as JSON."""
     req = json.loads(request)
     t = req["t"]
+    owner = _OWNERS.get(req.get("handle"))
+    if owner is not None:
+        _enter(owner)
     try:
         if t == "load":
             out = _load(req)
         elif t == "check":
             _, problems = _compile(req["source"], req["file"])
             out = {"Ok": {"r": "checked", "diagnostics": problems}}
-        elif t == "unload":
-            s = _script[0]
+        elif t in ("unload", "unload_script"):
+            s = SCRIPTS.get(req["script"]) if t == "unload_script" else _script[0]
             out = {"Ok": {"r": "done"}}
+            if s is not None:
+                _enter(s)
             if s and s.module and callable(vars(s.module).get("on_unload")):
                 try:
                     _run(vars(s.module)["on_unload"])
                 except BaseException as e:
                     out = _error(e)
-            _script[0] = None
+            if s is not None:
+                _forget(s)
         elif t == "event":
             s = _me()
             f, _ = s.handlers.get(req["handle"], (None, None))
