@@ -75,6 +75,28 @@ pub struct Handler {
     pub group: Option<String>,
 }
 
+/// A loaded popup menu (`menu` block or popup INI section).
+#[derive(Clone, Debug)]
+pub struct LoadedMenu {
+    /// The script it came from.
+    pub script: usize,
+    /// Its targets as written (`channel,query`, `nicklist`, `@name`, `*`).
+    pub targets: String,
+    /// Its items, in order.
+    pub items: Vec<LoadedMenuItem>,
+}
+
+/// One item of a [`LoadedMenu`].
+#[derive(Clone, Debug)]
+pub struct LoadedMenuItem {
+    /// Submenu depth (the number of leading dots).
+    pub depth: u8,
+    /// The label as written (evaluated when the menu opens); `-` for a separator.
+    pub label: String,
+    /// The compiled command, when the item has one.
+    pub chunk: Option<usize>,
+}
+
 /// Loads scripts and runs them.
 pub struct Engine {
     /// The VM, with state and loaded chunks.
@@ -83,6 +105,10 @@ pub struct Engine {
     pub handlers: Vec<Handler>,
     /// Variables from vars.ini files and users from users.ini files are applied on load.
     pub users: Vec<(String, String, String)>,
+    /// Every loaded popup menu, in load order.
+    pub menus: Vec<LoadedMenu>,
+    /// Every dialog table, in load order, with the script it came from.
+    pub dialogs: Vec<(usize, rustirc_syntax::ast::Dialog)>,
 }
 
 impl Engine {
@@ -97,6 +123,8 @@ impl Engine {
             vm: Vm::new(registry, State::new(limits)),
             handlers: Vec::new(),
             users: Vec::new(),
+            menus: Vec::new(),
+            dialogs: Vec::new(),
         }
     }
 
@@ -132,8 +160,14 @@ impl Engine {
                 }
                 Item::Menu(m) => Built::Menu(
                     m.entries
-                        .iter()
-                        .filter_map(|e| Compiler::compile_body("menu", &e.body, opts).err())
+                        .iter_mut()
+                        .map(|e| {
+                            let body = std::mem::take(&mut e.body);
+                            if body.is_empty() {
+                                return Ok(None);
+                            }
+                            Compiler::compile_body("menu", &body, opts).map(|c| Some(Box::new(c)))
+                        })
                         .collect(),
                 ),
                 _ => Built::Nothing,
@@ -218,15 +252,37 @@ impl Engine {
                         )),
                     }
                 }
-                Item::Menu(_) => {
+                Item::Menu(m) => {
                     report.menus += 1;
-                    if let Built::Menu(errors) = compiled {
-                        for err in errors {
-                            diags.push(Diagnostic::error(err.span, err.message));
-                        }
+                    let Built::Menu(chunks) = compiled else {
+                        continue;
+                    };
+                    let mut items = Vec::new();
+                    for (entry, chunk) in m.entries.into_iter().zip(chunks) {
+                        let chunk = match chunk {
+                            Ok(Some(c)) => Some(self.vm.add_chunk(*c, script)),
+                            Ok(None) => None,
+                            Err(err) => {
+                                diags.push(Diagnostic::error(err.span, err.message));
+                                None
+                            }
+                        };
+                        items.push(LoadedMenuItem {
+                            depth: entry.depth,
+                            label: entry.label,
+                            chunk,
+                        });
                     }
+                    self.menus.push(LoadedMenu {
+                        script,
+                        targets: m.targets,
+                        items,
+                    });
                 }
-                Item::Dialog(_) => report.dialogs += 1,
+                Item::Dialog(d) => {
+                    report.dialogs += 1;
+                    self.dialogs.push((script, d));
+                }
                 Item::User { levels, mask, info } => {
                     report.users += 1;
                     self.users.push((levels, mask, info));
@@ -344,6 +400,56 @@ impl Engine {
         Ok(r?.value.as_str().into_owned())
     }
 
+    /// Evaluates `text` as words (a menu label, `$submenu`'s call) in the context of
+    /// `script`, with `params` as `$1-`, returning its text.
+    pub fn eval_text(
+        &mut self,
+        text: &str,
+        script: usize,
+        params: Vec<Value>,
+        host: &mut dyn Host,
+    ) -> Result<String, RunError> {
+        let words = rustirc_syntax::parse_words(text)
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e)))?;
+        let mut chunk = Compiler::compile_words(&words, Options { record_v1v2: true })
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        chunk.borrows_frame = false;
+        let idx = self.vm.add_chunk(chunk, script);
+        self.vm.begin(host);
+        let r = self.vm.call(idx, params, false, host);
+        self.vm.truncate_chunks(idx);
+        Ok(r?.value.as_str().into_owned())
+    }
+
+    /// Compiles and runs statements as code of `script`, with `params` as `$1-`.
+    pub fn run_stmts_with(
+        &mut self,
+        name: &str,
+        stmts: &[Stmt],
+        script: usize,
+        params: Vec<Value>,
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
+        let chunk = Compiler::compile_body(name, stmts, Options { record_v1v2: true })
+            .map_err(|e| dyn_error(RunErrorKind::DynamicSyntax(e.message)))?;
+        let idx = self.vm.add_chunk(chunk, script);
+        self.vm.begin(host);
+        let r = self.vm.call(idx, params, false, host);
+        self.vm.truncate_chunks(idx);
+        r
+    }
+
+    /// Runs a loaded chunk (a menu item's command) with `params` as `$1-`.
+    pub fn call_chunk(
+        &mut self,
+        chunk: usize,
+        params: Vec<Value>,
+        host: &mut dyn Host,
+    ) -> Result<Outcome, RunError> {
+        self.vm.begin(host);
+        self.vm.call(chunk, params, false, host)
+    }
+
     /// Removes the aliases script `script` defined. Its event handlers stay in
     /// [`Engine::handlers`] so handler indices held elsewhere keep their meaning; the host's
     /// event table drops them. (Compiled chunks stay allocated until the engine is dropped;
@@ -355,6 +461,8 @@ impl Engine {
         for defs in self.vm.aliases.values_mut() {
             defs.retain(|(s, _, _)| *s != script);
         }
+        self.menus.retain(|m| m.script != script);
+        self.dialogs.retain(|(s, _)| *s != script);
         self.vm.aliases.retain(|_, d| !d.is_empty());
         self.vm.relink();
     }
@@ -383,8 +491,8 @@ impl Engine {
 enum Built {
     /// An alias or event body: its name for messages, the chunk, the verifier's verdict.
     Body(String, Result<Box<Chunk>, CompileError>, Result<(), String>),
-    /// A menu: the compile errors of its entries (menus run later, from the GUI).
-    Menu(Vec<CompileError>),
+    /// A menu: each entry's compiled command (menus run later, from the GUI).
+    Menu(Vec<Result<Option<Box<Chunk>>, CompileError>>),
     Nothing,
 }
 
@@ -416,10 +524,14 @@ fn warn_unsupported(p: &Prepared, diags: &mut Vec<Diagnostic>) {
         ("comopen ", "/comopen (COM objects) is not supported"),
         ("$dde(", "$dde is not supported"),
         ("dll ", "/dll (native DLL calls) is not supported"),
-        ("did ", "/did (dialog controls) needs the desktop client's dialogs, which are not available yet"),
-        ("$did(", "$did (dialog controls) needs dialogs, which are not available yet"),
-        ("drawtext ", "picture-window drawing (/drawtext) is not supported yet"),
-        ("drawrect ", "picture-window drawing (/drawrect) is not supported yet"),
+        (
+            "drawtext ",
+            "picture-window drawing (/drawtext) is not supported yet",
+        ),
+        (
+            "drawrect ",
+            "picture-window drawing (/drawrect) is not supported yet",
+        ),
     ];
     let lower = p.text.to_ascii_lowercase();
     for (needle, msg) in UNSUPPORTED {

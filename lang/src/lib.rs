@@ -17,7 +17,7 @@ pub mod value;
 pub mod vm;
 pub mod wild;
 
-pub use engine::{Engine, LoadReport};
+pub use engine::{Engine, LoadReport, LoadedMenu, LoadedMenuItem};
 pub use error::{RunError, RunErrorKind, RunResult};
 pub use host::{Host, RecordingHost, Relay};
 pub use state::{Limits, State};

@@ -40,6 +40,7 @@ fn doc_files() -> Vec<PathBuf> {
         "testing-scripts",
         "dcc",
         "permissions",
+        "desktop",
     ] {
         v.push(root().join(format!("docs/{n}.md")));
     }

@@ -131,7 +131,7 @@ fn a_wrong_expectation_fails_with_its_line() {
 }
 
 /// docs/testing-scripts.md, docs/events.md, docs/headless.md, docs/irc.md, docs/sockets.md,
-/// docs/dcc.md and docs/permissions.md: each ```mrc
+/// docs/dcc.md, docs/permissions.md and docs/desktop.md: each ```mrc
 /// block followed by a ```transcript block is loaded and the transcript must pass.
 #[test]
 fn the_documented_examples_pass() {
@@ -144,6 +144,7 @@ fn the_documented_examples_pass() {
         "sockets",
         "dcc",
         "permissions",
+        "desktop",
     ] {
         runs += documented_examples(doc);
     }

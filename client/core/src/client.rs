@@ -26,16 +26,21 @@ use std::rc::Rc;
 mod commands;
 mod complete;
 mod conns;
+mod custom;
 mod dcc;
+mod dialogs;
 mod dns;
+mod editor;
 mod engines;
 mod extras;
 mod fserve;
 mod idents;
 mod lifecycle;
+mod menus;
 mod modes;
 mod parseline;
 mod perms;
+mod prompt;
 mod screen;
 mod scripts;
 mod sock;
@@ -48,6 +53,7 @@ mod windows;
 /// match. `client/core/tests/script_names.rs` checks that each is answered and that no other
 /// mIRC identifier is.
 pub const HOST_IDENTIFIERS: &[&str] = &[
+    "?",
     "active",
     "activecid",
     "address",
@@ -65,6 +71,10 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "cid",
     "comchan",
     "dccport",
+    "devent",
+    "dialog",
+    "did",
+    "dname",
     "dns",
     "event",
     "filename",
@@ -79,6 +89,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "ignore",
     "knick",
     "level",
+    "line",
     "ltimer",
     "me",
     "modespl",
@@ -107,6 +118,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "servertarget",
     "signal",
     "site",
+    "snicks",
     "sock",
     "sockbr",
     "sockerr",
@@ -127,22 +139,27 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
 /// `/timerNAME` too.
 pub const HOST_COMMANDS: &[&str] = &[
     "action",
+    "aline",
     "ame",
     "amsg",
     "auser",
     "away",
     "ban",
     "beep",
+    "clear",
     "close",
     "ctcp",
     "ctcpreply",
     "dcc",
     "dccserver",
     "deop",
+    "dialog",
+    "did",
     "describe",
     "devoice",
     "disable",
     "disconnect",
+    "dline",
     "dns",
     "dop",
     "enable",
@@ -153,6 +170,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "help",
     "hop",
     "ignore",
+    "iline",
     "invite",
     "j",
     "join",
@@ -176,6 +194,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "quote",
     "raw",
     "reload",
+    "rline",
     "run",
     "ruser",
     "say",
@@ -205,8 +224,13 @@ pub const HOST_COMMANDS: &[&str] = &[
 
 pub use complete::Completion;
 pub use conns::Connect;
+pub use custom::{CustomWindow, WindowEvent, WindowState};
+pub use dialogs::{Control, ControlKind, DialogModel};
+pub use editor::Applied;
 pub use engines::ENGINE_SCRIPTS_FROM;
 pub use extras::Extras;
+pub use menus::MenuItem;
+pub use prompt::{channel_prompter, Prompt, PromptKind, PromptRequest, Prompter};
 pub use stats::ScriptStats;
 
 /// What the client has sent and shown, in order.
@@ -229,6 +253,9 @@ pub struct Outbox {
     /// Permissions scripts lacked, for the GUI to ask the user about (answered with
     /// [`Client::decide`]); the attempt itself has already failed.
     pub permission_requests: Vec<crate::permissions::PermissionRequest>,
+    /// Changes to windows (custom windows opened, lines added, windows cleared …), in
+    /// order, for a GUI to apply ([`Client::take_window_events`]).
+    pub windows: Vec<WindowEvent>,
 }
 
 /// A request for the user's attention.
@@ -384,6 +411,10 @@ pub struct Client {
     metas: Vec<crate::host::engine::ScriptMeta>,
     /// What each script's handlers have cost, by script id.
     stats: BTreeMap<u32, ScriptStats>,
+    /// What the items of the menu last opened run, by item id.
+    menu_actions: Vec<menus::MenuAction>,
+    /// Who answers `$?` (see [`Client::set_prompter`]).
+    prompter: Option<Prompter>,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -434,6 +465,8 @@ impl Client {
             rewritten: None,
             metas: Vec::new(),
             stats: BTreeMap::new(),
+            menu_actions: Vec::new(),
+            prompter: None,
         }
     }
 
@@ -578,6 +611,7 @@ impl Client {
             self.table.set_group(Some(loaded.script), group, false);
         }
         self.scripts.push((loaded.script, file.to_string()));
+        self.sync_dialog_tables();
         let info = EventInfo::default();
         let outer = self.running.replace(loaded.script);
         let mut host = ScriptHost::new(self, &info);
@@ -729,6 +763,8 @@ impl Client {
         }
         if text.starts_with('/') {
             self.run_command(text);
+        } else if window.starts_with('@') {
+            // Text typed into a custom window goes to its `on INPUT` handlers only.
         } else if !text.is_empty() {
             if window.eq_ignore_ascii_case("status") {
                 self.out
@@ -826,6 +862,7 @@ impl Client {
             }
         }
         self.out.alerts.extend(pending.alerts);
+        self.out.windows.extend(pending.windows);
         self.out
             .permission_requests
             .extend(self.permissions.take_requests());
@@ -872,6 +909,14 @@ impl Client {
             self.on_connection(cid, |c| c.after(p));
         }
         self.apply_parselines(pending.parselines);
+        for (name, event, id) in pending.dialog_events {
+            self.dialog_event(&name, &event, id);
+            if event == "close" {
+                self.extras
+                    .dialogs
+                    .retain(|d| !d.name.eq_ignore_ascii_case(&name));
+            }
+        }
     }
 
     /// Runs one event through the table: `^` handlers, the default display, the rest; then,
@@ -945,8 +990,16 @@ impl Client {
             .as_ref()
             .is_some_and(|p| p.nick.eq_ignore_ascii_case(&me));
         let chan_folded = info.chan.as_deref().map(str::to_ascii_lowercase);
+        let window_folded = info
+            .target
+            .as_deref()
+            .filter(|t| t.starts_with('@'))
+            .map(crate::events::fold_name);
         let place = match (&chan_folded, info.name.as_str()) {
             (Some(c), _) => Place::Channel(c),
+            (None, "INPUT" | "TABCOMP") if window_folded.is_some() => {
+                Place::Window(window_folded.as_deref().unwrap_or(""))
+            }
             (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
             // A line typed into the status window or a query.
             (None, "INPUT" | "TABCOMP")
@@ -1355,6 +1408,10 @@ struct Pending {
     marks: Vec<String>,
     /// `/beep` and `/flash` requests.
     alerts: Vec<Alert>,
+    /// Changes to windows, in order.
+    windows: Vec<WindowEvent>,
+    /// DIALOG events to run once the script is over: `(dialog, event, id)`.
+    dialog_events: Vec<(String, String, u32)>,
 }
 
 fn host_engine_load(host: &mut ScriptHost<'_>, script: u32) -> Vec<RunError> {
@@ -1393,6 +1450,8 @@ pub struct ScriptHost<'a> {
     commands: Ref<'a, BTreeMap<String, CommandEntry>>,
     /// The data folder.
     data_dir: Option<PathBuf>,
+    /// Who answers `$?`.
+    prompter: Option<&'a mut Prompter>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -1439,6 +1498,7 @@ impl<'a> ScriptHost<'a> {
             engines: &c.engines,
             commands: Ref::Mut(&mut c.commands),
             data_dir: c.data_dir.clone(),
+            prompter: c.prompter.as_mut(),
         }
     }
 
@@ -1468,6 +1528,7 @@ impl<'a> ScriptHost<'a> {
             engines: &[],
             commands: Ref::Shared(&NO_COMMANDS),
             data_dir: None,
+            prompter: None,
         }
     }
 
@@ -1824,7 +1885,7 @@ impl Host for ScriptHost<'_> {
     }
 
     fn is_window(&self, name: &str) -> bool {
-        self.is_query_window(name)
+        self.is_query_window(name) || self.is_custom_window(name)
     }
 
     fn echo(&mut self, window: &str, text: &str) {
@@ -1833,6 +1894,9 @@ impl Host for ScriptHost<'_> {
             "status" | "single" => "status".to_string(),
             other => other.to_string(),
         };
+        if w.starts_with('@') && self.echo_custom(&w, text) {
+            return;
+        }
         self.show(&w, text.to_string());
     }
 
@@ -1852,6 +1916,16 @@ impl Host for ScriptHost<'_> {
         }
         if let Some(r) = self.dcc_identifier(name, args, prop) {
             return Some(r);
+        }
+        if name.starts_with('?') {
+            if let Some(r) = self.prompt_identifier(name, args) {
+                return Some(r);
+            }
+        }
+        if matches!(name, "did" | "dialog" | "dname" | "devent") {
+            if let Some(r) = self.dialog_identifier(name, args, prop) {
+                return Some(r);
+            }
         }
         if name.starts_with("parse") && args.is_empty() {
             if let Some(v) = self.parse_identifier(name) {
@@ -2032,7 +2106,11 @@ impl Host for ScriptHost<'_> {
                 net.is_ban(&args[0].as_str(), &args[1].as_str()),
             ))),
             ("query", 1) => self.window_identifier(name, args),
-            ("window", 1) => self.window_state_identifier(args, prop),
+            ("window", 1) => self
+                .custom_window_identifier(args, prop)
+                .or_else(|| self.window_state_identifier(args, prop)),
+            ("line", 2..=3) => self.line_identifier(args),
+            ("snicks", 0) => Some(self.snicks()),
             _ => match self.irc_identifier(name, args, prop) {
                 Some(v) => Some(v),
                 None => self.conn_identifier(name, args, prop),
@@ -2058,6 +2136,9 @@ impl Host for ScriptHost<'_> {
             return Some(self.help_command(args.trim()));
         }
         if let Some(r) = self.dcc_command(&name, args) {
+            return Some(r);
+        }
+        if let Some(r) = self.dialog_command(&name, args) {
             return Some(r);
         }
         if name == "parseline" {

@@ -9,6 +9,7 @@ pub mod autoload;
 pub mod casemap;
 pub mod client;
 pub mod dcc;
+pub mod editor;
 pub mod events;
 pub mod host;
 pub mod lists;

@@ -18,6 +18,16 @@
 //! @ connectfail Connection refused       opening a connection fails (on CONNECTFAIL)
 //! @ tab #c /gr                           the user presses Tab after `/gr` in #c's input
 //!                                        line; the candidates are shown in window `tab`
+//! @ menu nicklist #c alice               the user opens a popup menu (context, window,
+//!                                        selected nicks); its items are shown in `menu`
+//! @ menuselect Modes/Op                  the user picks an item of that menu, by its labels
+//! @ fkey sF1                             the user presses a function key (`alias sF1`)
+//! @ prompt Ann                           the answer to the next `$?` (empty: cancelled);
+//!                                        questions are shown in `prompt`
+//! @ dialog opts                          the open dialog `opts` is shown in `dialog`
+//! @ click opts 3                         the user clicks control 3 (also `dclick`,
+//!                                        `edit opts 2 TEXT`, `select opts 4 N`,
+//!                                        `closedialog opts`)
 //! ```
 //!
 //! This module parses transcripts and checks expectations against whatever drives the client
@@ -61,6 +71,27 @@ pub enum Step {
     /// `@ tab WINDOW TEXT`: the user presses Tab with the cursor after TEXT in WINDOW's
     /// input line; the candidates are shown in the window `tab`, on one line.
     Tab(String, String),
+    /// `@ menu CONTEXT WINDOW [NICK…]`: the user opens the popup menu of CONTEXT (`status`,
+    /// `channel`, `query`, `nicklist`, `menubar`, `@window`) in WINDOW with these nicks
+    /// selected; each item is shown in the window `menu` on a line of its own, one `.` per
+    /// submenu level in front, `-` for a separator, `[x]` after a checked item and
+    /// `(disabled)` after one that cannot be picked.
+    Menu(String, String, Vec<String>),
+    /// `@ menuselect LABEL[/LABEL…]`: the user picks the item with that label (a path of
+    /// labels through submenus) in the menu last opened.
+    MenuSelect(String),
+    /// `@ fkey KEY`: the user presses a function key (`F1`, `sF1` with Shift, `cF1` with
+    /// Ctrl), which runs the alias of that name.
+    FKey(String),
+    /// `@ prompt [ANSWER]`: the answer to the next question a script asks (`$?`); without
+    /// one, the question is cancelled (`$null`).
+    PromptAnswer(Option<String>),
+    /// `@ dialog NAME`: the open dialog NAME is shown in the window `dialog`: its title,
+    /// then one line per control.
+    ShowDialog(String),
+    /// `@ click|dclick NAME ID`, `@ edit NAME ID TEXT`, `@ select NAME ID N` (line N, from
+    /// 1), `@ closedialog NAME`: what the user does in a dialog.
+    DialogAction(String, String, u32, String),
 }
 
 /// How long `@ sockets` waits for a report once nothing is under way.
@@ -194,6 +225,56 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         Grant::parse(words[1]).map_err(|e| err(&e))?;
                         Step::Answer(words[0].to_string(), words[1].to_string(), decision)
                     }
+                    "menu" => {
+                        let words: Vec<&str> = rest.split_whitespace().collect();
+                        if words.len() < 2 {
+                            return Err(err("`@ menu` needs a context and a window, like `@ menu nicklist #c alice`"));
+                        }
+                        Step::Menu(
+                            words[0].to_string(),
+                            words[1].to_string(),
+                            words[2..].iter().map(|w| (*w).to_string()).collect(),
+                        )
+                    }
+                    "menuselect" => {
+                        if rest.trim().is_empty() {
+                            return Err(err("`@ menuselect` needs an item's label, like `@ menuselect Modes/Op`"));
+                        }
+                        Step::MenuSelect(rest.trim().to_string())
+                    }
+                    "fkey" => {
+                        if rest.trim().is_empty() {
+                            return Err(err("`@ fkey` needs a key, like `@ fkey F1` or `@ fkey sF2`"));
+                        }
+                        Step::FKey(rest.trim().to_string())
+                    }
+                    "prompt" => Step::PromptAnswer(
+                        Some(unescape(rest.trim())).filter(|a| !a.is_empty()),
+                    ),
+                    "dialog" => {
+                        if rest.trim().is_empty() {
+                            return Err(err("`@ dialog` needs a dialog's name"));
+                        }
+                        Step::ShowDialog(rest.trim().to_string())
+                    }
+                    "click" | "dclick" | "edit" | "select" | "closedialog" => {
+                        let mut w = rest.trim().splitn(3, ' ');
+                        let name = w.next().unwrap_or("").to_string();
+                        let id = w.next().unwrap_or("");
+                        let text = w.next().unwrap_or("").to_string();
+                        if name.is_empty() {
+                            return Err(err("a dialog's name is missing, like `@ click opts 3`"));
+                        }
+                        let id = if word == "closedialog" {
+                            0
+                        } else {
+                            id.parse::<u32>().map_err(|_| err("a control id (a number) is missing, like `@ click opts 3`"))?
+                        };
+                        if word == "select" && text.trim().parse::<usize>().map_or(true, |n| n == 0) {
+                            return Err(err("`@ select` needs a line number from 1, like `@ select opts 4 2`"));
+                        }
+                        Step::DialogAction(word.to_string(), name, id, unescape(&text))
+                    }
                     "tab" => {
                         let (w, txt) = rest.split_once(' ').unwrap_or((rest, ""));
                         if w.is_empty() || txt.is_empty() {
@@ -220,7 +301,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, ParseError> {
                         Step::Allow(script, grants)
                     }
                     _ => Step::Advance(duration_ms(d).ok_or_else(|| {
-                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets`, `@ allow GRANT`, `@ connectfail REASON` or `@ tab WINDOW TEXT`")
+                        err("expected a time like `@ +5s` or `@ +250ms`, `@ sockets`, `@ allow GRANT`, `@ connectfail REASON`, `@ tab WINDOW TEXT`, `@ menu CONTEXT WINDOW`, `@ menuselect LABEL` or `@ fkey KEY`")
                     })?),
                 }
             }
@@ -253,6 +334,19 @@ pub trait Driver {
     fn answer(&mut self, _script: &str, _permission: &str, _decision: Decision) {}
     /// The user presses Tab after `text` in `window`; the candidates are shown in `tab`.
     fn tab(&mut self, _window: &str, _text: &str) {}
+    /// The user opens a popup menu; its items are shown in `menu`.
+    fn menu(&mut self, _context: &str, _window: &str, _selected: &[String]) {}
+    /// The user picks an item of the menu last opened, by its path of labels.
+    fn menu_select(&mut self, _path: &str) {}
+    /// The user presses a function key.
+    fn function_key(&mut self, _key: &str) {}
+    /// Queues the answer to the next `$?`.
+    fn prompt_answer(&mut self, _answer: Option<&str>) {}
+    /// Shows the open dialog `name` in the window `dialog`.
+    fn show_dialog(&mut self, _name: &str) {}
+    /// The user acts in a dialog: `click`, `dclick`, `edit` (with text), `select` (line
+    /// from 1 in text), `closedialog`.
+    fn dialog_action(&mut self, _action: &str, _name: &str, _id: u32, _text: &str) {}
     /// Every line the client has sent, in order.
     fn sent(&self) -> &[String];
     /// Every line shown, in order, as `(window, text)` with formatting codes kept.
@@ -388,6 +482,31 @@ pub fn run(steps: &[(usize, Step)], d: &mut dyn Driver) -> Result<(), Mismatch> 
                 since = d.sent().len();
                 shown_since = d.shown().len();
                 d.tab(w, t);
+            }
+            Step::Menu(c, w, sel) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.menu(c, w, sel);
+            }
+            Step::MenuSelect(path) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.menu_select(path);
+            }
+            Step::FKey(key) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.function_key(key);
+            }
+            Step::PromptAnswer(a) => d.prompt_answer(a.as_deref()),
+            Step::ShowDialog(name) => {
+                shown_since = d.shown().len();
+                d.show_dialog(name);
+            }
+            Step::DialogAction(action, name, id, text) => {
+                since = d.sent().len();
+                shown_since = d.shown().len();
+                d.dialog_action(action, name, *id, text);
             }
             Step::NotShown(w, text) => {
                 let want = strip_codes(text);
@@ -525,6 +644,8 @@ pub struct Session {
     sockets: Option<SessionSockets>,
     /// How much of the audit log has been shown in the window `audit`.
     audit_seen: usize,
+    /// The items of the menu last opened (`@ menu`).
+    menu: Vec<crate::client::MenuItem>,
 }
 
 /// The socket side of a session: real sockets on a runtime of its own.
@@ -537,6 +658,26 @@ struct SessionSockets {
 impl Drop for Session {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// The lines `@ menu` shows for `items` at submenu level `depth`.
+fn menu_lines(items: &[crate::client::MenuItem], depth: usize, out: &mut Vec<String>) {
+    for i in items {
+        let dots = ".".repeat(depth);
+        if i.separator {
+            out.push(format!("{dots}-"));
+            continue;
+        }
+        let mut line = format!("{dots}{}", i.label);
+        if i.checked {
+            line.push_str(" [x]");
+        }
+        if !i.enabled {
+            line.push_str(" (disabled)");
+        }
+        out.push(line);
+        menu_lines(&i.children, depth + 1, out);
     }
 }
 
@@ -621,6 +762,7 @@ impl Session {
             data_dir,
             sockets,
             audit_seen: 0,
+            menu: Vec::new(),
         }
     }
 }
@@ -745,6 +887,112 @@ impl Driver for Session {
             done.candidates.join(" ")
         };
         self.client.out.shown.push(("tab".to_string(), line));
+        self.settle();
+    }
+    fn menu(&mut self, context: &str, window: &str, selected: &[String]) {
+        let sel: Vec<&str> = selected.iter().map(String::as_str).collect();
+        self.menu = self.client.menu(context, window, &sel);
+        let mut lines = Vec::new();
+        menu_lines(&self.menu, 0, &mut lines);
+        if lines.is_empty() {
+            lines.push("(empty)".to_string());
+        }
+        for l in lines {
+            self.client.out.shown.push(("menu".to_string(), l));
+        }
+        self.settle();
+    }
+    fn menu_select(&mut self, path: &str) {
+        let mut items = &self.menu;
+        let mut found = None;
+        for label in path.split('/') {
+            found = items.iter().find(|i| i.label == label);
+            match found {
+                Some(i) => items = &i.children,
+                None => break,
+            }
+        }
+        let r = match found.and_then(|i| i.id) {
+            Some(id) => self.client.menu_select(id),
+            None => Err(format!(
+                "no menu item {path} to pick in the menu last opened"
+            )),
+        };
+        if let Err(e) = r {
+            self.client
+                .out
+                .shown
+                .push(("status".to_string(), format!("* {e}")));
+        }
+        self.settle();
+    }
+    fn function_key(&mut self, key: &str) {
+        if let Err(e) = self.client.function_key(key) {
+            self.client
+                .out
+                .shown
+                .push(("status".to_string(), format!("* {e}")));
+        }
+        self.settle();
+    }
+    fn prompt_answer(&mut self, answer: Option<&str>) {
+        self.client.queue_answer(answer.map(str::to_string));
+    }
+    fn show_dialog(&mut self, name: &str) {
+        let lines = match self
+            .client
+            .dialogs()
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+        {
+            None => vec![format!("(no dialog {name})")],
+            Some(d) => {
+                let mut v = vec![format!("title {}", d.title)];
+                for c in &d.controls {
+                    let mut l = format!(
+                        "{} {} \"{}\"",
+                        c.id,
+                        c.kind.word(),
+                        c.text.replace("\r\n", "|")
+                    );
+                    if !c.items.is_empty() {
+                        l.push_str(&format!(" [{}]", c.items.join("|")));
+                    }
+                    if !c.selected.is_empty() {
+                        let sel: Vec<String> =
+                            c.selected.iter().map(|i| (i + 1).to_string()).collect();
+                        l.push_str(&format!(" sel={}", sel.join(",")));
+                    }
+                    if c.state != 0 {
+                        l.push_str(&format!(" state={}", c.state));
+                    }
+                    if !c.enabled {
+                        l.push_str(" disabled");
+                    }
+                    if !c.visible {
+                        l.push_str(" hidden");
+                    }
+                    v.push(l);
+                }
+                v
+            }
+        };
+        for l in lines {
+            self.client.out.shown.push(("dialog".to_string(), l));
+        }
+    }
+    fn dialog_action(&mut self, action: &str, name: &str, id: u32, text: &str) {
+        let c = &mut self.client;
+        let r = match action {
+            "click" => c.dialog_click(name, id),
+            "dclick" => c.dialog_dclick(name, id),
+            "edit" => c.dialog_edit(name, id, text),
+            "select" => c.dialog_select(name, id, text.trim().parse::<usize>().unwrap_or(1) - 1),
+            _ => c.dialog_close(name),
+        };
+        if let Err(e) = r {
+            c.out.shown.push(("status".to_string(), format!("* {e}")));
+        }
         self.settle();
     }
     fn answer(&mut self, script: &str, permission: &str, decision: Decision) {

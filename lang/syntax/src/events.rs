@@ -78,7 +78,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("DNS", &[], true),
     ("OPEN", &[T, M], false),
     ("CLOSE", &[T], false),
-    ("DIALOG", &[X, X, X], false),
+    ("DIALOG", &[X, X, X], true),
     ("KEYDOWN", &[T, X], false),
     ("KEYUP", &[T, X], false),
     ("CHAR", &[T, X], false),

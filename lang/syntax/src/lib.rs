@@ -11,6 +11,8 @@
 pub mod ast;
 pub mod diag;
 pub mod events;
+pub mod highlight;
+pub use highlight::{highlight, TokenClass};
 mod lower;
 pub use lower::{HOST_OPERATORS, WORD_OPERATORS};
 pub mod par;
@@ -721,10 +723,6 @@ fn parse_item(
                 let (kw, rest) = t.split_once([' ', '\t']).unwrap_or((t, ""));
                 lines.push((kw.to_ascii_lowercase(), rest.trim().to_string()));
             }
-            diags.push(Diagnostic::warning(
-                head_span,
-                format!("dialog '{name}' is parsed but dialogs cannot be shown yet"),
-            ));
             Ok(Some(Item::Dialog(Dialog {
                 name,
                 local,

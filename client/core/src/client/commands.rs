@@ -142,6 +142,9 @@ impl ScriptHost<'_> {
             "query" | "close" | "markline" | "window" | "beep" | "flash" => {
                 return self.window_command(name, args)
             }
+            "aline" | "iline" | "rline" | "dline" | "clear" => {
+                return self.custom_command(name, args)
+            }
             "ban" => self.ban(args),
             "op" | "deop" | "dop" | "voice" | "devoice" => self.member_modes(name, args),
             "whois" | "who" | "names" | "list" => self.query(name, args),

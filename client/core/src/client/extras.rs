@@ -58,6 +58,14 @@ pub struct Extras {
     /// Windows' highlight states (`/window -gN`), as (connection id, window, state 1-3);
     /// a window not listed has state 0.
     pub window_states: Vec<(u32, String, u8)>,
+    /// The open custom `@windows`, in the order they were opened.
+    pub custom_windows: Vec<super::CustomWindow>,
+    /// The open dialogs, in the order they were opened.
+    pub dialogs: Vec<super::DialogModel>,
+    /// The loaded dialog tables (`/dialog -m` reads them while a script runs).
+    pub dialog_tables: Vec<rustirc_syntax::ast::Dialog>,
+    /// Answers queued for scripts' questions (`$?`) when no prompter is set.
+    pub answers: VecDeque<Option<String>>,
 }
 
 impl Extras {

@@ -86,7 +86,7 @@ fn base(path: &str) -> String {
 impl Client {
     /// The position in [`Client::scripts`] of the loaded script `file` names (its path as
     /// loaded, its file name, or its file name without the extension).
-    fn find_script(&self, file: &str) -> Option<usize> {
+    pub(super) fn find_script(&self, file: &str) -> Option<usize> {
         let exact = self
             .scripts
             .iter()
@@ -163,17 +163,35 @@ impl Client {
                 .show("status", format!("* Reloaded script '{file}'"));
             return Ok(());
         }
+        self.replace_msl(i, &file, &bytes);
+        self.out
+            .show("status", format!("* Reloaded script '{file}'"));
+        Ok(())
+    }
+
+    /// Puts `bytes` in place of loaded mSL script `i` (`file`): its aliases, handlers and
+    /// menus are the new text's; its timers and sockets stay; global variables and hash
+    /// tables are untouched. No event runs.
+    pub(super) fn replace_msl(
+        &mut self,
+        i: usize,
+        file: &str,
+        bytes: &[u8],
+    ) -> rustirc_lang::LoadReport {
+        let (old, _) = self.scripts[i].clone();
         self.drop_script(i);
-        let loaded = self.msl.load(&file, &bytes);
+        let loaded = self.msl.load(file, bytes);
         for d in &loaded.report.diagnostics {
             self.out.show("status", d.rendered.trim_end().to_string());
         }
         self.table.add(0, loaded.script, loaded.handlers);
-        self.scripts.push((loaded.script, file.clone()));
+        for (group, _) in loaded.report.groups.iter().filter(|(_, on)| !on) {
+            self.table.set_group(Some(loaded.script), group, false);
+        }
+        self.scripts.push((loaded.script, file.to_string()));
         self.adopt_script(old, loaded.script);
-        self.out
-            .show("status", format!("* Reloaded script '{file}'"));
-        Ok(())
+        self.sync_dialog_tables();
+        loaded.report
     }
 
     /// Unloads script `i`, after its `on UNLOAD` handler when `events`.
@@ -212,6 +230,7 @@ impl Client {
         } else {
             self.msl.unload(id);
         }
+        self.sync_dialog_tables();
     }
 }
 

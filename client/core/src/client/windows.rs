@@ -29,7 +29,7 @@ impl ScriptHost<'_> {
             "query" => Some(self.query_window(args)),
             "close" => Some(self.close_windows(args)),
             "markline" => Some(self.markline(args)),
-            "window" => Some(self.window_state_command(args)),
+            "window" => Some(self.custom_window_command(args)),
             "beep" => Some(self.beep(args)),
             "flash" => Some(self.flash(args)),
             _ => None,
@@ -53,7 +53,7 @@ impl ScriptHost<'_> {
     /// `/window -g[N] name`: sets the window's highlight state, 0 (none), 1 (event),
     /// 2 (message) or 3 (highlight); `-g` alone is 1. The other switches of mIRC's `/window`
     /// manage custom windows, which come with the GUI.
-    fn window_state_command(&mut self, args: &str) -> Result<(), String> {
+    pub(super) fn window_state_command(&mut self, args: &str) -> Result<(), String> {
         let mut words = args.split_whitespace();
         let (Some(sw), Some(name), None) = (words.next(), words.next(), words.next()) else {
             return Err("/window: use /window -g[0-3] name".to_string());
@@ -197,6 +197,15 @@ impl ScriptHost<'_> {
     /// when no nick is given). DCC windows (`-c -f -g -s -i`) and custom windows (`-@`) do
     /// not exist here, so those switches close nothing.
     fn close_windows(&mut self, args: &str) -> Result<(), String> {
+        if args
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.starts_with('@'))
+        {
+            let names: Vec<&str> = args.split_whitespace().collect();
+            self.close_custom(&names);
+            return Ok(());
+        }
         let mut words: Vec<&str> = args.split(' ').filter(|w| !w.is_empty()).collect();
         let mut switches = String::new();
         while let Some(sw) = words.first().and_then(|w| w.strip_prefix('-')) {
@@ -224,6 +233,9 @@ impl ScriptHost<'_> {
                 words.iter().map(|w| (*w).to_string()).collect()
             }
         } else if !switches.contains('m') {
+            if switches.contains('@') {
+                self.close_custom(&words);
+            }
             return Ok(());
         } else if words.is_empty() {
             open

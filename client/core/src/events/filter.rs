@@ -364,6 +364,8 @@ impl TargetFilter {
             (TargetFilter::Dcc, Place::Dcc) => true,
             (TargetFilter::Fserve, Place::Fserve) => true,
             (TargetFilter::Window, Place::Window(_)) => true,
+            // `@name`: that custom window.
+            (TargetFilter::Channels(list), Place::Window(w)) => list.iter().any(|x| x == w),
             // Events without a place (QUIT, NICK) ignore a target field.
             (_, Place::None) => true,
             _ => false,

@@ -24,6 +24,36 @@ pub type ScriptId = u32;
 /// A script engine (mSL, Lua, Python, native).
 pub type EngineId = u16;
 
+/// Whether a DIALOG handler's `name:event:id` fields (the name a wildcard, the event `*` or
+/// a name, the id `*`, a number, a range `N-M` or a list of them) admit `want`, the
+/// `name:event:id` of what happened.
+pub fn dialog_key_matches(key: &str, want: &str) -> bool {
+    let mut k = key.splitn(3, ':');
+    let mut w = want.splitn(3, ':');
+    let (kn, ke, ki) = (
+        k.next().unwrap_or("*"),
+        k.next().unwrap_or("*"),
+        k.next().unwrap_or("*"),
+    );
+    let (wn, we, wi) = (
+        w.next().unwrap_or(""),
+        w.next().unwrap_or(""),
+        w.next().unwrap_or(""),
+    );
+    let id: i64 = wi.parse().unwrap_or(-1);
+    let id_ok = ki.trim() == "*"
+        || ki.split(',').any(|part| match part.trim().split_once('-') {
+            Some((a, b)) => {
+                a.trim().parse::<i64>().is_ok_and(|a| a <= id)
+                    && b.trim().parse::<i64>().is_ok_and(|b| id <= b)
+            }
+            None => part.trim().parse::<i64>() == Ok(id),
+        });
+    rustirc_lang::wild::wildmatch(kn, wn, false)
+        && (ke.trim() == "*" || ke.trim().eq_ignore_ascii_case(we))
+        && id_ok
+}
+
 /// Case-folds a channel or nick name the way the table compares them (ASCII; the network's
 /// casemapping is applied by the caller for `[]\~`).
 pub fn fold_name(name: &str) -> String {
@@ -370,7 +400,12 @@ impl EventTable {
         }
         if let Some(key) = &d.key {
             let want = ev.key.unwrap_or("");
-            if key != "*" && !key.eq_ignore_ascii_case(want) {
+            let ok = if d.event == "DIALOG" {
+                dialog_key_matches(key, want)
+            } else {
+                key == "*" || key.eq_ignore_ascii_case(want)
+            };
+            if !ok {
                 return false;
             }
         }

@@ -92,6 +92,20 @@ impl MslEngine {
                     _ => "*".to_string(),
                 }),
             ),
+            // DIALOG's `name:event:id` fields select what happened in which dialog.
+            EventKind::On(name) if name.eq_ignore_ascii_case("DIALOG") => (
+                "DIALOG".to_string(),
+                Some(
+                    ev.extra
+                        .iter()
+                        .map(|f| match f {
+                            Field::Text(t) => t.clone(),
+                            Field::Dynamic(_) => "*".to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(":"),
+                ),
+            ),
             EventKind::On(name) => (name.to_ascii_uppercase(), None),
             EventKind::Ctcp => ("CTCP".to_string(), None),
             EventKind::Raw(n) => ("RAW".to_string(), Some(n.clone())),
