@@ -68,7 +68,8 @@ const USAGE: &str = "usage:
   rustirc repo init|add|sign DIR ...
   rustirc perms [--data DIR] list|log
   rustirc perms [--data DIR] grant|revoke NAME PERMISSION...
-  rustirc perms [--data DIR] reset [NAME]";
+  rustirc perms [--data DIR] reset [NAME]
+  rustirc import [--install] [--data DIR] PATH...";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -113,6 +114,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("script") => crate::manage::script(&args[1..]),
         Some("repo") => crate::manage::repo(&args[1..]),
         Some("perms") => perms(&args[1..]),
+        Some("import") => import(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             0
@@ -562,6 +564,62 @@ fn replay(args: &[String]) -> i32 {
         }
     }
     i32::from(failed)
+}
+
+/// `rustirc import [--install] [--data DIR] PATH...`: checks mIRC scripts and folders and
+/// prints what would load and what not (docs/import.md); `--install` copies them into the
+/// data folder. Exit 0 when everything loads, 1 when something was skipped, 2 on bad use or
+/// an unreadable path.
+fn import(args: &[String]) -> i32 {
+    let mut install = false;
+    let mut data = None;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--install" => install = true,
+            "--data" => match it.next() {
+                Some(d) => data = Some(PathBuf::from(d)),
+                None => {
+                    eprintln!("rustirc import: --data needs a folder\n{USAGE}");
+                    return 2;
+                }
+            },
+            _ => paths.push(PathBuf::from(a)),
+        }
+    }
+    if paths.is_empty() {
+        eprintln!("rustirc import: name a script file or a mIRC folder\n{USAGE}");
+        return 2;
+    }
+    let report = match rustirc_core::import::import(&paths) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rustirc import: {e}");
+            return 2;
+        }
+    };
+    print!("{}", report.render());
+    if install {
+        let Some(dir) = data.or_else(default_data_dir) else {
+            eprintln!(
+                "rustirc import: no data folder: set HOME or XDG_DATA_HOME, or pass --data DIR"
+            );
+            return 2;
+        };
+        match rustirc_core::import::install(&report, &dir) {
+            Ok(files) => {
+                for f in files {
+                    println!("installed {}", f.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("rustirc import: {e}");
+                return 1;
+            }
+        }
+    }
+    i32::from(!report.ok())
 }
 
 /// `rustirc perms [--data DIR] list|log [NAME] | grant|revoke NAME PERMISSION... | reset [NAME]`:

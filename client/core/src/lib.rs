@@ -12,6 +12,7 @@ pub mod dcc;
 pub mod editor;
 pub mod events;
 pub mod host;
+pub mod import;
 pub mod lists;
 pub mod manifest;
 pub mod net;
