@@ -4,7 +4,7 @@
 ; run: echo -a $isalias(opts)
 ; out: $true
 
-; warn: 8:1 dialog 'opts' is parsed but dialogs cannot be shown yet
+; the table becomes the model /dialog -m opens
 dialog -l opts {
   title "Options"
   size -1 -1 120 60
@@ -15,7 +15,7 @@ dialog -l opts {
   check "Auto-join", 3, 5 22 60 10
   button "OK", 4, 40 40 40 12, ok
 }
-; warn: 19:1 dialog 'about'
+; a dialog icon line and a link
 dialog about {
   title "About"
   size -1 -1 200 100
@@ -25,8 +25,8 @@ dialog about {
 }
 
 alias opts dialog -m opts opts
-; warn: 29:1 on DIALOG is parsed but this client cannot raise it yet
+; on DIALOG runs for the dialog's events
 on *:DIALOG:opts:init:0:did -a $dname 2 $me
-; warn: 32:1 on DIALOG is parsed
-; warn: 32:41 $did (dialog controls) needs dialogs
+; $did(N) is control N of the dialog the event is about
+
 on *:DIALOG:opts:sclick:4:echo -a saved $did(2)

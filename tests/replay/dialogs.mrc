@@ -27,5 +27,5 @@ on *:DIALOG:prefs:sclick:3-6: {
 }
 on *:DIALOG:prefs:edit:2: echo -s nick now $did(prefs,2).text ( $+ $did(prefs,2).len $+ )
 on *:DIALOG:prefs:dclick:6: join $did(prefs,6).seltext
-on *:DIALOG:prefs:sclick:7: set %nick $did(prefs,2) | set %autojoin $did(prefs,3).state
+on *:DIALOG:prefs:sclick:7: set %nick $did(2) | set %autojoin $did(prefs,3).state
 on *:DIALOG:prefs:close:0: echo -s closed $dname after $devent

@@ -643,6 +643,11 @@ impl ScriptHost<'_> {
             ("devent", 0) => text(devent),
             ("did", 0) => text(did),
             ("did", 2 | 3) => Some(self.did_identifier(args, prop)),
+            // `$did(id)` in an event: a control of the dialog the event is about.
+            ("did", 1) if !dname.is_empty() => {
+                let full = [Value::text(dname), args[0].clone()];
+                Some(self.did_identifier(&full, prop))
+            }
             ("dialog", 1) => Some(self.dialog_identifier_of(&args[0].as_str(), prop)),
             ("dialog", 2 | 3) => Some(Err(
                 "$dialog(name,table): modal dialogs would stop the client until closed; open it with /dialog -m and handle on DIALOG:name:close".to_string(),
