@@ -109,6 +109,30 @@ pub async fn run(
     connections: &[Connection],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let mut print_to = |_: &mut Client, _: u32, name: Option<&str>, o: Outbox| {
+        print(out, &o, name, now_ms());
+    };
+    run_with(client, connections, &mut print_to, None).await
+}
+
+/// A command from a front end, run on the client between two network events.
+pub type Command = Box<dyn FnOnce(&mut Client) + Send>;
+
+/// Where [`run_with`] hands what each connection sent and showed: the client (to read its
+/// state after the change), the connection id, its name when there are several, and the
+/// output.
+pub type Sink<'a> = dyn FnMut(&mut Client, u32, Option<&str>, Outbox) + 'a;
+
+/// [`run`] for a front end other than standard output (the desktop window): what the client
+/// shows goes to `sink`, and `commands` (typed lines, script reloads …) run on the client as
+/// they come. When the sender of `commands` is dropped (the window closed), the connections
+/// quit as they do on Ctrl-C.
+pub async fn run_with(
+    client: &mut Client,
+    connections: &[Connection],
+    sink: &mut Sink<'_>,
+    mut commands: Option<&mut tokio::sync::mpsc::UnboundedReceiver<Command>>,
+) -> std::io::Result<()> {
     let (reports_tx, mut reports) = tokio::sync::mpsc::unbounded_channel();
     let mut live: BTreeMap<u32, Live> = BTreeMap::new();
     for c in connections {
@@ -131,9 +155,9 @@ pub async fn run(
     tokio::pin!(interrupt);
     loop {
         open_requested(client, &mut live, &reports_tx);
-        if flush(client, &live, out) {
+        if flush(client, &live, sink) {
             // `/exit`: QUIT on the connection it ran on is on the way; the others quit too.
-            quit_all(client, &mut live, out, "/quit").await;
+            quit_all(client, &mut live, sink, "/quit").await;
             break;
         }
         tokio::select! {
@@ -167,17 +191,35 @@ pub async fn run(
                 }
             }
             Some(ev) = sockets.recv() => client.socket_event(ev),
+            cmd = next_command(&mut commands) => match cmd {
+                Some(cmd) => cmd(client),
+                None => {
+                    quit_all(client, &mut live, sink, "/quit Leaving").await;
+                    break;
+                }
+            },
             _ = tick.tick() => client.tick(now_ms()),
             _ = &mut interrupt => {
-                quit_all(client, &mut live, out, "/quit Leaving").await;
+                quit_all(client, &mut live, sink, "/quit Leaving").await;
                 break;
             }
         }
     }
     client.exit();
     client.sockets.close_all();
-    flush(client, &live, out);
+    flush(client, &live, sink);
     Ok(())
+}
+
+/// The next command from the front end; never ready when there is none, `None` once its
+/// sender is gone.
+async fn next_command(
+    commands: &mut Option<&mut tokio::sync::mpsc::UnboundedReceiver<Command>>,
+) -> Option<Command> {
+    match commands {
+        Some(r) => r.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Sends `quit` on every open connection that has not quit yet, then closes them all
@@ -185,7 +227,7 @@ pub async fn run(
 async fn quit_all(
     client: &mut Client,
     live: &mut BTreeMap<u32, Live>,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
     quit: &str,
 ) {
     for (cid, l) in live.iter() {
@@ -193,7 +235,7 @@ async fn quit_all(
             client.run_command(quit);
         }
     }
-    flush(client, live, out);
+    flush(client, live, sink);
     for l in live.values() {
         let _ = l.orders.send(Order::Close);
     }
@@ -255,9 +297,9 @@ fn open_requested(
 }
 
 /// Writes what each connection sent (when it is up), closes those the client asked to
-/// (`/disconnect`), and prints what they showed. Returns whether the client is to quit
-/// (`/exit`).
-fn flush(client: &mut Client, live: &BTreeMap<u32, Live>, out: &mut dyn Write) -> bool {
+/// (`/disconnect`), and hands what they showed to `sink`. Returns whether the client is to
+/// quit (`/exit`).
+fn flush(client: &mut Client, live: &BTreeMap<u32, Live>, sink: &mut Sink<'_>) -> bool {
     let several = live.len() > 1;
     let mut exit = false;
     for (cid, o) in client.take_outputs() {
@@ -273,9 +315,9 @@ fn flush(client: &mut Client, live: &BTreeMap<u32, Live>, out: &mut dyn Write) -
                 let _ = l.orders.send(Order::Drop(reason.clone()));
             }
         }
-        let name = l.map(|l| l.name.as_str()).filter(|_| several);
-        print(out, &o, name, now_ms());
+        let name = l.map(|l| l.name.clone()).filter(|_| several);
         exit |= o.exit;
+        sink(client, cid, name.as_deref(), o);
     }
     exit
 }

@@ -215,6 +215,15 @@ impl Network {
         }
     }
 
+    /// Changes the nick the next registration uses (a connect dialog's nick); until then it
+    /// is also my nick.
+    pub fn set_nick(&mut self, nick: &str) {
+        self.config.nick = nick.to_string();
+        if !self.connected {
+            self.me = nick.to_string();
+        }
+    }
+
     /// Records the address and port the network layer connects to (`$servertarget`,
     /// `$port`); call it before [`Input::Connected`].
     pub fn set_target(&mut self, host: &str, port: u16) {
