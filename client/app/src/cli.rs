@@ -56,6 +56,8 @@ fn is_lua(file: &str) -> bool {
 }
 
 const USAGE: &str = "usage:
+  rustirc [--config FILE] [--data DIR] [--no-stdlib] [--open FILE]... [--screenshot FILE]
+                    (the desktop window)
   rustirc check [--json] [--disasm] FILE...
   rustirc eval [--load FILE]... [--budget N] EXPR | -
   rustirc run [--budget N] FILE [COMMAND [ARGS...]]
@@ -120,9 +122,9 @@ pub fn main(args: &[String]) -> i32 {
             0
         }
         Some("--headless") => headless(&args[1..]),
-        None => {
-            eprintln!("rustirc: the desktop client is not built yet; run with --headless, or use:\n{USAGE}");
-            2
+        None => crate::desktop::main(&[]),
+        Some("--config" | "--data" | "--no-stdlib" | "--open" | "--screenshot") => {
+            crate::desktop::main(args)
         }
         Some(other) => {
             eprintln!("rustirc: unknown command '{other}'\n{USAGE}");

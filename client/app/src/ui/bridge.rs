@@ -1,0 +1,303 @@
+//! The core's own thread: the [`Client`] and its tokio runtime live there (the client is not
+//! `Send`, and scripts and networks must never run on the UI thread). The window sends it
+//! [`Command`]s; it sends back [`Update`]s — what each connection showed, a [`Snapshot`] of
+//! the state the window draws, and the answers to the window's questions — and asks egui for
+//! a repaint when it does.
+//!
+//! This module decides nothing about IRC or scripts: it moves data between the two threads.
+
+use rustirc_core::client::{Client, Completion, Outbox};
+use rustirc_core::net::{Command, Connection};
+use rustirc_lang::engine::FileDiagnostic;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// One channel as the window draws it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelSnap {
+    /// Its name.
+    pub name: String,
+    /// Its topic.
+    pub topic: String,
+    /// Its members: (prefixes such as `@+`, nick), in the server's order of rank then name.
+    pub nicks: Vec<(String, String)>,
+}
+
+/// One connection as the window draws it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetSnap {
+    /// `$cid`.
+    pub cid: u32,
+    /// The network's name (ISUPPORT NETWORK), else the server, else `(not connected)`.
+    pub name: String,
+    /// My nick.
+    pub me: String,
+    /// Registered with the server.
+    pub registered: bool,
+    /// The last measured lag.
+    pub lag_ms: Option<u64>,
+    /// My away message.
+    pub away: Option<String>,
+    /// The channels I am on.
+    pub channels: Vec<ChannelSnap>,
+    /// The open queries.
+    pub queries: Vec<String>,
+}
+
+/// A loaded script, for the editor and the script log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptSnap {
+    /// The file it was loaded from.
+    pub file: String,
+}
+
+/// The state the window draws, read from the client after a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Every connection, by `$cid`.
+    pub nets: Vec<NetSnap>,
+    /// The loaded scripts.
+    pub scripts: Vec<ScriptSnap>,
+    /// The kept permission answers: (script, granted always, denied).
+    pub decisions: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+impl Snapshot {
+    /// Reads the client's state.
+    pub fn of(client: &Client) -> Snapshot {
+        let nets = client
+            .cids()
+            .into_iter()
+            .filter_map(|cid| {
+                let n = client.network(cid)?;
+                let name = n
+                    .network()
+                    .or(n.server())
+                    .map_or_else(|| "(not connected)".to_string(), str::to_string);
+                let channels = n
+                    .channels()
+                    .map(|c| ChannelSnap {
+                        name: c.name.clone(),
+                        topic: c.topic.clone().unwrap_or_default(),
+                        nicks: n
+                            .nicks(&c.name, "", "")
+                            .into_iter()
+                            .map(|m| (m.prefixes.clone(), m.nick.clone()))
+                            .collect(),
+                    })
+                    .collect();
+                Some(NetSnap {
+                    cid,
+                    name,
+                    me: n.me().to_string(),
+                    registered: n.is_registered(),
+                    lag_ms: n.lag_ms(),
+                    away: n.away().map(str::to_string),
+                    channels,
+                    queries: client.extras.queries_of(cid).map(str::to_string).collect(),
+                })
+            })
+            .collect();
+        Snapshot {
+            nets,
+            scripts: client
+                .scripts
+                .iter()
+                .map(|(_, f)| ScriptSnap { file: f.clone() })
+                .collect(),
+            decisions: client
+                .permissions
+                .decisions()
+                .iter()
+                .map(|(n, d)| (n.clone(), d.always.clone(), d.denied.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// What the core thread tells the window.
+#[derive(Debug)]
+pub enum Update {
+    /// What connection `cid` showed (and sent, and asked for), received at `at_ms`.
+    Output {
+        /// The connection.
+        cid: u32,
+        /// What it showed.
+        outbox: Outbox,
+        /// When (ms since the Unix epoch).
+        at_ms: u64,
+    },
+    /// The state after a change.
+    State(Box<Snapshot>),
+    /// The answer to a Tab in the input line of `window`.
+    Completion {
+        /// The window.
+        window: String,
+        /// The line as it was when Tab was pressed.
+        line: String,
+        /// The candidates.
+        completion: Completion,
+    },
+    /// A script was applied from the editor: its diagnostics.
+    Applied {
+        /// The file.
+        file: String,
+        /// Its diagnostics (empty: it loaded cleanly).
+        diagnostics: Vec<FileDiagnostic>,
+    },
+    /// The core thread has ended (the user quit, or it could not start), and why.
+    Ended(String),
+}
+
+/// What the core thread starts with.
+pub type Setup = Box<dyn FnOnce() -> Result<(Client, Vec<Connection>), String> + Send>;
+
+/// The window's handle on the core thread.
+pub struct Core {
+    commands: Option<UnboundedSender<Command>>,
+    updates_tx: mpsc::Sender<Update>,
+    updates: mpsc::Receiver<Update>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    repaint: Option<egui::Context>,
+}
+
+/// How often, at most, the core thread reads a [`Snapshot`] while lines flood in (it always
+/// reads one after a command from the window).
+const SNAPSHOT_EVERY: Duration = Duration::from_millis(100);
+
+impl Core {
+    /// Starts the core thread: `setup` builds the client there, then the network loop runs
+    /// until the window drops this handle (or the user quits). `repaint` is asked for a
+    /// repaint whenever there is news.
+    pub fn start(setup: Setup, repaint: Option<egui::Context>) -> Core {
+        let (cmd_tx, mut cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
+        let (up_tx, up_rx) = mpsc::channel();
+        let tx = up_tx.clone();
+        let ctx = repaint.clone();
+        let thread = std::thread::Builder::new()
+            .name("rustirc-core".into())
+            .spawn(move || {
+                let wake = || {
+                    if let Some(c) = &ctx {
+                        c.request_repaint();
+                    }
+                };
+                let ended = run_core(setup, &mut cmd_rx, &tx, &wake);
+                let _ = tx.send(Update::Ended(ended));
+                wake();
+            })
+            .ok();
+        Core {
+            commands: Some(cmd_tx),
+            updates_tx: up_tx,
+            updates: up_rx,
+            thread,
+            repaint,
+        }
+    }
+
+    /// Runs `f` on the client, on the core thread; what it returns is sent back as an
+    /// update, followed by the state after it.
+    pub fn call(&self, f: impl FnOnce(&mut Client) -> Option<Update> + Send + 'static) {
+        let tx = self.updates_tx.clone();
+        let ctx = self.repaint.clone();
+        let cmd: Command = Box::new(move |client: &mut Client| {
+            if let Some(u) = f(client) {
+                let _ = tx.send(u);
+            }
+            let _ = tx.send(Update::State(Box::new(Snapshot::of(client))));
+            if let Some(c) = &ctx {
+                c.request_repaint();
+            }
+        });
+        if let Some(c) = &self.commands {
+            let _ = c.send(cmd);
+        }
+    }
+
+    /// The updates that arrived since the last call.
+    pub fn drain(&self) -> Vec<Update> {
+        self.updates.try_iter().collect()
+    }
+
+    /// Waits up to `timeout` for the next update (tests and the benchmark use this).
+    pub fn wait(&self, timeout: Duration) -> Option<Update> {
+        self.updates.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for Core {
+    /// Closing the window: the connections quit, and the thread is given a moment to send
+    /// the QUITs and save.
+    fn drop(&mut self) {
+        self.commands = None;
+        if let Some(t) = self.thread.take() {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while !t.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+/// The core thread's body; returns why it ended.
+fn run_core(
+    setup: Setup,
+    commands: &mut tokio::sync::mpsc::UnboundedReceiver<Command>,
+    tx: &mpsc::Sender<Update>,
+    wake: &dyn Fn(),
+) -> String {
+    let (mut client, connections) = match setup() {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return e.to_string(),
+    };
+    rustirc_core::sockets::io::attach(&mut client, rt.handle().clone());
+    // What the scripts showed as they loaded.
+    let first = client.take_output();
+    let _ = tx.send(Update::Output {
+        cid: client.cid(),
+        outbox: first,
+        at_ms: rustirc_core::net::now_ms(),
+    });
+    let _ = tx.send(Update::State(Box::new(Snapshot::of(&client))));
+    wake();
+    let mut last_snapshot = Instant::now();
+    let mut sink = |client: &mut Client, cid: u32, _name: Option<&str>, outbox: Outbox| {
+        let news = !outbox.shown.is_empty()
+            || !outbox.alerts.is_empty()
+            || !outbox.permission_requests.is_empty();
+        if news {
+            let _ = tx.send(Update::Output {
+                cid,
+                outbox,
+                at_ms: rustirc_core::net::now_ms(),
+            });
+        }
+        if last_snapshot.elapsed() >= SNAPSHOT_EVERY {
+            last_snapshot = Instant::now();
+            let _ = tx.send(Update::State(Box::new(Snapshot::of(client))));
+            wake();
+        } else if news {
+            wake();
+        }
+    };
+    let r = rt.block_on(rustirc_core::net::run_with(
+        &mut client,
+        &connections,
+        &mut sink,
+        Some(commands),
+    ));
+    client.save();
+    match r {
+        Ok(()) => "the client quit".to_string(),
+        Err(e) => e.to_string(),
+    }
+}

@@ -1,0 +1,424 @@
+//! The desktop window (eframe, glow renderer): a view over the client running on its own
+//! thread ([`bridge`]). Each frame drains the core's updates into the [`View`], draws the
+//! panels (one per file in [`panels`]), and sends what the user asked for ([`Act`]) back to
+//! the core as commands. Nothing here decides anything about IRC or scripts.
+//!
+//! [`App`] builds without `eframe::run_native`, so tests drive it through `egui_kittest`.
+
+pub mod bridge;
+pub mod mirc;
+pub mod panels;
+pub mod screenshot;
+pub mod view;
+
+use bridge::{Core, Setup, Update};
+use panels::editor::EditorState;
+use panels::input::InputState;
+use panels::manager::ManagerState;
+use rustirc_core::permissions::Decision;
+use std::path::PathBuf;
+use view::{Key, View};
+
+/// What the user asked for in a panel, carried out by [`App`] after the panels are drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// Show this buffer.
+    Select(Key),
+    /// A line typed into the input line of buffer (cid, window name).
+    Type {
+        /// The connection.
+        cid: u32,
+        /// The window's name.
+        window: String,
+        /// The line.
+        text: String,
+    },
+    /// Tab in the input line: complete the word before `cursor`.
+    Complete {
+        /// The connection.
+        cid: u32,
+        /// The window's name.
+        window: String,
+        /// The line.
+        line: String,
+        /// The cursor (byte offset).
+        cursor: usize,
+    },
+    /// Apply (load or reload) the script `file` with this text.
+    Apply {
+        /// The file.
+        file: PathBuf,
+        /// Its text.
+        text: String,
+    },
+    /// Answer a permission request.
+    Decide {
+        /// The script.
+        script: String,
+        /// The permission.
+        permission: String,
+        /// The answer.
+        decision: Decision,
+    },
+    /// Connect to a server (the connect dialog).
+    Connect {
+        /// `host:port` (`host:+port` for TLS).
+        server: String,
+        /// The nick.
+        nick: String,
+        /// Channels to join, separated by commas.
+        channels: String,
+    },
+    /// Load the script at this path into the client (the manager installed or enabled it).
+    Load(PathBuf),
+    /// Unload the script at this path (the manager disabled or removed it).
+    Unload(PathBuf),
+    /// Forget the kept permission answers of this script (`None`: of every script).
+    ResetPermissions(Option<String>),
+    /// Run a command line on connection `cid` (menus, the nick list's context menu).
+    Command {
+        /// The connection.
+        cid: u32,
+        /// The command.
+        line: String,
+    },
+}
+
+/// Where the window keeps its things and what it starts with.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The data folder.
+    pub data: PathBuf,
+    /// The config file (the connect dialog adds networks to it); `None`: not saved.
+    pub config_file: Option<PathBuf>,
+    /// The repository settings for the manager window.
+    pub repository: rustirc_core::repo::RepositorySettings,
+}
+
+/// The window.
+pub struct App {
+    /// The client, on its own thread.
+    pub core: Core,
+    /// What the window shows.
+    pub view: View,
+    /// The input line.
+    pub input: InputState,
+    /// The script editor pane.
+    pub editor: EditorState,
+    /// The script manager window.
+    pub manager: ManagerState,
+    /// The connect dialog.
+    pub connect: panels::connect::ConnectState,
+    /// The options dialog.
+    pub options_open: bool,
+    /// The scrollback search.
+    pub search: panels::buffer::SearchState,
+    /// Where things are.
+    pub options: Options,
+    /// Why the core thread ended, once it has.
+    pub ended: Option<String>,
+    /// `--screenshot FILE`: where to save a picture of the window, and when to take it.
+    pub screenshot: Option<(PathBuf, std::time::Instant)>,
+    acts: Vec<Act>,
+}
+
+impl App {
+    /// A window over a client that `setup` builds on the core thread. `repaint` is the egui
+    /// context the core wakes when there is news (`None` in tests, which step the frames).
+    pub fn new(setup: Setup, options: Options, repaint: Option<egui::Context>) -> App {
+        App {
+            core: Core::start(setup, repaint),
+            view: View::new(),
+            input: InputState::default(),
+            editor: EditorState::new(&options.data),
+            manager: ManagerState::default(),
+            connect: panels::connect::ConnectState::default(),
+            options_open: false,
+            search: panels::buffer::SearchState::default(),
+            options,
+            ended: None,
+            screenshot: None,
+            acts: Vec::new(),
+        }
+    }
+
+    /// Takes what the core thread sent since the last frame.
+    pub fn logic(&mut self) {
+        for u in self.core.drain() {
+            match u {
+                Update::Output { cid, outbox, at_ms } => {
+                    self.editor.note_output(&outbox);
+                    self.view.apply_output(cid, outbox, at_ms);
+                }
+                Update::State(s) => self.view.apply_snapshot(*s),
+                Update::Completion {
+                    window,
+                    line,
+                    completion,
+                } => self.input.completed(&window, &line, completion),
+                Update::Applied { file, diagnostics } => self.editor.applied(&file, diagnostics),
+                Update::Ended(why) => self.ended = Some(why),
+            }
+        }
+    }
+
+    /// Draws the whole window into `ui`.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.logic();
+        let acts = &mut self.acts;
+        panels::menu::show(
+            ui,
+            &mut self.editor,
+            &mut self.manager,
+            &mut self.connect,
+            &mut self.options_open,
+        );
+        panels::status::show(ui, &self.view, self.ended.as_deref());
+        if self.editor.open {
+            panels::editor::show(ui, &mut self.editor, acts);
+        }
+        panels::tree::show(ui, &self.view, acts);
+        panels::nicklist::show(ui, &self.view, acts);
+        panels::topic::show(ui, &self.view);
+        panels::input::show(ui, &self.view, &mut self.input, acts);
+        let cid = self.view.active.0;
+        egui::CentralPanel::default().show(ui, |ui| {
+            for chan in panels::buffer::show(ui, &self.view, &mut self.search) {
+                acts.push(Act::Command {
+                    cid,
+                    line: format!("/join {chan}"),
+                });
+            }
+        });
+        panels::permission::show(ui.ctx(), &self.view, acts);
+        panels::manager::show(ui.ctx(), &mut self.manager, &self.view, &self.options, acts);
+        panels::connect::show(ui.ctx(), &mut self.connect, &self.options, acts);
+        panels::options::show(ui.ctx(), &mut self.options_open, &self.options);
+        if self.view.flash {
+            self.view.flash = false;
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                    egui::UserAttentionType::Informational,
+                ));
+        }
+        let acts = std::mem::take(&mut self.acts);
+        for a in acts {
+            self.act(a);
+        }
+        self.take_screenshot(ui.ctx());
+    }
+
+    /// `--screenshot`: once the time has come, asks for a picture of the next frame; the
+    /// callback saves it and closes the window.
+    fn take_screenshot(&mut self, ctx: &egui::Context) {
+        let Some((_, when)) = &self.screenshot else {
+            return;
+        };
+        if std::time::Instant::now() < *when {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        }
+        let Some((path, _)) = self.screenshot.take() else {
+            return;
+        };
+        let c = ctx.clone();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+            egui::ScreenshotCallback::new(move |image| {
+                if let Err(e) = screenshot::save(&image, &path) {
+                    eprintln!("rustirc: {}: {e}", path.display());
+                }
+                c.send_viewport_cmd(egui::ViewportCommand::Close);
+                c.request_repaint();
+            }),
+        ));
+        ctx.request_repaint();
+    }
+    /// Carries out one thing the user asked for.
+    fn act(&mut self, a: Act) {
+        match a {
+            Act::Select(key) => self.view.select(key),
+            Act::Type { cid, window, text } => {
+                self.core.call(move |c| {
+                    c.select(cid);
+                    c.type_line(&window, &text);
+                    None
+                });
+            }
+            Act::Complete {
+                cid,
+                window,
+                line,
+                cursor,
+            } => self.core.call(move |c| {
+                c.select(cid);
+                let completion = c.complete(&window, &line, cursor);
+                Some(Update::Completion {
+                    window,
+                    line,
+                    completion,
+                })
+            }),
+            Act::Apply { file, text } => {
+                if let Err(e) = std::fs::write(&file, &text) {
+                    self.editor
+                        .log_error(&format!("cannot save {}: {e}", file.display()));
+                    return;
+                }
+                let name = file.display().to_string();
+                self.core.call(move |c| {
+                    let loaded = c.scripts.iter().any(|(_, f)| *f == name);
+                    let diagnostics = if loaded {
+                        c.run_command(&format!("/reload \"{name}\""));
+                        rustirc_lang::Engine::new(rustirc_lang::Limits::default())
+                            .load(&name, text.as_bytes(), false)
+                            .diagnostics
+                    } else {
+                        c.load_script(&name, text.as_bytes()).diagnostics
+                    };
+                    Some(Update::Applied {
+                        file: name,
+                        diagnostics,
+                    })
+                });
+            }
+            Act::Decide {
+                script,
+                permission,
+                decision,
+            } => {
+                self.view
+                    .permission_requests
+                    .retain(|r| !(r.script == script && r.permission == permission));
+                self.core.call(move |c| {
+                    if let Err(e) = c.decide(&script, &permission, decision) {
+                        c.out.shown.push(("status".into(), format!("* {e}")));
+                    }
+                    None
+                });
+            }
+            Act::Connect {
+                server,
+                nick,
+                channels,
+            } => {
+                if let Err(e) = panels::connect::save(&self.options, &server, &nick, &channels) {
+                    self.connect.error = Some(e);
+                }
+                self.core.call(move |c| {
+                    let chans: Vec<&str> = channels
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    if c.net.is_connected() {
+                        // A connection of its own, joining the channels once registered.
+                        let joins = if chans.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" -j {}", chans.join(","))
+                        };
+                        c.run_command(&format!("/server -m {server}{joins}"));
+                    } else {
+                        c.net.set_nick(&nick);
+                        for chan in chans {
+                            c.input(rustirc_core::state::Input::Intent(
+                                rustirc_core::state::Intent::Join {
+                                    channel: chan.to_string(),
+                                    key: None,
+                                },
+                            ));
+                        }
+                        c.run_command(&format!("/server {server}"));
+                    }
+                    None
+                });
+            }
+            Act::Load(path) => {
+                self.core.call(move |c| {
+                    match std::fs::read(&path) {
+                        Ok(b) => {
+                            c.load_script(&path.display().to_string(), &b);
+                        }
+                        Err(e) => c
+                            .out
+                            .shown
+                            .push(("status".into(), format!("* {}: {e}", path.display()))),
+                    }
+                    None
+                });
+            }
+            Act::Unload(path) => {
+                let name = path.display().to_string();
+                self.core.call(move |c| {
+                    if c.scripts.iter().any(|(_, f)| *f == name) {
+                        c.run_command(&format!("/unload -rs \"{name}\""));
+                    }
+                    None
+                });
+            }
+            Act::ResetPermissions(name) => self.core.call(move |c| {
+                if let Err(e) = c.permissions.reset(name.as_deref()) {
+                    c.out.shown.push(("status".into(), format!("* {e}")));
+                }
+                None
+            }),
+            Act::Command { cid, line } => self.core.call(move |c| {
+                c.select(cid);
+                c.run_command(&line);
+                None
+            }),
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+}
+
+/// What to do as the window opens.
+#[derive(Clone, Debug, Default)]
+pub struct Opening {
+    /// Scripts to open in the editor pane (`--open FILE`).
+    pub open: Vec<PathBuf>,
+    /// `--screenshot FILE`: save a picture of the window after a few seconds, then close.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// `rustirc` with no arguments: opens the window. Returns the exit code.
+pub fn run(setup: Setup, options: Options, opening: Opening) -> i32 {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("RustIRC")
+            .with_inner_size([1200.0, 760.0]),
+        renderer: eframe::Renderer::Glow,
+        ..eframe::NativeOptions::default()
+    };
+    let r = eframe::run_native(
+        "RustIRC",
+        native,
+        Box::new(move |cc| {
+            let mut app = App::new(setup, options, Some(cc.egui_ctx.clone()));
+            for f in &opening.open {
+                if let Err(e) = app.editor.open_file(f) {
+                    eprintln!("rustirc: {e}");
+                }
+            }
+            app.screenshot = opening.screenshot.map(|p| {
+                (
+                    p,
+                    std::time::Instant::now() + std::time::Duration::from_secs(4),
+                )
+            });
+            Ok(Box::new(app))
+        }),
+    );
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rustirc: cannot open the window: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The desktop window driven through egui_kittest, without a display or GPU: the window
+//! (`rustirc::ui::App`) runs over a real client on its own thread, and each test clicks and
+//! types as a user would, then looks at what the window shows. What must hold: an alias typed
+//! into the editor pane and applied is callable from the input line at once; a broken script
+//! shows its diagnostics and a click on one moves the cursor there; a permission prompt
+//! grants and denies; the manager installs, enables and disables a script from a repository
+//! on loopback; the input line completes nicks and commands and keeps its history.
+
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use rustirc::desktop::{build, options, Start};
+use rustirc::ui::App;
+use rustirc_core::settings::Settings;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A window over a client with `settings`, its data in `dir/data`, without the built-in
+/// scripts.
+pub fn window(dir: &Path, settings: Settings) -> Harness<'static, App> {
+    let start = Start {
+        settings,
+        data: dir.join("data"),
+        stdlib: false,
+        connect: true,
+    };
+    let opts = options(&start, Some(dir.join("config.toml")));
+    let app = App::new(Box::new(move || build(&start)), opts, None);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    // The client's first state (what the scripts showed as they loaded).
+    until(&mut h, "the client to start", |a| {
+        !a.view.snap.nets.is_empty()
+    });
+    h
+}
+
+/// Steps the window until `cond` holds (10 s at most; the core thread answers in between).
+pub fn until(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        h.step();
+        if cond(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            Instant::now() < end,
+            "timed out waiting for {what}; the input line holds {:?}; the buffers hold:\n{:#?}",
+            h.state().input.text,
+            h.state()
+                .view
+                .buffers
+                .values()
+                .map(|b| (&b.name, b.lines.iter().map(|l| &l.text).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The lines of buffer (cid, window).
+pub fn lines(app: &App, cid: u32, window: &str) -> Vec<String> {
+    app.view
+        .buffers
+        .get(&(cid, window.to_lowercase()))
+        .map(|b| b.lines.iter().map(|l| l.text.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Types `text` into the input line and presses Enter.
+pub fn type_line(h: &mut Harness<'static, App>, text: &str) {
+    h.ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique("input_line")));
+    h.step();
+    h.event(egui::Event::Text(text.to_string()));
+    h.key_press(egui::Key::Enter);
+    h.step();
+}
+
+/// Clicks `item` in menu `menu` of the menu bar.
+pub fn menu(h: &mut Harness<'static, App>, menu: &str, item: &str) {
+    h.get_by_label(menu).click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+}
+
+/// Opens a new script in the editor pane through the menu and types `text` into it.
+fn type_script(h: &mut Harness<'static, App>, text: &str) {
+    menu(h, "File", "New script");
+    h.ctx
+        .memory_mut(|m| m.request_focus(rustirc::ui::panels::editor::editor_id()));
+    h.step();
+    h.event(egui::Event::Text(text.to_string()));
+    h.step();
+}
+
+fn has(app: &App, window: &str, text: &str) -> bool {
+    lines(app, 1, window).iter().any(|l| l.contains(text))
+}
+
+#[test]
+fn an_alias_typed_into_the_editor_and_applied_runs_from_the_input_line() {
+    let dir = support::test_dir("gui-alias");
+    let mut h = window(&dir, Settings::default());
+    type_script(&mut h, "alias hello { echo -s Hello from the editor, $1 }");
+    assert_eq!(
+        h.state().editor.tab().unwrap().text,
+        "alias hello { echo -s Hello from the editor, $1 }"
+    );
+    h.get_by_label("Apply").click();
+    until(&mut h, "the script to load", |a| {
+        a.view
+            .snap
+            .scripts
+            .iter()
+            .any(|s| s.file.ends_with("untitled1.mrc"))
+    });
+    // Saved where new scripts go.
+    let saved = dir.join("data/scripts/untitled1.mrc");
+    assert!(saved.exists(), "{} not saved", saved.display());
+    type_line(&mut h, "/hello world");
+    until(&mut h, "the alias's output", |a| {
+        has(a, "status", "Hello from the editor, world")
+    });
+    // Changing it and pressing Ctrl+S reloads it in place.
+    h.ctx
+        .memory_mut(|m| m.request_focus(rustirc::ui::panels::editor::editor_id()));
+    h.step();
+    h.state_mut().editor.tabs[0].text = "alias hello { echo -s Changed: $1 }".into();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    until(&mut h, "the reload", |a| {
+        has(a, "status", "Reloaded script")
+    });
+    type_line(&mut h, "/hello again");
+    until(&mut h, "the new alias's output", |a| {
+        has(a, "status", "Changed: again")
+    });
+    // The input line remembers what was typed: Up brings it back.
+    h.ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique("input_line")));
+    h.step();
+    h.key_press(egui::Key::ArrowUp);
+    h.step();
+    assert_eq!(h.state().input.text, "/hello again");
+}
+
+#[test]
+fn a_broken_script_shows_its_diagnostics_and_a_click_jumps_to_the_line() {
+    let dir = support::test_dir("gui-diag");
+    let mut h = window(&dir, Settings::default());
+    type_script(
+        &mut h,
+        "alias ok { echo -s fine }\n\nalias broken {\n  echo -s no end\n",
+    );
+    h.step();
+    let diags = h.state().editor.tab().unwrap().diagnostics.clone();
+    assert!(!diags.is_empty(), "no diagnostics for an unbalanced brace");
+    let d = &diags[0];
+    assert!(
+        d.message.contains("brace") || d.message.contains("}"),
+        "{}",
+        d.message
+    );
+    // The list names the line; clicking it moves the editor's cursor there.
+    let label = format!("line {}:{}: {}", d.line, d.col, d.message);
+    h.get_by_label(&label).click_accesskit();
+    h.step();
+    h.step();
+    let line = h.state().editor.cursor_line(&h.ctx);
+    assert_eq!(line, Some(d.line as usize));
+    // Fixing it clears them.
+    h.state_mut().editor.tabs[0].text.push_str("}\n");
+    h.step();
+    assert!(h.state().editor.tab().unwrap().diagnostics.is_empty());
+}
+
+fn reader_script(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(format!("{name}.mrc"));
+    std::fs::write(
+        &p,
+        format!("; name: {name}\n; permissions: file-read:/tmp\nalias {name}check echo -s /tmp is a folder: $isdir(/tmp)\n"),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn a_permission_prompt_grants_once_and_denies() {
+    let dir = support::test_dir("gui-perms");
+    let settings = Settings {
+        scripts: vec![reader_script(&dir, "reader"), reader_script(&dir, "other")],
+        ..Settings::default()
+    };
+    let mut h = window(&dir, settings);
+    type_line(&mut h, "/readercheck");
+    until(&mut h, "the prompt", |a| {
+        !a.view.permission_requests.is_empty()
+    });
+    assert!(has(
+        h.state(),
+        "status",
+        "reader is not allowed to read /tmp"
+    ));
+    h.get_by_label("Grant once").click();
+    until(&mut h, "the answer", |a| {
+        a.view.permission_requests.is_empty()
+    });
+    type_line(&mut h, "/readercheck");
+    until(&mut h, "the granted read", |a| {
+        has(a, "status", "/tmp is a folder: $true")
+    });
+    // The other script is denied, and the denial is kept.
+    type_line(&mut h, "/othercheck");
+    until(&mut h, "the second prompt", |a| {
+        !a.view.permission_requests.is_empty()
+    });
+    h.get_by_label("Deny").click();
+    until(&mut h, "the denial to be kept", |a| {
+        a.view
+            .snap
+            .decisions
+            .iter()
+            .any(|(n, _, denied)| n == "other" && !denied.is_empty())
+    });
+    let before = lines(h.state(), 1, "status").len();
+    type_line(&mut h, "/othercheck");
+    until(&mut h, "the refusal", |a| {
+        lines(a, 1, "status").len() > before
+    });
+    assert!(
+        h.state().view.permission_requests.is_empty(),
+        "a denied permission asked again"
+    );
+    let audit = std::fs::read_to_string(dir.join("data/audit.log")).unwrap();
+    assert!(
+        audit.contains("\"other\"") && audit.contains("deny"),
+        "{audit}"
+    );
+}
+
+#[test]
+fn the_window_connects_to_ngircd_joins_and_talks_with_another_user() {
+    let dir = support::test_dir("gui-e2e");
+    let port = support::free_port();
+    let _server = support::Ngircd::start(&dir, port, None);
+    let mut h = window(&dir, Settings::default());
+    // Server → Connect…, filled in as a user would.
+    menu(&mut h, "Server", "Connect…");
+    {
+        let c = &mut h.state_mut().connect;
+        c.server = format!("127.0.0.1:{port}");
+        c.nick = "guiuser".into();
+        c.channels = "#gui".into();
+    }
+    h.step();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Connect")
+        .click();
+    until(&mut h, "the join", |a| {
+        a.view
+            .snap
+            .nets
+            .iter()
+            .any(|n| n.channels.iter().any(|c| c.name == "#gui"))
+    });
+    // The network is kept in the config file.
+    let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("127.0.0.1:{port}")) && config.contains("#gui"),
+        "{config}"
+    );
+    let mut bob = support::User::connect(port, "bob");
+    bob.send("JOIN #gui");
+    bob.wait_for("#gui", "guiuser");
+    until(&mut h, "bob in the nick list", |a| {
+        a.view.snap.nets[0]
+            .channels
+            .iter()
+            .any(|c| c.nicks.iter().any(|(_, n)| n == "bob"))
+    });
+    bob.send("PRIVMSG #gui :hello \x02there\x02 guiuser");
+    until(&mut h, "bob's message", |a| {
+        has(a, "#gui", "hello \x02there\x02 guiuser")
+    });
+    // The channel is in the tree, with an unread mark until it is shown.
+    assert!(h.state().view.buffers[&(1, "#gui".to_string())].unread > 0);
+    h.get_by_label_contains("#gui (").click();
+    h.step();
+    assert_eq!(h.state().view.active, (1, "#gui".to_string()));
+    // Tab completes bob's nick at the start of the line.
+    h.ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique("input_line")));
+    h.step();
+    h.event(egui::Event::Text("bo".into()));
+    h.key_press(egui::Key::Tab);
+    until(&mut h, "the completion", |a| a.input.text == "bob: ");
+    h.event(egui::Event::Text("hi from the window".into()));
+    h.key_press(egui::Key::Enter);
+    h.step();
+    until(&mut h, "my own line", |a| {
+        has(a, "#gui", "<guiuser> bob: hi from the window")
+    });
+    bob.expect(
+        |l| l.contains("PRIVMSG #gui :bob: hi from the window"),
+        "the window's message",
+    );
+    // The status bar shows the network and my nick.
+    h.step();
+    assert!(h.query_by_label(&format!("Net{port} — guiuser")).is_some());
+}
+
+/// A static HTTP server on loopback serving `root` (the repository), one request per
+/// connection, until the test ends.
+fn serve_folder(root: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut c in listener.incoming().flatten() {
+            let mut reader = BufReader::new(c.try_clone().unwrap());
+            let mut first = String::new();
+            if reader.read_line(&mut first).is_err() {
+                continue;
+            }
+            loop {
+                let mut l = String::new();
+                if reader.read_line(&mut l).unwrap_or(0) == 0 || l.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, body) = match std::fs::read(root.join(path.trim_start_matches('/'))) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = c.write_all(head.as_bytes());
+            let _ = c.write_all(&body);
+        }
+    });
+    port
+}
+
+#[test]
+fn the_manager_installs_enables_and_disables_a_script_from_a_repository() {
+    use rustirc_core::repo;
+    let dir = support::test_dir("gui-manager");
+    // A signed repository with one script, served on loopback.
+    let pubdir = dir.join("pub");
+    let key = dir.join("repo.key");
+    let public = repo::init(&pubdir, &key).unwrap();
+    let src = dir.join("greeter.mrc");
+    std::fs::write(
+        &src,
+        "; name: greeter\n; version: 1.0.0\n; author: Ann\n; description: says hello\nalias greet echo -s Greetings from the repository, $1\n",
+    )
+    .unwrap();
+    repo::add(&pubdir, &src, &repo::AddOptions::default()).unwrap();
+    repo::sign(&pubdir, &key).unwrap();
+    let port = serve_folder(pubdir);
+    let settings = Settings {
+        repository: repo::RepositorySettings {
+            url: Some(format!("http://127.0.0.1:{port}/")),
+            trusted_keys: vec![public],
+        },
+        ..Settings::default()
+    };
+    let mut h = window(&dir, settings);
+    menu(&mut h, "Tools", "Script manager");
+    until(&mut h, "the index", |a| a.manager.index.is_some());
+    // Search finds it; its details show its author and description.
+    h.state_mut().manager.query = "hello".into();
+    h.step();
+    h.get_by_label_contains("greeter [mrc]").click();
+    h.step();
+    assert!(h.query_by_label("says hello").is_some());
+    assert!(h.query_by_label("Ann").is_some());
+    h.get_by_label("Install").click();
+    until(&mut h, "the install and load", |a| {
+        a.view
+            .snap
+            .scripts
+            .iter()
+            .any(|s| s.file.ends_with("greeter.mrc"))
+    });
+    assert!(h.state().manager.installed.packages["greeter"].enabled);
+    type_line(&mut h, "/greet you");
+    until(&mut h, "the installed alias", |a| {
+        has(a, "status", "Greetings from the repository, you")
+    });
+    // Disable: unloaded from the client, kept installed.
+    h.get_by_label("Disable").click();
+    until(&mut h, "the unload", |a| {
+        !a.view
+            .snap
+            .scripts
+            .iter()
+            .any(|s| s.file.ends_with("greeter.mrc"))
+    });
+    assert!(!h.state().manager.installed.packages["greeter"].enabled);
+    // Enable: loaded again.
+    h.get_by_label("Enable").click();
+    until(&mut h, "the load", |a| {
+        a.view
+            .snap
+            .scripts
+            .iter()
+            .any(|s| s.file.ends_with("greeter.mrc"))
+            && a.manager.installed.packages["greeter"].enabled
+    });
+    // Uninstall: gone from the client and the disk.
+    h.get_by_label("Uninstall").click();
+    until(&mut h, "the removal", |a| {
+        a.manager.installed.packages.is_empty()
+    });
+    until(&mut h, "the unload", |a| {
+        !a.view
+            .snap
+            .scripts
+            .iter()
+            .any(|s| s.file.ends_with("greeter.mrc"))
+    });
+}
