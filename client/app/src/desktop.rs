@@ -74,8 +74,20 @@ pub fn build(start: &Start) -> Result<(Client, Vec<Connection>), String> {
         }
     }
     scripts.extend(rustirc_core::repo::scripts_to_load(&start.data)?);
+    // The scripts folder (where the editor pane saves new scripts), then the configured ones;
+    // a file named twice loads once.
+    scripts.extend(rustirc_core::autoload::scripts(&start.data).map_err(|e| {
+        format!(
+            "the scripts folder {}: {e}",
+            rustirc_core::autoload::folder(&start.data).display()
+        )
+    })?);
     scripts.extend(s.scripts.iter().cloned());
+    let mut seen = std::collections::HashSet::new();
     for path in scripts {
+        if !seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+            continue;
+        }
         let f = path.display().to_string();
         let bytes = std::fs::read(&path).map_err(|e| format!("{f}: {e}"))?;
         client.load_script(&f, &bytes);

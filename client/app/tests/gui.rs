@@ -272,6 +272,13 @@ fn the_window_connects_to_ngircd_joins_and_talks_with_another_user() {
         config.contains(&format!("127.0.0.1:{port}")) && config.contains("#gui"),
         "{config}"
     );
+    // The channel joined is shown; the test goes back to the status window to see it mark
+    // what it misses.
+    assert_eq!(h.state().view.active, (1, "#gui".to_string()));
+    h.get_by_label("status").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().view.active, (1, "status".to_string()));
     let mut bob = support::User::connect(port, "bob");
     bob.send("JOIN #gui");
     bob.wait_for("#gui", "guiuser");

@@ -141,16 +141,29 @@ impl View {
     /// Takes the client's new state; buffers are made for channels and queries that have
     /// none yet, so the tree lists them.
     pub fn apply_snapshot(&mut self, snap: Snapshot) {
+        let mut joined = None;
         for n in &snap.nets {
             self.buffer_mut(n.cid, "status");
             for c in &n.channels {
                 self.buffer_mut(n.cid, &c.name);
+                // A channel just joined is shown, as in mIRC.
+                let known = self
+                    .snap
+                    .nets
+                    .iter()
+                    .any(|o| o.cid == n.cid && o.channels.iter().any(|x| x.name == c.name));
+                if !known {
+                    joined = Some((n.cid, fold(&c.name)));
+                }
             }
             for q in &n.queries {
                 self.buffer_mut(n.cid, q);
             }
         }
         self.snap = snap;
+        if let Some(key) = joined {
+            self.select(key);
+        }
     }
 
     /// The buffers of connection `cid`, status first, then channels, then the rest, each

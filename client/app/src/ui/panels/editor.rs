@@ -343,7 +343,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut EditorState, acts: &mut Vec<Act>) {
     let apply_key = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S));
     egui::Panel::right("editor_pane")
         .resizable(true)
-        .default_size(480.0)
+        .default_size(420.0)
         .show(ui, |ui| {
             toolbar(ui, st, acts, apply_key);
             ui.separator();
