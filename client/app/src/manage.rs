@@ -17,6 +17,7 @@ pub const SCRIPT_USAGE: &str = "usage:
   rustirc script rollback ID
   rustirc script enable ID
   rustirc script disable ID
+  rustirc script stats
 options: --config FILE, --data DIR, --repo URL, --trust ed25519:KEY (repeatable)";
 
 pub const REPO_USAGE: &str = "usage:
@@ -134,6 +135,7 @@ pub fn script(args: &[String]) -> i32 {
         ("rollback", [id]) => m.rollback(id).map(|l| vec![l]),
         ("enable", [id]) => m.set_enabled(id, true).map(|l| vec![l]),
         ("disable", [id]) => m.set_enabled(id, false).map(|l| vec![l]),
+        ("stats", []) => stats(&data),
         _ => {
             eprintln!("{SCRIPT_USAGE}");
             return 2;
@@ -151,6 +153,26 @@ pub fn script(args: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// `rustirc script stats`: what each script cost, as the client last wrote it.
+fn stats(data: &std::path::Path) -> Result<Vec<String>, String> {
+    use rustirc_core::client::stats;
+    let saved = stats::load(data)?;
+    let rows: Vec<_> = saved
+        .scripts
+        .into_iter()
+        .map(|s| (s.name, s.file, s.stats))
+        .collect();
+    let age = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .saturating_sub(saved.written);
+    let mut lines = vec![format!(
+        "* Written by the client {age} s ago (every minute while it runs, and when it quits)"
+    )];
+    lines.extend(stats::lines(&rows));
+    Ok(lines)
 }
 
 /// Shows download progress on standard error, on one line.

@@ -96,7 +96,7 @@ fn scripts_stats_counts_lua_and_msl_work() {
          :: status /scripts stats\n\
          == status * busy: events 2, errors 1, budget exhaustions 0, instructions \n\
          == status last fault: \n== status * quiet: events 2, errors 0, budget exhaustions 0, instructions \n\
-         != status busy: events 2, errors 1, budget exhaustions 0, instructions 0 (\n\
+         != status busy: events 2, errors 1, budget exhaustions 0, instructions 0,\n\
          :: status /scripts\n== status expected /scripts stats\n",
     );
 }
@@ -234,6 +234,67 @@ fn a_bad_grant_flag_stops_the_headless_client_before_it_connects() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("expected NAME=PERMISSION[,PERMISSION]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn script_stats_count_timers_and_commands_and_the_cli_shows_them() {
+    use rustirc_core::client::Client;
+    use rustirc_core::state::Config;
+    let d = dir("stats-file");
+    let mut c = Client::new(Config::new("me"), rustirc_lang::Limits::default(), 0);
+    c.set_data_dir(&d).unwrap();
+    c.add_engine(std::rc::Rc::new(rustirc_lua::LuaEngine::new(
+        rustirc_lang::Limits::default(),
+    )));
+    c.load_script(
+        "ticker.mrc",
+        b"; name: ticker\nalias tick .timer 3 1 spin\nalias spin { var %i = 0 | while (%i < 50) { inc %i } }\n",
+    );
+    c.load_script(
+        "cmds.lua",
+        b"irc.add_command('hello', function() irc.print('hello') end)\n\
+irc.add_command('bad', function() error('boom') end)\n\
+return { name = 'cmds' }\n",
+    );
+    c.type_line("status", "/tick");
+    for s in 1..=3 {
+        c.tick(s * 1000);
+    }
+    c.type_line("status", "/hello");
+    c.type_line("status", "/bad");
+    c.save();
+    let data = d.display().to_string();
+    let (code, out, err) = rustirc(&["script", "stats", "--data", &data]);
+    assert_eq!(code, 0, "{out}{err}");
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("* {name}:")))
+            .unwrap_or_else(|| panic!("no line for {name}: {out}"))
+            .to_string()
+    };
+    let ticker = line("ticker");
+    assert!(ticker.contains("timers 3, commands 0"), "{ticker}");
+    let spent: u64 = ticker
+        .split("instructions ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(spent > 0, "{ticker}");
+    let cmds = line("cmds");
+    assert!(cmds.contains("errors 1,"), "{cmds}");
+    assert!(cmds.contains("timers 0, commands 2"), "{cmds}");
+    assert!(out.contains("last fault:") && out.contains("boom"), "{out}");
+    assert!(out.starts_with("* Written by the client"), "{out}");
+
+    // Without the file: a clear error.
+    let empty = dir("stats-none");
+    let (code, _, err) = rustirc(&["script", "stats", "--data", &empty.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no statistics in") && err.contains("script-stats.json"),
         "{err}"
     );
 }

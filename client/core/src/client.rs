@@ -44,7 +44,7 @@ mod prompt;
 mod screen;
 mod scripts;
 mod sock;
-mod stats;
+pub mod stats;
 mod watch;
 mod windows;
 
@@ -386,6 +386,8 @@ pub struct Client {
     vars_saved: u64,
     /// When the changed variables are to be saved.
     vars_due: Option<u64>,
+    /// When [`stats::STATS_FILE`] is written next.
+    stats_due: u64,
     /// Records kept for IRC commands and identifiers.
     pub extras: Extras,
     /// The connections other than the current one (`net`), and their ids.
@@ -453,6 +455,7 @@ impl Client {
             data_dir: None,
             vars_saved: 0,
             vars_due: None,
+            stats_due: stats::STATS_SAVE_INTERVAL_MS,
             extras: Extras::new(now_ms),
             conns: conns::Conns::new(),
             sockets: Sockets::default(),
@@ -516,6 +519,9 @@ impl Client {
     pub fn save(&mut self) {
         if self.msl.engine.vm.st.globals.changes() != self.vars_saved {
             self.save_vars();
+        }
+        if !self.scripts.is_empty() {
+            self.save_stats();
         }
     }
 
@@ -719,6 +725,9 @@ impl Client {
         if self.vars_due.is_some_and(|t| t <= now_ms) {
             self.save_vars();
         }
+        if self.stats_due <= now_ms && !self.scripts.is_empty() {
+            self.save_stats();
+        }
         self.dcc_tick();
     }
 
@@ -733,6 +742,12 @@ impl Client {
             t.reps -= 1;
         }
         let outer = std::mem::replace(&mut self.running, owner);
+        // Each run starts with full fuel: what is left after it tells what it spent (all of
+        // it is left when no mSL ran).
+        self.msl.engine.vm.st.fuel = self.fuel_start();
+        if let Some(o) = owner {
+            self.stats.entry(o).or_default().timers += 1;
+        }
         if let Some((engine, handle)) = callback {
             if self.network(cid).is_some() {
                 self.on_connection(cid, |c| c.fire_engine_timer(engine, handle));
@@ -743,6 +758,10 @@ impl Client {
             self.on_connection(cid, |c| c.run_command(&command));
         } else {
             self.run_command(&command);
+        }
+        if let (Some(o), None) = (owner, callback) {
+            let spent = self.fuel_start().saturating_sub(self.msl.engine.vm.st.fuel);
+            self.stats.entry(o).or_default().spent(spent, None);
         }
         self.running = outer;
     }
@@ -827,6 +846,11 @@ impl Client {
     }
 
     fn after(&mut self, mut pending: Pending) {
+        for (script, error) in std::mem::take(&mut pending.command_runs) {
+            let stats = self.stats.entry(script).or_default();
+            stats.commands += 1;
+            stats.spent(0, error.as_deref());
+        }
         // What the script did on other connections is applied on each of them.
         let elsewhere = std::mem::take(&mut pending.elsewhere);
         self.apply_servers(std::mem::take(&mut pending.servers));
@@ -1404,6 +1428,8 @@ struct Pending {
     parselines: Vec<parseline::ParseRequest>,
     /// Handlers engines registered or removed, in order.
     table_ops: Vec<engines::TableOp>,
+    /// Runs of commands scripts added: the owner, and the error when it failed.
+    command_runs: Vec<(u32, Option<String>)>,
     /// Windows whose last shown line `/markline` marks.
     marks: Vec<String>,
     /// `/beep` and `/flash` requests.

@@ -813,6 +813,18 @@ impl PythonEngine {
     }
 }
 
+/// The CPU time (user and system) process `pid` has used, in milliseconds, from
+/// `/proc/PID/stat` (Linux; the kernel counts in ticks of 10 ms).
+fn worker_cpu_ms(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks * 10)
+}
+
 fn base(file: &str) -> &str {
     file.rsplit(['/', '\\']).next().unwrap_or(file)
 }
@@ -1108,6 +1120,13 @@ impl ScriptEngine for PythonEngine {
             Reply::Completions { words } => words,
             _ => Vec::new(),
         })
+    }
+
+    fn cpu_ms(&self, script: ScriptId) -> Option<u64> {
+        let s = self.script(script)?;
+        let slot = s.worker.try_borrow().ok()?;
+        let pid = slot.as_ref()?.child.id();
+        worker_cpu_ms(pid)
     }
 
     fn scripts(&self) -> Vec<ScriptMeta> {

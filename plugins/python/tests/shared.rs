@@ -67,6 +67,12 @@ fn shared_scripts_run_in_one_worker_each_in_its_own_folder() {
         );
     }
 
+    // Each script's CPU time is its worker's: alpha and beta share theirs.
+    let stats = c.script_stats();
+    let cpu: Vec<u64> = stats.iter().map(|(_, _, s)| s.cpu_ms.unwrap()).collect();
+    assert!(cpu.iter().all(|&ms| ms > 0), "{stats:?}");
+    assert!(stats.iter().all(|(_, _, s)| s.commands == 1), "{stats:?}");
+
     // The shared worker dies: both of its scripts come back in a new one.
     let before = workers();
     for p in &before {

@@ -237,6 +237,9 @@ impl ScriptHost<'_> {
             }
             let r = eng.command(entry.handle, args, self);
             self.runner = outer;
+            self.pending
+                .command_runs
+                .push((entry.script, r.as_ref().err().cloned()));
             return Some(r);
         }
         let eng = self.engines.iter().find(|e| e.name() == name)?.clone();

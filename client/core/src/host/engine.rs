@@ -285,6 +285,13 @@ pub trait ScriptEngine {
         None
     }
 
+    /// The CPU time `script` has used, in milliseconds, when the engine measures it (the
+    /// Python engine: its worker process's; shared by the scripts of a shared worker).
+    fn cpu_ms(&self, script: ScriptId) -> Option<u64> {
+        let _ = script;
+        None
+    }
+
     /// Stops (`on` false) or resumes running `script`'s handlers, commands and timers; its
     /// state stays. Enabling also forgets the errors it had in a row. Whether the engine has
     /// the script.
