@@ -52,7 +52,7 @@ on *:SIGNAL:greet*:echo -s signal $signal $1-
 ; window targets
 ; warn: 54:1 on OPEN is parsed but this client cannot raise it yet
 on *:OPEN:?:*:echo -s query from $nick: $1-
-; warn: 56:1 on CLOSE is parsed but this client cannot raise it yet
+; CLOSE runs when a custom window closes
 on *:CLOSE:@log:echo -s log closed
 on *:INPUT:@log:echo @log $1- | haltdef
 ctcp *:VERSION:ctcpreply $nick VERSION helper 1.0 | halt

@@ -16,3 +16,4 @@ on *:INPUT:@log: {
   haltdef
 }
 on *:INPUT:#: echo -s typed in a channel
+on *:CLOSE:@log: echo -s closed $target

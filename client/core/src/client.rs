@@ -933,6 +933,14 @@ impl Client {
             self.on_connection(cid, |c| c.after(p));
         }
         self.apply_parselines(pending.parselines);
+        for name in pending.window_closes {
+            let info = EventInfo {
+                name: "CLOSE".to_string(),
+                target: Some(name),
+                ..EventInfo::default()
+            };
+            self.run_phase(&info, Phase::Normal, false);
+        }
         for (name, event, id) in pending.dialog_events {
             self.dialog_event(&name, &event, id);
             if event == "close" {
@@ -1021,7 +1029,7 @@ impl Client {
             .map(crate::events::fold_name);
         let place = match (&chan_folded, info.name.as_str()) {
             (Some(c), _) => Place::Channel(c),
-            (None, "INPUT" | "TABCOMP") if window_folded.is_some() => {
+            (None, "INPUT" | "TABCOMP" | "CLOSE") if window_folded.is_some() => {
                 Place::Window(window_folded.as_deref().unwrap_or(""))
             }
             (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
@@ -1436,6 +1444,8 @@ struct Pending {
     alerts: Vec<Alert>,
     /// Changes to windows, in order.
     windows: Vec<WindowEvent>,
+    /// Custom windows closed: their `on CLOSE:@name:` runs once the script is over.
+    window_closes: Vec<String>,
     /// DIALOG events to run once the script is over: `(dialog, event, id)`.
     dialog_events: Vec<(String, String, u32)>,
 }

@@ -77,7 +77,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("UDPWRITE", &[M], true),
     ("DNS", &[], true),
     ("OPEN", &[T, M], false),
-    ("CLOSE", &[T], false),
+    ("CLOSE", &[T], true),
     ("DIALOG", &[X, X, X], true),
     ("KEYDOWN", &[T, X], false),
     ("KEYUP", &[T, X], false),

@@ -341,6 +341,7 @@ impl ScriptHost<'_> {
     /// A custom window closed: the GUI hears of it, and it is no longer the active window.
     pub(super) fn closed_custom(&mut self, name: &str) {
         self.custom_event(WindowEvent::Closed(name.to_string()));
+        self.pending.window_closes.push(name.to_string());
         if self.active.eq_ignore_ascii_case(name) {
             self.active = "status".to_string();
             self.pending.active = Some(self.active.clone());
