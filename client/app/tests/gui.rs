@@ -438,3 +438,29 @@ fn the_manager_installs_enables_and_disables_a_script_from_a_repository() {
             .any(|s| s.file.ends_with("greeter.mrc"))
     });
 }
+
+#[test]
+fn a_custom_window_receives_aline_and_its_typed_lines() {
+    let dir = support::test_dir("gui-window");
+    let script = dir.join("notes.mrc");
+    std::fs::write(&script, "on *:INPUT:@notes: aline @notes - $1-\n").unwrap();
+    let settings = Settings {
+        scripts: vec![script],
+        ..Settings::default()
+    };
+    let mut h = window(&dir, settings);
+    type_line(&mut h, "/window -e @notes");
+    type_line(&mut h, "/aline @notes first line");
+    until(&mut h, "the line in @notes", |a| {
+        lines(a, 1, "@notes").iter().any(|l| l == "first line")
+    });
+    // The window is in the tree; shown, its input line goes to on INPUT.
+    h.get_by_label_contains("@notes").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().view.active, (1, "@notes".to_string()));
+    type_line(&mut h, "buy bread");
+    until(&mut h, "the typed line", |a| {
+        lines(a, 1, "@notes").iter().any(|l| l == "- buy bread")
+    });
+}

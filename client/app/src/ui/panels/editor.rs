@@ -283,55 +283,124 @@ fn char_index(text: &str, line: u32, col: u32) -> usize {
     text.chars().count()
 }
 
-/// The last layout of the editor's text: the text, dark mode, the diagnostics' places, and
-/// the job (egui asks for the layout every frame; it changes only when one of those does).
-type LayoutCache = (String, bool, Vec<(u32, u32)>, egui::text::LayoutJob);
+/// The last layout of the editor's text: the file, the text, dark mode, the diagnostics'
+/// places, and the job (egui asks for the layout every frame; it changes only when one of
+/// those does).
+type LayoutCache = (String, String, bool, Vec<(u32, u32)>, egui::text::LayoutJob);
 
-/// The layout of the script: monospace text, the places of diagnostics underlined in red.
+/// The colour of a class of the core's highlighter.
+fn class_colour(c: rustirc_core::editor::TokenClass, dark: bool) -> egui::Color32 {
+    use rustirc_core::editor::TokenClass as T;
+    let rgb = |d: (u8, u8, u8), l: (u8, u8, u8)| {
+        let (r, g, b) = if dark { d } else { l };
+        egui::Color32::from_rgb(r, g, b)
+    };
+    match c {
+        T::Comment => rgb((106, 153, 85), (0, 128, 0)),
+        T::Keyword => rgb((197, 134, 192), (175, 0, 219)),
+        T::EventHeader => rgb((220, 220, 170), (121, 94, 38)),
+        T::Command => rgb((86, 156, 214), (0, 0, 255)),
+        T::Identifier => rgb((78, 201, 176), (38, 127, 153)),
+        T::Variable => rgb((156, 220, 254), (0, 16, 128)),
+        T::Number => rgb((181, 206, 168), (9, 134, 88)),
+        T::Operator => rgb((212, 212, 212), (60, 60, 60)),
+        T::String => rgb((206, 145, 120), (163, 21, 21)),
+        T::Brace => rgb((255, 215, 0), (4, 49, 250)),
+        T::Error => rgb((244, 71, 71), (205, 49, 49)),
+        T::Text => rgb((212, 212, 212), (30, 30, 30)),
+    }
+}
+
+/// The byte ranges to underline: from each diagnostic's column to the end of its line.
+fn underlined(text: &str, marks: &[(u32, u32)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let body = line.trim_end_matches('\n');
+        if let Some((_, col)) = marks.iter().find(|(l, _)| *l == n) {
+            let start = body
+                .char_indices()
+                .nth(col.saturating_sub(1) as usize)
+                .map_or(0, |(b, _)| b);
+            let start = if start >= body.len() { 0 } else { start };
+            out.push((at + start, at + body.len().max(start + 1).min(line.len())));
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The layout of the script: coloured by the core's highlighter
+/// (`rustirc_core::editor::highlight`: mSL fully, Lua and Python by keywords), the places of
+/// diagnostics underlined in red.
 fn layout(
     ui: &egui::Ui,
+    file: &str,
     text: &str,
     marks: &[(u32, u32)],
     cache: &mut Option<LayoutCache>,
 ) -> egui::text::LayoutJob {
     let dark = ui.visuals().dark_mode;
-    if let Some((t, d, m, job)) = cache.as_ref() {
-        if t == text && *d == dark && m == marks {
+    if let Some((f, t, d, m, job)) = cache.as_ref() {
+        if f == file && t == text && *d == dark && m == marks {
             return job.clone();
         }
     }
     let font = egui::TextStyle::Monospace.resolve(ui.style());
-    let normal = egui::TextFormat {
-        font_id: font.clone(),
-        color: ui.visuals().text_color(),
-        ..Default::default()
-    };
-    let bad = egui::TextFormat {
-        font_id: font,
-        color: ui.visuals().text_color(),
-        underline: egui::Stroke::new(1.5, egui::Color32::from_rgb(230, 50, 50)),
-        ..Default::default()
-    };
+    let normal = ui.visuals().text_color();
+    // Each byte's colour: the class of the token over it, else the normal text colour.
+    let mut pieces: Vec<(usize, usize, egui::Color32)> = Vec::new();
+    let mut at = 0;
+    for (span, class) in rustirc_core::editor::highlight(file, text) {
+        let (a, b) = (span.start as usize, (span.end as usize).min(text.len()));
+        if a < at || a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        if a > at {
+            pieces.push((at, a, normal));
+        }
+        pieces.push((a, b, class_colour(class, dark)));
+        at = b;
+    }
+    if at < text.len() {
+        pieces.push((at, text.len(), normal));
+    }
+    let under = underlined(text, marks);
+    let red = egui::Stroke::new(1.5, egui::Color32::from_rgb(230, 50, 50));
     let mut job = egui::text::LayoutJob::default();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        match marks.iter().find(|(l, _)| *l == n) {
-            Some((_, col)) => {
-                let body = line.trim_end_matches('\n');
-                let start = body
-                    .char_indices()
-                    .nth(col.saturating_sub(1) as usize)
-                    .map_or(0, |(b, _)| b);
-                let start = if start >= body.len() { 0 } else { start };
-                job.append(&line[..start], 0.0, normal.clone());
-                job.append(&body[start..], 0.0, bad.clone());
-                job.append(&line[body.len()..], 0.0, normal.clone());
+    for (a, b, colour) in pieces {
+        // Split the piece where an underlined range starts or ends.
+        let mut cuts = vec![a, b];
+        for (u, v) in &under {
+            for x in [*u, *v] {
+                if x > a && x < b && text.is_char_boundary(x) {
+                    cuts.push(x);
+                }
             }
-            None => job.append(line, 0.0, normal.clone()),
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        for w in cuts.windows(2) {
+            let (x, y) = (w[0], w[1]);
+            let bad = under.iter().any(|(u, v)| x >= *u && y <= *v);
+            let format = egui::TextFormat {
+                font_id: font.clone(),
+                color: colour,
+                underline: if bad { red } else { egui::Stroke::NONE },
+                ..Default::default()
+            };
+            job.append(&text[x..y], 0.0, format);
         }
     }
     job.wrap.max_width = f32::INFINITY;
-    *cache = Some((text.to_string(), dark, marks.to_vec(), job.clone()));
+    *cache = Some((
+        file.to_string(),
+        text.to_string(),
+        dark,
+        marks.to_vec(),
+        job.clone(),
+    ));
     job
 }
 
@@ -386,6 +455,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut EditorState, acts: &mut Vec<Act>) {
             let jump = st.tabs[cur].jump.take();
             let mut cache = st.highlight_cache.take();
             let tab = &mut st.tabs[cur];
+            let file = tab.title.clone();
             egui::ScrollArea::both()
                 .id_salt("editor_scroll")
                 .auto_shrink([false, false])
@@ -415,7 +485,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut EditorState, acts: &mut Vec<Act>) {
                         );
                         let mut layouter =
                             |ui: &egui::Ui, buf: &dyn egui::TextBuffer, _wrap: f32| {
-                                let job = layout(ui, buf.as_str(), &marks, &mut cache);
+                                let job = layout(ui, &file, buf.as_str(), &marks, &mut cache);
                                 ui.fonts_mut(|f| f.layout_job(job))
                             };
                         let out = egui::TextEdit::multiline(&mut tab.text)
@@ -594,5 +664,6 @@ mod tests {
         assert_eq!(place_of("* hello"), None);
         assert_eq!(char_index("ab\ncd\nef", 2, 2), 4);
         assert_eq!(char_index("ab\ncd", 9, 1), 5);
+        assert_eq!(underlined("ab\nalias x {\n", &[(2, 7)]), vec![(9, 12)]);
     }
 }
