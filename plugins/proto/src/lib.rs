@@ -1,5 +1,6 @@
 //! `rustirc-plugin-proto`: the framed protocol between the client and a worker process that
-//! runs scripts (the Python worker today; isolated native plugins can use it too).
+//! runs scripts: the Python worker, and the host process of isolated native plugins
+//! (`rustirc-native-host`). Messages are only ever appended, so both keep working.
 //!
 //! A frame is a 4-byte big-endian length followed by that many bytes of JSON, one message
 //! each. The client sends [`ToWorker`] messages and the worker answers with [`FromWorker`]
@@ -210,6 +211,21 @@ pub enum ToWorker {
         /// The client's id of the script.
         script: u32,
         /// How long `on_unload` may take.
+        deadline_ms: u64,
+    },
+    /// Load the native plugin in `file` (isolated native plugins): open the library, compare
+    /// its ABI version, refuse a name in `taken`, and run its `plugin_init`, which registers
+    /// hooks, commands and timers through [`HostCall`]s. Answered with [`Reply::Loaded`].
+    LoadNative {
+        /// Request number.
+        seq: u64,
+        /// The client's id of the plugin.
+        script: u32,
+        /// The library's path.
+        file: String,
+        /// The names of the plugins already loaded (a plugin of one of them is refused).
+        taken: Vec<String>,
+        /// How long the call may take, in milliseconds.
         deadline_ms: u64,
     },
 }
@@ -460,6 +476,18 @@ pub enum HostCall {
         body: String,
         /// How long to wait for the server (milliseconds).
         timeout_ms: u64,
+    },
+    /// The plugin's stored value of `key` (a string, or `null` when unset).
+    StorageGet {
+        /// The key.
+        key: String,
+    },
+    /// Stores `value` under `key`; `None` removes it (`null`).
+    StorageSet {
+        /// The key.
+        key: String,
+        /// The value.
+        value: Option<String>,
     },
 }
 

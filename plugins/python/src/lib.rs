@@ -564,6 +564,10 @@ impl PythonEngine {
                     "url": a.url,
                 }))
             }
+            HostCall::StorageGet { .. } | HostCall::StorageSet { .. } => Err(
+                "native plugin storage is not for Python scripts (they have their data folder)"
+                    .to_string(),
+            ),
         }
     }
 

@@ -355,6 +355,18 @@ fn main() {
                     seq, deadline_ms, ..
                 } => (*seq, Some(*deadline_ms)),
                 ToWorker::Check { seq, .. } => (*seq, None),
+                ToWorker::LoadNative { seq, .. } => {
+                    send(&FromWorker::Reply {
+                        seq: *seq,
+                        result: Err(rustirc_plugin_proto::ScriptError {
+                            message: "this worker runs Python scripts, not native plugins"
+                                .to_string(),
+                            kind: "error".to_string(),
+                            ..Default::default()
+                        }),
+                    });
+                    continue;
+                }
             };
             if let ToWorker::Load {
                 data_dir, grants, ..
