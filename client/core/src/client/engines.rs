@@ -301,7 +301,7 @@ impl ScriptHost<'_> {
         Ok(())
     }
 
-    /// `/lua load|unload|reload FILE`, `/lua enable|disable NAME|FILE`, `/lua list`.
+    /// `/lua load|unload|reload [-SWITCH] FILE`, `/lua enable|disable|info NAME|FILE`, `/lua list`.
     fn manage_engine(&mut self, eng: &dyn ScriptEngine, args: &str) -> Result<(), String> {
         use super::scripts::{ScriptOp, ScriptRequest};
         let name = eng.name();
@@ -346,7 +346,7 @@ impl ScriptHost<'_> {
                 let Some(s) = find_engine_script(&eng.scripts(), which) else {
                     return Err(format!("/{name} {sub}: no {name} script '{which}' loaded"));
                 };
-                eng.set_enabled(s.script, on);
+                eng.set_enabled_with(s.script, on, self);
                 let state = if on { "enabled" } else { "disabled" };
                 self.show(
                     "status",
@@ -354,19 +354,70 @@ impl ScriptHost<'_> {
                 );
                 return Ok(());
             }
+            "info" => {
+                let which = rest.trim().trim_matches('"');
+                if which.is_empty() {
+                    return Err(format!("/{name} info: insufficient parameters"));
+                }
+                let Some(s) = find_engine_script(&eng.scripts(), which) else {
+                    return Err(format!("/{name} info: no {name} '{which}' loaded"));
+                };
+                let mut lines = vec![format!("* {} {} ({})", s.name, s.version, s.file)];
+                if !s.author.is_empty() {
+                    lines.push(format!("  author: {}", s.author));
+                }
+                if !s.description.is_empty() {
+                    lines.push(format!("  description: {}", s.description));
+                }
+                lines.extend(eng.info(s.script).into_iter().map(|l| format!("  {l}")));
+                let cmds: Vec<String> = self
+                    .commands
+                    .get()
+                    .iter()
+                    .filter(|(_, c)| c.script == s.script)
+                    .map(|(n, _)| format!("/{n}"))
+                    .collect();
+                if !cmds.is_empty() {
+                    lines.push(format!("  commands: {}", cmds.join(" ")));
+                }
+                lines.push(format!(
+                    "  state: {}",
+                    if s.disabled { "disabled" } else { "enabled" }
+                ));
+                for l in lines {
+                    self.show("status", l);
+                }
+                return Ok(());
+            }
             other => {
                 return Err(format!(
-                "/{name}: unknown action '{other}' (load, unload, reload, enable, disable or list)"
+                "/{name}: unknown action '{other}' (load, unload, reload, enable, disable, list or info)"
             ))
             }
         };
-        let file = rest.trim().trim_matches('"');
+        let mut rest = rest.trim();
+        while let Some(sw) = rest.strip_prefix('-') {
+            let (switch, after) = sw.split_once(' ').unwrap_or((sw, ""));
+            let file = after.trim().trim_matches('"');
+            if op != ScriptOp::Unload {
+                eng.load_switch(file, switch)
+                    .map_err(|e| format!("/{name} {sub}: {e}"))?;
+            }
+            rest = after.trim_start();
+        }
+        let mut file = rest.trim().trim_matches('"').to_string();
         if file.is_empty() {
             return Err(format!("/{name} {sub}: insufficient parameters"));
         }
+        // A loaded script may be named by its name as well as its file.
+        if op != ScriptOp::Load {
+            if let Some(s) = find_engine_script(&eng.scripts(), &file) {
+                file = s.file;
+            }
+        }
         self.pending.scripts.push(ScriptRequest {
             op,
-            file: file.to_string(),
+            file,
             events: true,
         });
         Ok(())

@@ -299,4 +299,32 @@ pub trait ScriptEngine {
         let _ = (script, on);
         false
     }
+
+    /// [`ScriptEngine::set_enabled`] with the client at hand (`/name enable`), for an engine
+    /// that must register things again when a script resumes (an isolated native plugin
+    /// whose process is started again).
+    fn set_enabled_with(&self, script: ScriptId, on: bool, host: &mut dyn EngineHost) -> bool {
+        let _ = host;
+        self.set_enabled(script, on)
+    }
+
+    /// Lines `/name info NAME` shows after the script's metadata: what only the engine knows
+    /// (a native plugin's file format, architecture and ABI).
+    fn info(&self, script: ScriptId) -> Vec<String> {
+        let _ = script;
+        Vec::new()
+    }
+
+    /// A switch given to `/name load -SWITCH FILE` (`-isolated` for native plugins), before
+    /// the file loads.
+    ///
+    /// # Errors
+    /// When the engine has no such switch.
+    fn load_switch(&self, file: &str, switch: &str) -> Result<(), String> {
+        let _ = file;
+        Err(format!(
+            "-{switch} is not a switch of /{} load",
+            self.name()
+        ))
+    }
 }
