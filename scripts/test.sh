@@ -7,6 +7,8 @@ command -v lua5.4 >/dev/null 2>&1 || need+=(lua5.4)
 [ -x /usr/bin/time ] || need+=(time)
 { command -v ngircd || [ -x /usr/sbin/ngircd ]; } >/dev/null 2>&1 || need+=(ngircd)
 command -v microsocks >/dev/null 2>&1 || need+=(microsocks)
+# The native plugin tests compile C plugins.
+command -v cc >/dev/null 2>&1 || need+=(gcc)
 # The Python worker embeds CPython: it builds against /usr/bin/python3 and its shared
 # libpython (see .cargo/config.toml).
 [ -x /usr/bin/python3 ] || need+=(python3)

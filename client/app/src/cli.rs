@@ -11,20 +11,23 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 /// Adds the script engines beside mSL to a client: `.lua` files load into Lua, `.py` files
-/// into Python.
+/// into Python, `.so` (`.dylib`, `.dll`) files are native plugins.
 pub fn add_engines(client: &mut rustirc_core::client::Client, limits: &Limits) {
     add_engines_with(
         client,
         limits,
         &rustirc_core::settings::PythonSettings::default(),
+        &[],
     );
 }
 
-/// [`add_engines`] with the config file's `[python]` settings.
+/// [`add_engines`] with the config file's `[python]` settings and the native plugins to run
+/// isolated (`[plugins] isolated`).
 pub fn add_engines_with(
     client: &mut rustirc_core::client::Client,
     limits: &Limits,
     python: &rustirc_core::settings::PythonSettings,
+    isolated: &[String],
 ) {
     client.add_engine(Rc::new(rustirc_lua::LuaEngine::new(limits.clone())));
     let mut opts = rustirc_python::Options::default();
@@ -39,6 +42,68 @@ pub fn add_engines_with(
     }
     opts.shared.clone_from(&python.shared);
     client.add_engine(Rc::new(rustirc_python::PythonEngine::with_options(opts)));
+    client.add_engine(Rc::new(rustirc_native::NativeEngine::new(
+        rustirc_native::Options {
+            isolated: isolated.to_vec(),
+            ..rustirc_native::Options::default()
+        },
+    )));
+}
+
+/// `rustirc plugin info PATH`: what the loader reads from a native plugin (format,
+/// architecture, symbols, then name, version and ABI from the opened library); exit status 1
+/// with the reason when the loader would refuse it.
+fn plugin(args: &[String]) -> i32 {
+    let (Some("info"), Some(path), None) =
+        (args.first().map(String::as_str), args.get(1), args.get(2))
+    else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("rustirc: {path}: cannot read: {e}");
+            return 1;
+        }
+    };
+    let ins = match rustirc_native::inspect::inspect(path, &bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("rustirc: refused: {e}");
+            return 1;
+        }
+    };
+    println!("file: {path}");
+    for l in rustirc_native::header_lines(&ins) {
+        println!("{l}");
+    }
+    if let Some(r) = ins.refusal {
+        eprintln!("rustirc: refused: {r}");
+        return 1;
+    }
+    // Opening runs the library's constructors, as loading it would.
+    match rustirc_native::loader::open(std::path::Path::new(path), path) {
+        Ok(opened) => {
+            let i = &opened.info;
+            println!("name: {}", i.name);
+            println!("version: {}", i.version);
+            println!("author: {}", i.author);
+            println!("description: {}", i.description);
+            println!(
+                "ABI: {}.{} (client {}.{})",
+                i.abi.0,
+                i.abi.1,
+                rustirc_plugin_abi::sys::ABI_MAJOR,
+                rustirc_plugin_abi::sys::ABI_MINOR
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("rustirc: refused: {e}");
+            1
+        }
+    }
 }
 
 /// Whether `file` is a Python script.
@@ -71,7 +136,9 @@ const USAGE: &str = "usage:
   rustirc perms [--data DIR] list|log
   rustirc perms [--data DIR] grant|revoke NAME PERMISSION...
   rustirc perms [--data DIR] reset [NAME]
-  rustirc import [--install] [--data DIR] PATH...";
+  rustirc import [--install] [--data DIR] PATH...
+
+  rustirc plugin info PATH";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
 /// network, so IRC commands and identifiers are unknown.
@@ -117,6 +184,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("repo") => crate::manage::repo(&args[1..]),
         Some("perms") => perms(&args[1..]),
         Some("import") => import(&args[1..]),
+        Some("plugin") => plugin(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             0
@@ -188,9 +256,13 @@ fn check(args: &[String]) -> i32 {
                 continue;
             }
         };
-        if is_lua(f) || is_python(f) {
+        let native = rustirc_native::NativeEngine::default();
+        use rustirc_core::host::engine::ScriptEngine as _;
+        if is_lua(f) || is_python(f) || native.handles(f) {
             use rustirc_core::host::engine::ScriptEngine;
-            let (errors, kind) = if is_lua(f) {
+            let (errors, kind) = if native.handles(f) {
+                (native.check(f, &bytes), "native plugin")
+            } else if is_lua(f) {
                 (
                     rustirc_lua::LuaEngine::new(Limits::default()).check(f, &bytes),
                     "lua script",
@@ -915,7 +987,12 @@ fn headless(args: &[String]) -> i32 {
     };
     let mut client =
         rustirc_core::client::Client::new(first, limits.clone(), rustirc_core::net::now_ms());
-    add_engines_with(&mut client, &limits, &settings.python);
+    add_engines_with(
+        &mut client,
+        &limits,
+        &settings.python,
+        &settings.plugins.isolated,
+    );
     for config in configs {
         client.add_connection(config);
     }

@@ -55,6 +55,9 @@ pub struct Settings {
     /// How Python scripts' workers run (`docs/python-api.md`).
     #[serde(default)]
     pub python: PythonSettings,
+    /// Native plugins (`docs/plugin-guide.md`).
+    #[serde(default)]
+    pub plugins: PluginSettings,
 }
 
 /// `[python]`: the Python workers' limits, and the scripts that share one worker. Each one
@@ -79,6 +82,20 @@ pub struct PythonSettings {
     /// Trusted scripts that share one worker (file names).
     #[serde(default)]
     pub shared: Vec<String>,
+}
+
+/// `[plugins]`: which native plugins run isolated, in a process of their own.
+///
+/// ```toml
+/// [plugins]
+/// isolated = ["segv", "libuntrusted.so"]
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSettings {
+    /// Plugins to isolate, by name (`rainbow`) or file name (`librainbow.so`).
+    #[serde(default)]
+    pub isolated: Vec<String>,
 }
 
 /// `[stdlib]`: which built-in scripts not to load.
