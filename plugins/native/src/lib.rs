@@ -415,6 +415,10 @@ impl NativeEngine {
                 host.cancel_timer(&name);
                 Ok(Value::Null)
             }
+            HostCall::Http { .. } => Err(
+                "HTTP requests are not part of the native plugin ABI (a plugin makes its own)"
+                    .to_string(),
+            ),
             HostCall::StorageGet { key } => {
                 let mut st = p.storage.borrow_mut();
                 let st = st.get_or_insert_with(|| Storage::open(host.data_dir(), &p.meta.borrow().name));

@@ -185,7 +185,8 @@ fn main() {
                 });
                 break;
             }
-            ToWorker::Load { seq, .. }
+            ToWorker::UnloadScript { seq, .. }
+            | ToWorker::Load { seq, .. }
             | ToWorker::Check { seq, .. }
             | ToWorker::Command { seq, .. }
             | ToWorker::Timer { seq, .. }
