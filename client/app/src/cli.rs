@@ -137,7 +137,6 @@ const USAGE: &str = "usage:
   rustirc perms [--data DIR] grant|revoke NAME PERMISSION...
   rustirc perms [--data DIR] reset [NAME]
   rustirc import [--install] [--data DIR] PATH...
-
   rustirc plugin info PATH";
 
 /// A host for the command line: echoes go to standard output, one line each; there is no
