@@ -19,6 +19,7 @@
 
 use crate::ast::Span;
 use crate::events::event_shape;
+use crate::lower::{HOST_OPERATORS, WORD_OPERATORS};
 
 /// What a span of source is, for colouring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,46 +55,16 @@ const KEYWORDS: &[&str] = &[
     "if", "elseif", "else", "while", "return", "halt", "haltdef", "break", "continue", "goto",
     "var",
 ];
-const WORD_OPS: &[&str] = &[
-    "isin",
-    "isincs",
-    "iswm",
-    "iswmcs",
-    "isnum",
-    "isletter",
-    "isalnum",
-    "isalpha",
-    "islower",
-    "isupper",
-    "ison",
-    "isop",
-    "ishop",
-    "isvoice",
-    "isvo",
-    "isreg",
-    "isowner",
-    "isadmin",
-    "ischan",
-    "isban",
-    "isquiet",
-    "isaop",
-    "isavoice",
-    "isignore",
-    "isprotect",
-    "isnotify",
-    "//",
-    "\\\\",
-    "==",
-    "===",
-    "!=",
-    "<",
-    ">",
-    "<=",
-    ">=",
-    "&&",
-    "||",
-    "&",
+/// The symbol operators of conditions; the word operators (`isin`, `isop` …) are the
+/// lowering's [`WORD_OPERATORS`] and [`HOST_OPERATORS`].
+const SYMBOL_OPS: &[&str] = &[
+    "//", "\\\\", "==", "===", "!=", "<", ">", "<=", ">=", "&&", "||", "&",
 ];
+
+/// Whether `word` (lower case) is a condition operator.
+fn is_operator(word: &str) -> bool {
+    SYMBOL_OPS.contains(&word) || WORD_OPERATORS.contains(&word) || HOST_OPERATORS.contains(&word)
+}
 
 /// Classes every non-blank part of `src` (mSL source; INI-wrapped `nN=` lines too). The
 /// spans are in source order, do not overlap, and are byte offsets into `src`.
@@ -306,9 +277,8 @@ impl Hl {
     /// on their own, the rest is text, a number or an operator. Returns where it ended.
     fn word(&mut self, start: usize, t: &str, i: usize, end: usize) -> usize {
         let word = &t[i..end];
-        if WORD_OPS.contains(&word.to_ascii_lowercase().as_str())
-            || (word.starts_with('!') && WORD_OPS.contains(&&word[1..]))
-        {
+        let lower = word.to_ascii_lowercase();
+        if is_operator(&lower) || lower.strip_prefix('!').is_some_and(is_operator) {
             self.push(start + i, start + end, TokenClass::Operator);
             return end;
         }
