@@ -91,6 +91,14 @@ fn plugin(args: &[String]) -> i32 {
             println!("author: {}", i.author);
             println!("description: {}", i.description);
             println!(
+                "permissions: {}",
+                if i.permissions.is_empty() {
+                    "none".to_string()
+                } else {
+                    i.permissions.join(", ")
+                }
+            );
+            println!(
                 "ABI: {}.{} (client {}.{})",
                 i.abi.0,
                 i.abi.1,

@@ -121,7 +121,8 @@ fn plugin_info_prints_what_the_loader_reads() {
         "symbols: plugin_get_info plugin_init plugin_deinit plugin_on_event",
         "name: greeter",
         "version: 1.0.0",
-        "ABI: 1.0 (client 1.0)",
+        "ABI: 1.1 (client 1.1)",
+        "permissions: none",
     ] {
         assert!(text.contains(want), "{want} missing in:\n{text}");
     }

@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 #define RUSTIRC_ABI_MAJOR 1
-#define RUSTIRC_ABI_MINOR 0
+#define RUSTIRC_ABI_MINOR 1
 #define RUSTIRC_OK 0
 #define RUSTIRC_HALTDEF 1
 #define RUSTIRC_HALT 2
@@ -26,7 +26,9 @@ extern "C" {
 
 /*
  * What a plugin says about itself (`plugin_get_info`). Its strings are the plugin's and
- * stay valid while it is loaded.
+ * stay valid while it is loaded. Append-only, like the host table: a field is only ever
+ * added at the end (and RUSTIRC_ABI_MINOR grows), and the client reads a field only from
+ * a plugin whose abi_minor is at least the minor that added it.
  */
 typedef struct rustirc_plugin_info {
     /*
@@ -53,6 +55,12 @@ typedef struct rustirc_plugin_info {
      * One line on what it does.
      */
     const char *description;
+    /*
+     * The permissions it asks for, comma-separated like an mSL manifest's
+     * `; permissions:` line (`network, run`); NULL or "" for none. Since 1.1: the client
+     * reads it only from a plugin whose abi_minor is at least 1.
+     */
+    const char *permissions;
 } rustirc_plugin_info;
 
 /*

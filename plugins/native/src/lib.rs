@@ -860,6 +860,7 @@ impl ScriptEngine for NativeEngine {
                 meta.version = m.version;
                 meta.author = m.author;
                 meta.description = m.description;
+                meta.permissions = m.permissions;
                 Ok(meta.clone())
             }
             Err(e) => {

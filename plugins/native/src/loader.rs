@@ -435,6 +435,8 @@ pub struct Info {
     pub author: String,
     /// Its description.
     pub description: String,
+    /// The permissions it asks for (ABI 1.1 on; none from a 1.0 plugin).
+    pub permissions: Vec<String>,
 }
 
 /// A library opened and checked (symbols, ABI version), not yet initialised.
@@ -489,16 +491,7 @@ pub fn open(path: &Path, file: &str) -> Result<Opened, String> {
     if raw.is_null() {
         return Err(format!("{file}: plugin_get_info returned NULL"));
     }
-    // SAFETY: a non-NULL pointer to the plugin's static info (the ABI's contract).
-    let raw: &PluginInfo = unsafe { &*raw };
-    let s = |p: *const c_char| arg(p).unwrap_or_default();
-    let info = Info {
-        abi: (raw.abi_major, raw.abi_minor),
-        name: s(raw.name),
-        version: s(raw.version),
-        author: s(raw.author),
-        description: s(raw.description),
-    };
+    let info = read_info(raw);
     check_abi(&info, file)?;
     if info.name.trim().is_empty() {
         return Err(format!(
@@ -512,6 +505,50 @@ pub fn open(path: &Path, file: &str) -> Result<Opened, String> {
         deinit,
         on_event,
     })
+}
+
+/// Copies what a plugin's `plugin_get_info` returned. The fields a minor version appended are
+/// read only from a plugin built against that minor or a later one: a 1.0 plugin's struct
+/// ends before `permissions`, so that field is never read from it.
+fn read_info(raw: *const PluginInfo) -> Info {
+    /// The fields every 1.x plugin has, in the order of the ABI.
+    #[repr(C)]
+    struct InfoV10 {
+        abi_major: u32,
+        abi_minor: u32,
+        name: *const c_char,
+        version: *const c_char,
+        author: *const c_char,
+        description: *const c_char,
+    }
+    // SAFETY: a non-NULL pointer to the plugin's static info (the ABI's contract); every 1.x
+    // plugin's struct starts with these fields.
+    let v10: &InfoV10 = unsafe { &*raw.cast::<InfoV10>() };
+    let s = |p: *const c_char| arg(p).unwrap_or_default();
+    let permissions = if v10.abi_major == ABI_MAJOR && v10.abi_minor >= 1 {
+        // SAFETY: a plugin built against 1.1 or later has the whole 1.1 struct.
+        let full: &PluginInfo = unsafe { &*raw };
+        split_permissions(&s(full.permissions))
+    } else {
+        Vec::new()
+    };
+    Info {
+        abi: (v10.abi_major, v10.abi_minor),
+        name: s(v10.name),
+        version: s(v10.version),
+        author: s(v10.author),
+        description: s(v10.description),
+        permissions,
+    }
+}
+
+/// A comma-separated list of permissions, as a manifest writes it.
+pub fn split_permissions(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether a plugin built against `info.abi` loads in this client: the same major, and a
@@ -698,7 +735,7 @@ pub fn meta(info: &Info) -> Meta {
         version: info.version.clone(),
         author: info.author.clone(),
         description: info.description.clone(),
-        permissions: Vec::new(),
+        permissions: info.permissions.clone(),
         requires: String::new(),
     }
 }

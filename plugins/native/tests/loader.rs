@@ -41,7 +41,7 @@ fn the_c_example_greets_joins_and_its_command_works() {
     t.type_line("/plugin info greeter");
     let shown = t.take_shown();
     assert!(has(&shown, "format: ELF shared library"), "{shown:?}");
-    assert!(has(&shown, "ABI: 1.0"), "{shown:?}");
+    assert!(has(&shown, "ABI: 1.1"), "{shown:?}");
     assert!(
         has(&shown, "registered: 1 hooks, 1 commands, 0 timers"),
         "{shown:?}"
@@ -97,7 +97,7 @@ fn bad_files_are_refused_with_what_to_do() {
     let shown = t.load(&major);
     assert!(
         has(&shown, "ABI mismatch for plugin 'abi_test'")
-            && has(&shown, "client 1.0, plugin 99.0")
+            && has(&shown, "client 1.1, plugin 99.0")
             && has(&shown, "rebuild it against rustirc-plugin-abi 1.x"),
         "{shown:?}"
     );
@@ -116,7 +116,7 @@ fn bad_files_are_refused_with_what_to_do() {
     assert!(
         has(
             &shown,
-            "needs ABI 1.7 but this client has 1.0: update the client"
+            "needs ABI 1.7 but this client has 1.1: update the client"
         ),
         "{shown:?}"
     );

@@ -369,6 +369,9 @@ impl ScriptHost<'_> {
                 if !s.description.is_empty() {
                     lines.push(format!("  description: {}", s.description));
                 }
+                if !s.permissions.is_empty() {
+                    lines.push(format!("  permissions: {}", s.permissions.join(", ")));
+                }
                 lines.extend(eng.info(s.script).into_iter().map(|l| format!("  {l}")));
                 let cmds: Vec<String> = self
                     .commands

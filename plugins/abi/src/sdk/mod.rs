@@ -21,6 +21,10 @@
 //! rustirc_plugin_abi::export_plugin!(Hello, name = "hello", author = "me", description = "Says hello");
 //! ```
 //!
+//! A plugin that needs more than IRC and its own storage says so, as a script's manifest does
+//! (`permissions = "run"` after the description): the client shows what it asks for, and
+//! refuses a host call the user did not grant (see `docs/permissions.md`).
+//!
 //! The macro writes the four exported functions. A panic in `init`, `on_event` or `deinit`
 //! is caught at the boundary, logged through the host with its message, and reported to the
 //! client as an error; it never unwinds into the client.
@@ -375,12 +379,14 @@ pub struct StaticInfo(pub sys::PluginInfo);
 unsafe impl Sync for StaticInfo {}
 
 impl StaticInfo {
-    /// Info from NUL-terminated static strings (`export_plugin!` adds the NULs).
+    /// Info from NUL-terminated static strings (`export_plugin!` adds the NULs); the
+    /// permissions comma-separated (`"network, run\0"`), or `""` … `"\0"` for none.
     pub const fn new(
         name: &'static str,
         version: &'static str,
         author: &'static str,
         description: &'static str,
+        permissions: &'static str,
     ) -> StaticInfo {
         StaticInfo(sys::PluginInfo {
             abi_major: sys::ABI_MAJOR,
@@ -389,6 +395,7 @@ impl StaticInfo {
             version: version.as_ptr().cast(),
             author: author.as_ptr().cast(),
             description: description.as_ptr().cast(),
+            permissions: permissions.as_ptr().cast(),
         })
     }
 }
@@ -527,15 +534,27 @@ pub fn deinit<P: Plugin>(slot: &Slot<P>) {
 }
 
 /// Writes the four exported functions of a plugin: `export_plugin!(Type, name = "x",
-/// author = "…", description = "…")`. The version is the crate's (`CARGO_PKG_VERSION`).
+/// author = "…", description = "…")`, optionally followed by `permissions = "network, run"`
+/// (what it asks for, as an mSL manifest's `; permissions:` line). The version is the
+/// crate's (`CARGO_PKG_VERSION`).
 #[macro_export]
 macro_rules! export_plugin {
     ($ty:ty, name = $name:literal, author = $author:literal, description = $desc:literal $(,)?) => {
+        $crate::export_plugin!(
+            $ty,
+            name = $name,
+            author = $author,
+            description = $desc,
+            permissions = ""
+        );
+    };
+    ($ty:ty, name = $name:literal, author = $author:literal, description = $desc:literal, permissions = $perms:literal $(,)?) => {
         static __RUSTIRC_PLUGIN_INFO: $crate::sdk::StaticInfo = $crate::sdk::StaticInfo::new(
             concat!($name, "\0"),
             concat!(env!("CARGO_PKG_VERSION"), "\0"),
             concat!($author, "\0"),
             concat!($desc, "\0"),
+            concat!($perms, "\0"),
         );
         static __RUSTIRC_PLUGIN_SLOT: $crate::sdk::Slot<$ty> = $crate::sdk::Slot::new();
 

@@ -36,9 +36,12 @@ use core::ffi::{c_char, c_int, c_void};
 
 /// The ABI's major version: a plugin built against another major is refused.
 pub const ABI_MAJOR: u32 = 1;
-/// The ABI's minor version: grows by one for each function appended to [`Host`]. A plugin
-/// built against a minor up to this one loads.
-pub const ABI_MINOR: u32 = 0;
+/// The ABI's minor version: grows by one for each function appended to [`Host`] or field
+/// appended to [`PluginInfo`]. A plugin built against a minor up to this one loads.
+///
+/// - 1.0: the first.
+/// - 1.1: [`PluginInfo::permissions`].
+pub const ABI_MINOR: u32 = 1;
 
 /// Success; for an event: nothing to stop.
 pub const RUSTIRC_OK: c_int = 0;
@@ -100,7 +103,9 @@ macro_rules! c_struct {
 
 c_struct! {
     /// What a plugin says about itself (`plugin_get_info`). Its strings are the plugin's and
-    /// stay valid while it is loaded.
+    /// stay valid while it is loaded. Append-only, like the host table: a field is only ever
+    /// added at the end (and RUSTIRC_ABI_MINOR grows), and the client reads a field only from
+    /// a plugin whose abi_minor is at least the minor that added it.
     PluginInfo => "rustirc_plugin_info", PLUGIN_INFO_FIELDS {
         /// RUSTIRC_ABI_MAJOR as the plugin was built.
         abi_major: u32,
@@ -114,6 +119,10 @@ c_struct! {
         author: *const c_char,
         /// One line on what it does.
         description: *const c_char,
+        /// The permissions it asks for, comma-separated like an mSL manifest's
+        /// `; permissions:` line (`network, run`); NULL or "" for none. Since 1.1: the client
+        /// reads it only from a plugin whose abi_minor is at least 1.
+        permissions: *const c_char,
     }
 }
 
