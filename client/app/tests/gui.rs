@@ -4,11 +4,13 @@
 //! into the editor pane and applied is callable from the input line at once; a broken script
 //! shows its diagnostics and a click on one moves the cursor there; a permission prompt
 //! grants and denies; the manager installs, enables and disables a script from a repository
-//! on loopback; the input line completes nicks and commands and keeps its history.
+//! on loopback; the input line completes nicks and commands and keeps its history; a script's
+//! dialog is drawn with its controls, and clicks, typing, selections and closing reach the
+//! script's `on DIALOG` handlers.
 
 mod support;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use rustirc::desktop::{build, options, Start};
 use rustirc::ui::App;
@@ -463,4 +465,161 @@ fn a_custom_window_receives_aline_and_its_typed_lines() {
     until(&mut h, "the typed line", |a| {
         lines(a, 1, "@notes").iter().any(|l| l == "- buy bread")
     });
+}
+
+/// Whether something labelled `label` is drawn.
+fn shown(h: &Harness<'static, App>, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}
+
+/// Writes `text` as the script `name.mrc` in `dir` and returns settings loading it.
+fn with_script(dir: &Path, name: &str, text: &str) -> Settings {
+    let script = dir.join(format!("{name}.mrc"));
+    std::fs::write(&script, text).unwrap();
+    Settings {
+        scripts: vec![script],
+        ..Settings::default()
+    }
+}
+
+/// The open dialog `name`'s control `id`, as the window last heard of it.
+fn control(app: &App, name: &str, id: u32) -> Option<rustirc_core::client::Control> {
+    app.view
+        .snap
+        .dialogs
+        .iter()
+        .find(|d| d.name == name)
+        .and_then(|d| d.control(id))
+        .cloned()
+}
+
+const DEMO_DIALOG: &str = r#"dialog demo {
+  title "Demo dialog"
+  size -1 -1 160 110
+  option dbu
+  text "Colours:", 1, 5 5 60 10
+  list 2, 5 16 70 40
+  edit "", 3, 5 60 70 12
+  check "Loud", 6, 80 40 50 12
+  button "Say hi", 4, 80 5 50 14
+  button "Locked", 7, 80 22 50 14
+  button "Done", 5, 80 90 50 14, ok
+}
+on *:DIALOG:demo:init:0: did -a demo 2 Red | did -a demo 2 Green | did -b demo 7
+on *:DIALOG:demo:sclick:2: echo -s picked $did(demo,2).seltext
+on *:DIALOG:demo:sclick:4: echo -s hi from the dialog: $did(demo,3) loud: $did(demo,6).state
+on *:DIALOG:demo:sclick:7: echo -s the locked button was clicked
+on *:DIALOG:demo:close:0: echo -s demo closed with $did(demo,3)
+"#;
+
+#[test]
+fn a_script_dialog_is_drawn_and_its_controls_reach_on_dialog() {
+    let dir = support::test_dir("gui-dialog");
+    let mut h = window(&dir, with_script(&dir, "demo", DEMO_DIALOG));
+    type_line(&mut h, "/dialog -m demo demo");
+    until(&mut h, "the dialog with the lines init added", |a| {
+        control(a, "demo", 2).is_some_and(|c| c.items.len() == 2)
+    });
+    // Drawn: its title, its controls, and the lines `/did -a` added in `init`.
+    for label in [
+        "Demo dialog",
+        "Colours:",
+        "Say hi",
+        "Loud",
+        "Red",
+        "Green",
+        "Done",
+    ] {
+        assert!(shown(&h, label), "{label} is not drawn");
+    }
+    // A list line picked: sclick, with the selection set.
+    h.get_by_label("Green").click();
+    until(&mut h, "the pick", |a| has(a, "status", "picked Green"));
+    // Typing into the edit box: the script reads what was typed.
+    h.ctx
+        .memory_mut(|m| m.request_focus(rustirc::ui::panels::dialogs::edit_id("demo", 3)));
+    h.step();
+    h.event(egui::Event::Text("hello".into()));
+    h.step();
+    until(&mut h, "the typed text in the client", |a| {
+        control(a, "demo", 3).is_some_and(|c| c.text == "hello")
+    });
+    h.get_by_label("Loud").click();
+    until(&mut h, "the check box to be checked", |a| {
+        control(a, "demo", 6).is_some_and(|c| c.state == 1)
+    });
+    h.get_by_label("Say hi").click();
+    until(&mut h, "the button's handler", |a| {
+        has(a, "status", "hi from the dialog: hello loud: 1")
+    });
+    // A control `/did -b` disabled is drawn disabled, and clicking it does nothing.
+    assert!(h.get_by_label("Locked").accesskit_node().is_disabled());
+    h.get_by_label("Locked").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!has(h.state(), "status", "the locked button was clicked"));
+    // The ok button closes it: close runs (the controls still readable), the window goes.
+    h.get_by_label("Done").click();
+    until(&mut h, "the dialog to close", |a| {
+        a.view.snap.dialogs.is_empty() && has(a, "status", "demo closed with hello")
+    });
+    assert!(!shown(&h, "Demo dialog"));
+    assert!(!shown(&h, "Say hi"));
+}
+
+const TABBED_DIALOG: &str = r#"dialog tabbed {
+  title "Tabbed"
+  size -1 -1 200 100
+  option dbu
+  tab "First", 1, 5 5 190 90
+  tab "Second", 2
+  text "On the first tab", 3, 10 25 100 10, tab 1
+  text "On the second tab", 4, 10 25 100 10, tab 2
+  edit "", 5, 10 40 100 12, tab 2
+  button "Fill", 6, 120 40 40 14, tab 2
+}
+on *:DIALOG:tabbed:sclick:2: echo -s the second tab was picked
+on *:DIALOG:tabbed:sclick:6: did -ra tabbed 5 filled by the script
+on *:DIALOG:tabbed:close:0: echo -s tabbed closed
+"#;
+
+#[test]
+fn a_dialog_shows_one_tab_at_a_time_takes_script_changes_and_closes_from_its_title_bar() {
+    let dir = support::test_dir("gui-dialog-tabs");
+    let mut h = window(&dir, with_script(&dir, "tabbed", TABBED_DIALOG));
+    type_line(&mut h, "/dialog -m tabbed tabbed");
+    until(&mut h, "the dialog", |a| !a.view.snap.dialogs.is_empty());
+    assert!(shown(&h, "On the first tab"));
+    assert!(!shown(&h, "On the second tab"));
+    h.get_by_label("Second").click();
+    until(&mut h, "the tab's sclick", |a| {
+        has(a, "status", "the second tab was picked")
+    });
+    assert!(shown(&h, "On the second tab"));
+    assert!(!shown(&h, "On the first tab"));
+    // The user types, then a script replaces the text: the box shows the script's text.
+    h.ctx
+        .memory_mut(|m| m.request_focus(rustirc::ui::panels::dialogs::edit_id("tabbed", 5)));
+    h.step();
+    h.event(egui::Event::Text("typed".into()));
+    h.step();
+    until(&mut h, "the typed text in the client", |a| {
+        control(a, "tabbed", 5).is_some_and(|c| c.text == "typed")
+    });
+    h.get_by_label("Fill").click();
+    until(&mut h, "the script's text", |a| {
+        control(a, "tabbed", 5).is_some_and(|c| c.text == "filled by the script")
+    });
+    h.step();
+    assert!(h
+        .query_all_by_value("filled by the script")
+        .next()
+        .is_some());
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Close window")
+        .click();
+    until(&mut h, "the dialog to close", |a| {
+        a.view.snap.dialogs.is_empty() && has(a, "status", "tabbed closed")
+    });
+    assert!(!shown(&h, "Tabbed"));
 }

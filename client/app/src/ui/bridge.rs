@@ -6,7 +6,7 @@
 //!
 //! This module decides nothing about IRC or scripts: it moves data between the two threads.
 
-use rustirc_core::client::{Client, Completion, Outbox};
+use rustirc_core::client::{Client, Completion, DialogModel, Outbox};
 use rustirc_core::net::{Command, Connection};
 use rustirc_lang::engine::FileDiagnostic;
 use std::sync::mpsc;
@@ -61,6 +61,8 @@ pub struct Snapshot {
     pub scripts: Vec<ScriptSnap>,
     /// The kept permission answers: (script, granted always, denied).
     pub decisions: Vec<(String, Vec<String>, Vec<String>)>,
+    /// The open dialogs, in the order they were opened.
+    pub dialogs: Vec<DialogModel>,
 }
 
 impl Snapshot {
@@ -112,6 +114,7 @@ impl Snapshot {
                 .iter()
                 .map(|(n, d)| (n.clone(), d.always.clone(), d.denied.clone()))
                 .collect(),
+            dialogs: client.dialogs().to_vec(),
         }
     }
 }

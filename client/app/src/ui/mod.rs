@@ -82,6 +82,13 @@ pub enum Act {
         /// The command.
         line: String,
     },
+    /// Something the user did in the script dialog `name`.
+    Dialog {
+        /// The dialog's name.
+        name: String,
+        /// What they did.
+        action: panels::dialogs::DialogAction,
+    },
 }
 
 /// Where the window keeps its things and what it starts with.
@@ -119,6 +126,8 @@ pub struct App {
     pub ended: Option<String>,
     /// `--screenshot FILE`: where to save a picture of the window, and when to take it.
     pub screenshot: Option<(PathBuf, std::time::Instant)>,
+    /// The open script dialogs' typing and tabs.
+    pub dialogs: panels::dialogs::DialogsState,
     acts: Vec<Act>,
 }
 
@@ -138,6 +147,7 @@ impl App {
             options,
             ended: None,
             screenshot: None,
+            dialogs: panels::dialogs::DialogsState::default(),
             acts: Vec::new(),
         }
     }
@@ -191,6 +201,7 @@ impl App {
             }
         });
         panels::permission::show(ui.ctx(), &self.view, acts);
+        panels::dialogs::show(ui.ctx(), &self.view.snap.dialogs, &mut self.dialogs, acts);
         panels::manager::show(ui.ctx(), &mut self.manager, &self.view, &self.options, acts);
         panels::connect::show(ui.ctx(), &mut self.connect, &self.options, acts);
         panels::options::show(ui.ctx(), &mut self.options_open, &self.options);
@@ -365,6 +376,12 @@ impl App {
             Act::Command { cid, line } => self.core.call(move |c| {
                 c.select(cid);
                 c.run_command(&line);
+                None
+            }),
+            Act::Dialog { name, action } => self.core.call(move |c| {
+                if let Err(e) = action.apply(c, &name) {
+                    c.out.shown.push(("status".into(), format!("* {e}")));
+                }
                 None
             }),
         }

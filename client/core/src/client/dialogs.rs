@@ -87,7 +87,8 @@ pub struct Control {
     pub id: u32,
     /// What it is.
     pub kind: ControlKind,
-    /// `x y w h` in dialog units (or pixels with `option pixels`).
+    /// `x y w h` in the table's units: pixels, or dialog units with `option dbu` (as in
+    /// mIRC).
     pub rect: (i64, i64, i64, i64),
     /// Its text (a label, a button's caption, an edit box's content; lines joined by
     /// CR LF in a `multi` edit box).

@@ -3,6 +3,7 @@
 
 pub mod buffer;
 pub mod connect;
+pub mod dialogs;
 pub mod editor;
 pub mod input;
 pub mod manager;
