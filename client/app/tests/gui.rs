@@ -6,7 +6,8 @@
 //! grants and denies; the manager installs, enables and disables a script from a repository
 //! on loopback; the input line completes nicks and commands and keeps its history; a script's
 //! dialog is drawn with its controls, and clicks, typing, selections and closing reach the
-//! script's `on DIALOG` handlers.
+//! script's `on DIALOG` handlers; a script's `$?` question is asked in a window and waits for
+//! its answer.
 
 mod support;
 
@@ -622,4 +623,56 @@ fn a_dialog_shows_one_tab_at_a_time_takes_script_changes_and_closes_from_its_tit
         a.view.snap.dialogs.is_empty() && has(a, "status", "tabbed closed")
     });
     assert!(!shown(&h, "Tabbed"));
+}
+
+#[test]
+fn a_question_from_a_script_waits_for_the_answer_typed_into_its_window() {
+    let dir = support::test_dir("gui-prompt");
+    let mut h = window(
+        &dir,
+        with_script(
+            &dir,
+            "ask",
+            "alias ask echo -s answer: $?=\"Your name?\"\nalias sure echo -s sure: $?!=\"Sure?\"\n",
+        ),
+    );
+    // OK answers what was typed.
+    type_line(&mut h, "/ask");
+    until(&mut h, "the question", |a| a.prompts.is_asking());
+    assert!(shown(&h, "Your name?"));
+    h.event(egui::Event::Text("Ann".into()));
+    h.step();
+    h.get_by_label("OK").click();
+    until(&mut h, "the answer", |a| has(a, "status", "answer: Ann"));
+    assert!(!h.state().prompts.is_asking());
+    assert!(!shown(&h, "Your name?"));
+    // Cancel answers $null.
+    type_line(&mut h, "/ask");
+    until(&mut h, "the question again", |a| a.prompts.is_asking());
+    h.event(egui::Event::Text("ignored".into()));
+    h.step();
+    h.get_by_label("Cancel").click();
+    until(&mut h, "the empty answer", |a| {
+        lines(a, 1, "status")
+            .iter()
+            .any(|l| l.trim_end() == "answer:")
+    });
+    // Enter answers too.
+    type_line(&mut h, "/ask");
+    until(&mut h, "the question a third time", |a| {
+        a.prompts.is_asking()
+    });
+    h.event(egui::Event::Text("Bob".into()));
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the answer by Enter", |a| {
+        has(a, "status", "answer: Bob")
+    });
+    // A yes-or-no question has Yes and No.
+    type_line(&mut h, "/sure");
+    until(&mut h, "the yes-or-no question", |a| a.prompts.is_asking());
+    h.get_by_label("No").click();
+    until(&mut h, "no", |a| has(a, "status", "sure: $false"));
+    assert!(!lines(h.state(), 1, "status")
+        .iter()
+        .any(|l| l.contains("ignored")));
 }

@@ -2,11 +2,14 @@
 //! `Send`, and scripts and networks must never run on the UI thread). The window sends it
 //! [`Command`]s; it sends back [`Update`]s — what each connection showed, a [`Snapshot`] of
 //! the state the window draws, and the answers to the window's questions — and asks egui for
-//! a repaint when it does.
+//! a repaint when it does. The questions scripts ask the user (`$?`) reach the window through
+//! [`Core::prompts`] while the client's thread waits for the answer.
 //!
 //! This module decides nothing about IRC or scripts: it moves data between the two threads.
 
-use rustirc_core::client::{Client, Completion, DialogModel, Outbox};
+use rustirc_core::client::{
+    channel_prompter, Client, Completion, DialogModel, Outbox, PromptRequest,
+};
 use rustirc_core::net::{Command, Connection};
 use rustirc_lang::engine::FileDiagnostic;
 use std::sync::mpsc;
@@ -163,11 +166,16 @@ pub struct Core {
     updates: mpsc::Receiver<Update>,
     thread: Option<std::thread::JoinHandle<()>>,
     repaint: Option<egui::Context>,
+    prompts: mpsc::Receiver<PromptRequest>,
 }
 
 /// How often, at most, the core thread reads a [`Snapshot`] while lines flood in (it always
 /// reads one after a command from the window).
 const SNAPSHOT_EVERY: Duration = Duration::from_millis(100);
+
+/// How long a script waits in `$?` for the user's answer before it gets `$null` (the client
+/// thread waits with it, so a question nobody sees must not stop the client for good).
+pub const PROMPT_TIMEOUT: Duration = Duration::from_secs(300);
 
 impl Core {
     /// Starts the core thread: `setup` builds the client there, then the network loop runs
@@ -178,6 +186,8 @@ impl Core {
         let (up_tx, up_rx) = mpsc::channel();
         let tx = up_tx.clone();
         let ctx = repaint.clone();
+        let (ask_tx, ask_rx) = mpsc::channel();
+        let prompts = forward_prompts(ask_rx, repaint.clone());
         let thread = std::thread::Builder::new()
             .name("rustirc-core".into())
             .spawn(move || {
@@ -186,7 +196,7 @@ impl Core {
                         c.request_repaint();
                     }
                 };
-                let ended = run_core(setup, &mut cmd_rx, &tx, &wake);
+                let ended = run_core(setup, &mut cmd_rx, &tx, &wake, ask_tx);
                 let _ = tx.send(Update::Ended(ended));
                 wake();
             })
@@ -197,6 +207,7 @@ impl Core {
             updates: up_rx,
             thread,
             repaint,
+            prompts,
         }
     }
 
@@ -224,6 +235,11 @@ impl Core {
         self.updates.try_iter().collect()
     }
 
+    /// The questions scripts asked (`$?`) since the last call; each waits for its answer.
+    pub fn prompts(&self) -> Vec<PromptRequest> {
+        self.prompts.try_iter().collect()
+    }
+
     /// Waits up to `timeout` for the next update (tests and the benchmark use this).
     pub fn wait(&self, timeout: Duration) -> Option<Update> {
         self.updates.recv_timeout(timeout).ok()
@@ -238,23 +254,50 @@ impl Drop for Core {
         if let Some(t) = self.thread.take() {
             let deadline = Instant::now() + Duration::from_secs(5);
             while !t.is_finished() && Instant::now() < deadline {
+                // A script waiting in `$?` is answered `$null` so that the client can end.
+                self.prompts.try_iter().for_each(drop);
                 std::thread::sleep(Duration::from_millis(10));
             }
         }
     }
 }
 
-/// The core thread's body; returns why it ended.
+/// Passes the questions the client asks on to the window, asking for a repaint with each,
+/// on a thread of its own (the client's thread is waiting for the answer meanwhile). It
+/// ends when the client is gone.
+fn forward_prompts(
+    from_client: mpsc::Receiver<PromptRequest>,
+    repaint: Option<egui::Context>,
+) -> mpsc::Receiver<PromptRequest> {
+    let (tx, rx) = mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("rustirc-prompts".into())
+        .spawn(move || {
+            for request in from_client {
+                if tx.send(request).is_err() {
+                    break;
+                }
+                if let Some(c) = &repaint {
+                    c.request_repaint();
+                }
+            }
+        });
+    rx
+}
+
+/// The core thread's body; returns why it ended. The client's `$?` questions go to `ask`.
 fn run_core(
     setup: Setup,
     commands: &mut tokio::sync::mpsc::UnboundedReceiver<Command>,
     tx: &mpsc::Sender<Update>,
     wake: &dyn Fn(),
+    ask: mpsc::Sender<PromptRequest>,
 ) -> String {
     let (mut client, connections) = match setup() {
         Ok(c) => c,
         Err(e) => return e,
     };
+    client.set_prompter(channel_prompter(ask, PROMPT_TIMEOUT));
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -128,6 +128,8 @@ pub struct App {
     pub screenshot: Option<(PathBuf, std::time::Instant)>,
     /// The open script dialogs' typing and tabs.
     pub dialogs: panels::dialogs::DialogsState,
+    /// The scripts' questions (`$?`) waiting for an answer.
+    pub prompts: panels::prompt::PromptState,
     acts: Vec<Act>,
 }
 
@@ -148,6 +150,7 @@ impl App {
             ended: None,
             screenshot: None,
             dialogs: panels::dialogs::DialogsState::default(),
+            prompts: panels::prompt::PromptState::default(),
             acts: Vec::new(),
         }
     }
@@ -170,6 +173,7 @@ impl App {
                 Update::Ended(why) => self.ended = Some(why),
             }
         }
+        self.prompts.arrived(self.core.prompts());
     }
 
     /// Draws the whole window into `ui`.
@@ -202,6 +206,7 @@ impl App {
         });
         panels::permission::show(ui.ctx(), &self.view, acts);
         panels::dialogs::show(ui.ctx(), &self.view.snap.dialogs, &mut self.dialogs, acts);
+        panels::prompt::show(ui.ctx(), &mut self.prompts);
         panels::manager::show(ui.ctx(), &mut self.manager, &self.view, &self.options, acts);
         panels::connect::show(ui.ctx(), &mut self.connect, &self.options, acts);
         panels::options::show(ui.ctx(), &mut self.options_open, &self.options);
@@ -385,6 +390,14 @@ impl App {
                 None
             }),
         }
+    }
+}
+
+impl Drop for App {
+    /// A script waiting in `$?` gets no answer (`$null`) rather than holding up the client's
+    /// shutdown until its time limit.
+    fn drop(&mut self) {
+        self.prompts = panels::prompt::PromptState::default();
     }
 }
 

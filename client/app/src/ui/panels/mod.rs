@@ -11,6 +11,7 @@ pub mod menu;
 pub mod nicklist;
 pub mod options;
 pub mod permission;
+pub mod prompt;
 pub mod status;
 pub mod topic;
 pub mod tree;

@@ -1,0 +1,108 @@
+//! Questions scripts ask with `$?="…"` (`$?*` for a password, `$?!` for yes or no): one
+//! window at a time in the middle of the screen, with a text field and OK/Cancel, or Yes/No.
+//! The script (and the client's thread) waits until the answer is sent back.
+
+use rustirc_core::client::{PromptKind, PromptRequest};
+use std::collections::VecDeque;
+
+/// One question waiting for its answer.
+struct Asking {
+    /// The question and where its answer goes.
+    request: PromptRequest,
+    /// What the user has typed so far.
+    answer: String,
+    /// The text field has been given the keyboard focus.
+    focused: bool,
+}
+
+/// The questions waiting, oldest first.
+#[derive(Default)]
+pub struct PromptState {
+    waiting: VecDeque<Asking>,
+}
+
+impl PromptState {
+    /// Queues questions that arrived from the client.
+    pub fn arrived(&mut self, requests: Vec<PromptRequest>) {
+        self.waiting
+            .extend(requests.into_iter().map(|request| Asking {
+                request,
+                answer: String::new(),
+                focused: false,
+            }));
+    }
+
+    /// Whether a question is waiting.
+    pub fn is_asking(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// Answers the oldest question (`None`: cancelled). The client may have given up waiting
+    /// already; then the answer goes nowhere.
+    fn answer(&mut self, answer: Option<String>) {
+        if let Some(a) = self.waiting.pop_front() {
+            let _ = a.request.reply.send(answer);
+        }
+    }
+}
+
+/// The id of the answer field (tests focus it by this).
+pub fn field_id() -> egui::Id {
+    egui::Id::unique("prompt_answer")
+}
+
+/// Draws the oldest question, if any.
+pub fn show(ctx: &egui::Context, st: &mut PromptState) {
+    let Some(a) = st.waiting.front_mut() else {
+        return;
+    };
+    let kind = a.request.prompt.kind;
+    let mut answer = None;
+    egui::Window::new("Question")
+        .id(egui::Id::unique("prompt_window"))
+        .collapsible(false)
+        .resizable(false)
+        .order(egui::Order::Foreground)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(a.request.prompt.text.as_str());
+            let (yes, no) = if kind == PromptKind::YesNo {
+                ("Yes", "No")
+            } else {
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut a.answer)
+                        .id(field_id())
+                        .password(kind == PromptKind::Password)
+                        .desired_width(280.0),
+                );
+                if !a.focused {
+                    field.request_focus();
+                    a.focused = true;
+                }
+                if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    answer = Some(Some(a.answer.clone()));
+                }
+                ("OK", "Cancel")
+            };
+            ui.horizontal(|ui| {
+                if ui.button(yes).clicked() {
+                    answer = Some(Some(match kind {
+                        PromptKind::YesNo => "$true".to_string(),
+                        _ => a.answer.clone(),
+                    }));
+                }
+                if ui.button(no).clicked() {
+                    answer = Some(match kind {
+                        PromptKind::YesNo => Some("$false".to_string()),
+                        _ => None,
+                    });
+                }
+            });
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                answer = Some(None);
+            }
+        });
+    if let Some(answer) = answer {
+        st.answer(answer);
+    }
+}
