@@ -298,3 +298,41 @@ return { name = 'cmds' }\n",
         "{err}"
     );
 }
+
+const PAGER_MRC: &str = "; name: pager\n; permissions: ui\n\
+on *:TEXT:!page:#: write page.wav RIFF | splay page.wav | tip $nick paged you | titlebar paged by $nick\n\
+alias pageread splay /etc/hostname\n";
+const QUIET_MRC: &str =
+    "; name: quiet\nalias settitle titlebar at lunch | echo -s title: $titlebar\nalias qtip tip hello\n";
+
+#[test]
+fn sounds_and_notifications_need_ui_and_the_title_does_not() {
+    let d = dir("ui");
+    // Without a grant: refused with a clear error, a request and an audit line; the title is
+    // every script's.
+    replay(
+        &d,
+        &[("pager.mrc", PAGER_MRC), ("quiet.mrc", QUIET_MRC)],
+        "<< :me!me@me.host JOIN #c\n<< :bob!b@h PRIVMSG #c :!page\n\
+         == status /splay: pager is not allowed to play sounds and show desktop notifications; to allow it, grant it \"ui\"\n\
+         == perms pager asks for ui: play sounds\n\
+         == audit pager.mrc\",\"permission\":\"ui\",\"script\":\"pager\"\n\
+         != alert sound\n!= alert titlebar\n\
+         :: status /qtip\n== status /tip: quiet is not allowed to play sounds\n!= alert notify\n\
+         :: status /settitle\n== alert titlebar at lunch\n== status title: at lunch\n\
+         :: status /tip typed by me\n== alert notify RustIRC: typed by me\n\
+         :: status /splay nothing.wav\n== status /splay: no such file\n!= alert sound\n",
+    );
+    // With the grant (as --grant or [permissions] give it).
+    replay(
+        &d,
+        &[("pager.mrc", PAGER_MRC), ("quiet.mrc", QUIET_MRC)],
+        "@ allow pager ui\n\
+         << :me!me@me.host JOIN #c\n<< :bob!b@h PRIVMSG #c :!page\n\
+         == alert sound /\n== alert notify pager: bob paged you\n== alert titlebar paged by bob\n\
+         !> PRIVMSG\n!= perms pager\n\
+         :: status /pageread\n== status pager is not allowed to read /etc/hostname\n\
+         :: status /qtip\n!= alert notify\n\
+         @ answer quiet ui once\n:: status /qtip\n== alert notify quiet: hello\n",
+    );
+}

@@ -28,6 +28,7 @@ mod complete;
 mod conns;
 mod custom;
 mod dcc;
+mod desktop;
 mod dialogs;
 mod dns;
 mod editor;
@@ -126,6 +127,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "status",
     "target",
     "timer",
+    "titlebar",
     "ulist",
     "uptime",
     "usermode",
@@ -211,8 +213,11 @@ pub const HOST_COMMANDS: &[&str] = &[
     "sockrename",
     "sockudp",
     "sockwrite",
+    "splay",
     "timer",
     "timers",
+    "tip",
+    "titlebar",
     "topic",
     "unload",
     "voice",
@@ -268,6 +273,18 @@ pub enum Alert {
         /// The window.
         window: String,
         /// The text (may be empty).
+        text: String,
+    },
+    /// `/titlebar TEXT`: the text after the client's name in the window's title.
+    Titlebar(String),
+    /// `/splay FILE`: play this sound file (resolved to an absolute path).
+    Sound(std::path::PathBuf),
+    /// `/tip`: a desktop notification.
+    Notify {
+        /// The notification's title: the script's manifest name (`RustIRC` for the user's
+        /// own `/tip`), or `-t TITLE`.
+        title: String,
+        /// Its text.
         text: String,
     },
 }

@@ -23,7 +23,7 @@
 //! | `file-read:PATH` | reading files in the folder PATH (or the file PATH) outside the data folder |
 //! | `file-write:PATH` | reading and writing there |
 //! | `run` | `/run`: starting programs |
-//! | `ui` | recognised and recorded; UI actions are allowed to every script (see docs/permissions.md) |
+//! | `ui` | what reaches outside the client's window: `/splay` (sounds) and `/tip` (desktop notifications); showing text, windows, `/beep`, `/flash` and `/titlebar` are allowed to every script |
 //!
 //! Beside the config, grants come from `--grant NAME=PERMISSION,…`, from what a built-in
 //! script declares, and from the user's answers to permission requests (once, always, deny),
@@ -105,7 +105,7 @@ pub enum Grant {
     FileWrite(PathBuf),
     /// `run`: start programs.
     Run,
-    /// `ui`.
+    /// `ui`: sounds and desktop notifications.
     Ui,
 }
 
@@ -236,7 +236,7 @@ pub enum Want<'a> {
     Write(&'a Path),
     /// Start a program (`/run`), with its command line.
     Run(&'a str),
-    /// Change the UI.
+    /// Reach outside the client's window: play a sound, show a desktop notification.
     Ui,
 }
 
@@ -265,7 +265,7 @@ impl Want<'_> {
             Want::Read(p) => format!("read {}", normalize(p).display()),
             Want::Write(p) => format!("write {}", normalize(p).display()),
             Want::Run(c) => format!("run {c}"),
-            Want::Ui => "change the UI".to_string(),
+            Want::Ui => "play sounds and show desktop notifications".to_string(),
         }
     }
 }

@@ -14,7 +14,9 @@
 //! @ allow sockets                        the scripts may use sockets
 //! @ answer s.mrc run always              the user answers a permission request (once,
 //!                                        always or deny); requests are shown in `perms`,
-//!                                        the audit log's lines in `audit`
+//!                                        the audit log's lines in `audit`; alerts for
+//!                                        the GUI (`/beep`, `/flash`, `/titlebar`,
+//!                                        `/splay`, `/tip`) are shown in `alert`
 //! @ connectfail Connection refused       opening a connection fails (on CONNECTFAIL)
 //! @ tab #c /gr                           the user presses Tab after `/gr` in #c's input
 //!                                        line; the candidates are shown in window `tab`
@@ -814,6 +816,17 @@ impl Session {
                     .push(("audit".to_string(), line.to_string()));
             }
             self.audit_seen = log.len();
+        }
+        // What the GUI would do outside the window's text, where a transcript can see it.
+        for a in std::mem::take(&mut self.client.out.alerts) {
+            let line = match a {
+                crate::client::Alert::Beep(n) => format!("beep {n}"),
+                crate::client::Alert::Flash { window, text } => format!("flash {window}: {text}"),
+                crate::client::Alert::Titlebar(t) => format!("titlebar {t}"),
+                crate::client::Alert::Sound(p) => format!("sound {}", p.display()),
+                crate::client::Alert::Notify { title, text } => format!("notify {title}: {text}"),
+            };
+            self.client.out.shown.push(("alert".to_string(), line));
         }
         // What the GUI would prompt for, where a transcript can see it.
         for r in std::mem::take(&mut self.client.out.permission_requests) {

@@ -133,6 +133,8 @@ impl View {
                         }
                     }
                 }
+                // The window title, sounds and desktop notifications are the desktop's.
+                Alert::Titlebar(_) | Alert::Sound(_) | Alert::Notify { .. } => {}
             }
         }
         self.permission_requests.extend(o.permission_requests);

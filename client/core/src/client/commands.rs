@@ -142,6 +142,7 @@ impl ScriptHost<'_> {
             "query" | "close" | "markline" | "window" | "beep" | "flash" => {
                 return self.window_command(name, args)
             }
+            "splay" | "tip" | "titlebar" => return self.desktop_command(name, args),
             "aline" | "iline" | "rline" | "dline" | "clear" => {
                 return self.custom_command(name, args)
             }

@@ -37,6 +37,8 @@ pub struct Extras {
     pub typed: u64,
     /// The name of the last timer made (`$ltimer`).
     pub last_timer: String,
+    /// The text after the client's name in the window's title (`/titlebar`, `$titlebar`).
+    pub titlebar: String,
     /// The IRCv3 tags of the line being handled, while its events run (`$msgtags`).
     pub line_tags: Option<Tags>,
     /// Commands waiting for a USERHOST reply, oldest first.

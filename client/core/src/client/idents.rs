@@ -3,7 +3,7 @@
 //! `$servertarget`, `$port`, `$online`, `$uptime`, `$usermode`, `$anick`, `$awaytime`,
 //! `$idle`), the server's ISUPPORT values (`$prefix`, `$nickmode`, `$chantypes`, `$chanmodes`,
 //! `$modespl`), the current line's IRCv3 tags (`$msgtags`), the timers (`$timer`, `$ltimer`),
-//! and the `isowner` and `isadmin` conditions.
+//! the window title's text (`$titlebar`, set with `/titlebar`) and the `isowner` and `isadmin` conditions.
 //!
 //! Everything here reads; nothing changes the client. mIRC's `N` is 1-based and `N = 0`
 //! counts.
@@ -295,6 +295,7 @@ impl ScriptHost<'_> {
                     Some(_) => text(None),
                 }
             }
+            ("titlebar", 0) => text(Some(&self.extras.get().titlebar)),
             ("ltimer", 0) => {
                 let pending = self
                     .pending

@@ -68,7 +68,7 @@ impl Client {
 
 impl ScriptHost<'_> {
     /// The file of the script whose code runs; `None` while the user's own command runs.
-    fn runner_file(&self) -> Option<String> {
+    pub(super) fn runner_file(&self) -> Option<String> {
         let id = self.runner?;
         let cx = self.sock.as_ref()?;
         cx.scripts
