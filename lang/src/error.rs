@@ -55,6 +55,9 @@ pub enum RunErrorKind {
     /// The run was cancelled by the host.
     #[error("cancelled")]
     Cancelled,
+    /// The user stopped the running script ([`crate::host::StopSignal`]).
+    #[error("stopped by the user in {0}")]
+    Stopped(String),
 }
 
 /// A run-time error with the position of the statement that raised it.

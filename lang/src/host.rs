@@ -93,6 +93,48 @@ pub trait Host {
     fn ticks_ms(&mut self) -> i64 {
         self.now_ms()
     }
+
+    /// True when the user has asked to stop the running script (a [`StopSignal`] the host
+    /// holds). Asked with the budget check, every [`crate::state::WATCHDOG_EVERY`]
+    /// instructions; the run then ends with [`crate::RunErrorKind::Stopped`].
+    fn stop_requested(&mut self) -> bool {
+        false
+    }
+}
+
+/// The "stop script" button: another thread (a window's) calls [`StopSignal::request`] while a
+/// script runs; the host takes a [`StopSignal::mark`] as each run starts and answers
+/// [`Host::stop_requested`] with [`StopSignal::since`], so a request made while no script runs
+/// stops nothing later.
+///
+/// ```
+/// use rustirc_lang::host::StopSignal;
+/// let stop = StopSignal::default();
+/// let run_started = stop.mark();
+/// assert!(!stop.since(run_started));
+/// stop.clone().request(); // from the window's thread
+/// assert!(stop.since(run_started));
+/// // The next run starts after the request: it is not stopped.
+/// assert!(!stop.since(stop.mark()));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct StopSignal(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl StopSignal {
+    /// Asks the script running now to stop.
+    pub fn request(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// What to compare with later: taken when a run starts.
+    pub fn mark(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether a stop was requested since `mark` was taken.
+    pub fn since(&self, mark: u64) -> bool {
+        self.mark() != mark
+    }
 }
 
 /// A command to run on some connections (see [`Host::connections`]).

@@ -660,7 +660,7 @@ impl Vm {
     fn error_at(&self, mut kind: RunErrorKind, chunk: usize, pc: usize) -> RunError {
         let linked = &self.chunks[chunk];
         let place = linked.chunk.name.clone();
-        if let RunErrorKind::Limit { place: p, .. } = &mut kind {
+        if let RunErrorKind::Limit { place: p, .. } | RunErrorKind::Stopped(p) = &mut kind {
             if p.is_empty() {
                 p.clone_from(&place);
             }
@@ -702,6 +702,9 @@ impl Vm {
             });
         }
         self.st.fuel -= 1;
+        if host.stop_requested() {
+            return Err(RunErrorKind::Stopped(String::new()));
+        }
         if self.st.limits.wall_ms != 0 {
             let now = host.now_ms();
             if now - self.st.run_started_ms

@@ -434,6 +434,8 @@ pub struct Client {
     menu_actions: Vec<menus::MenuAction>,
     /// Who answers `$?` (see [`Client::set_prompter`]).
     prompter: Option<Prompter>,
+    /// The "stop script" button (see [`Client::stop_signal`]).
+    stop: rustirc_lang::host::StopSignal,
 }
 
 /// Milliseconds between a change to a global variable and saving `vars.ini`: changes in a
@@ -487,6 +489,7 @@ impl Client {
             stats: BTreeMap::new(),
             menu_actions: Vec::new(),
             prompter: None,
+            stop: rustirc_lang::host::StopSignal::default(),
         }
     }
 
@@ -1505,6 +1508,8 @@ pub struct ScriptHost<'a> {
     data_dir: Option<PathBuf>,
     /// Who answers `$?`.
     prompter: Option<&'a mut Prompter>,
+    /// The "stop script" button, and its mark when this host was made.
+    stop: Option<(rustirc_lang::host::StopSignal, u64)>,
 }
 
 /// Client state a host may change, or only read (for evaluating `$(…)` event fields).
@@ -1552,6 +1557,7 @@ impl<'a> ScriptHost<'a> {
             commands: Ref::Mut(&mut c.commands),
             data_dir: c.data_dir.clone(),
             prompter: c.prompter.as_mut(),
+            stop: Some((c.stop.clone(), c.stop.mark())),
         }
     }
 
@@ -1582,6 +1588,7 @@ impl<'a> ScriptHost<'a> {
             commands: Ref::Shared(&NO_COMMANDS),
             data_dir: None,
             prompter: None,
+            stop: None,
         }
     }
 
@@ -1919,6 +1926,10 @@ fn target_text(args: &str) -> Option<(&str, &str)> {
 }
 
 impl Host for ScriptHost<'_> {
+    fn stop_requested(&mut self) -> bool {
+        self.stop.as_ref().is_some_and(|(s, mark)| s.since(*mark))
+    }
+
     fn file_access(
         &mut self,
         script: Option<usize>,

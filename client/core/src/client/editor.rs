@@ -113,6 +113,83 @@ impl Client {
         }
         Ok(Applied::Replaced(report))
     }
+
+    /// The "stop script" button: a handle another thread (the window's) keeps and calls
+    /// [`StopSignal::request`](rustirc_lang::host::StopSignal::request) on to end the mSL run
+    /// in progress at once, for instance a `while (1)` loop, without waiting for its
+    /// instruction budget. The run ends with the error `stopped by the user in PLACE` (shown
+    /// and counted as that script's fault); a request made while no script runs stops
+    /// nothing. Lua and Python callbacks are bounded by their own time limits.
+    ///
+    /// ```
+    /// # use rustirc_core::{client::Client, state::Config};
+    /// # let mut client = Client::new(Config::new("me"), rustirc_lang::Limits::default(), 0);
+    /// client.load_script("spin.mrc", b"alias spin while (1) { inc %n }");
+    /// let stop = client.stop_signal();
+    /// let button = std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_millis(50));
+    ///     stop.request();
+    /// });
+    /// client.run_command("/spin");
+    /// button.join().unwrap();
+    /// let out = client.take_output();
+    /// assert!(out.shown.iter().any(|(_, t)| t.contains("stopped by the user in alias spin")));
+    /// ```
+    pub fn stop_signal(&self) -> rustirc_lang::host::StopSignal {
+        self.stop.clone()
+    }
+
+    /// Loads what [`crate::import::import`] found into the running client: the scripts are
+    /// copied into the data folder ([`crate::import::install`]) and loaded in order, the
+    /// variables and users that are not there yet are added. Returns the scripts' new paths.
+    ///
+    /// # Errors
+    /// Without a data folder, or when a file cannot be copied.
+    ///
+    /// ```
+    /// # use rustirc_core::{client::Client, state::Config};
+    /// # let dir = std::env::temp_dir().join(format!("rustirc-load-import-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let mut client = Client::new(Config::new("me"), rustirc_lang::Limits::default(), 0);
+    /// # client.set_data_dir(&dir.join("data")).unwrap();
+    /// std::fs::write(dir.join("hi.mrc"), "alias hi echo -s hi from $me").unwrap();
+    /// let report = rustirc_core::import::import(&[dir.join("hi.mrc")]).unwrap();
+    /// client.load_import(&report).unwrap();
+    /// client.run_command("/hi");
+    /// assert!(client.take_output().shown.iter().any(|(_, t)| t == "hi from me"));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
+    pub fn load_import(
+        &mut self,
+        report: &crate::import::ImportReport,
+    ) -> Result<Vec<std::path::PathBuf>, String> {
+        let dir = self
+            .data_dir
+            .clone()
+            .ok_or("the client has no data folder to import into")?;
+        let installed = crate::import::install(report, &dir)?;
+        let globals = &mut self.msl.engine.vm.st.globals;
+        for (name, value) in &report.variables {
+            if globals.get(name).is_none() {
+                globals.set(name, rustirc_lang::Value::from_string(value.clone()));
+            }
+        }
+        if let Ok(text) = std::fs::read_to_string(dir.join("users.ini")) {
+            self.users = crate::users::UserList::parse(&text);
+        }
+        for path in &installed {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+            if let Some(i) = self.find_script(&name) {
+                let (id, _) = self.scripts[i].clone();
+                self.drop_script(i);
+                self.release_script(id);
+            }
+            self.load_script(&name, &bytes);
+        }
+        self.deliver_signals();
+        Ok(installed)
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +200,40 @@ mod tests {
     fn shown(c: &mut Client, line: &str) -> Vec<String> {
         c.run_command(line);
         c.take_output().shown.into_iter().map(|(_, t)| t).collect()
+    }
+
+    #[test]
+    fn a_stop_stops_the_running_loop_and_not_the_next_run() {
+        let mut c = Client::new(
+            Config::new("me"),
+            Limits {
+                instructions: u64::MAX / 2,
+                ..Limits::default()
+            },
+            0,
+        );
+        c.load_script(
+            "spin.mrc",
+            b"alias spin while (1) { inc %n }\nalias ok echo -s ok",
+        );
+        // Pressed while nothing runs: the next run is not affected.
+        c.stop_signal().request();
+        assert_eq!(shown(&mut c, "/ok"), ["ok"]);
+        let stop = c.stop_signal();
+        let button = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            stop.request();
+        });
+        // Without the stop this loop would run for hours.
+        let out = shown(&mut c, "/spin");
+        button.join().unwrap();
+        assert!(
+            out.iter()
+                .any(|t| t.contains("spin.mrc:1:")
+                    && t.contains("stopped by the user in alias spin")),
+            "{out:?}"
+        );
+        assert_eq!(shown(&mut c, "/ok"), ["ok"]);
     }
 
     #[test]
