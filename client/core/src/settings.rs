@@ -58,6 +58,111 @@ pub struct Settings {
     /// Native plugins (`docs/plugin-guide.md`).
     #[serde(default)]
     pub plugins: PluginSettings,
+    /// How the desktop window calls for attention (`docs/user-guide.md`).
+    #[serde(default)]
+    pub alerts: AlertSettings,
+}
+
+/// `[alerts]`: how the desktop window calls for attention when a line mentions me or a
+/// private message arrives while the window is not in front. Each one left out keeps its
+/// default.
+///
+/// ```toml
+/// [alerts]
+/// desktop = true                 # a desktop notification (default: on)
+/// sound = true                   # a sound (default: off)
+/// sound_file = "sounds/ping.wav" # instead of the desktop's bell; relative to the data folder
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Desktop notifications.
+    pub desktop: Option<bool>,
+    /// Sounds.
+    pub sound: Option<bool>,
+    /// The sound to play.
+    pub sound_file: Option<PathBuf>,
+}
+
+impl AlertSettings {
+    /// Whether desktop notifications are on (default: yes).
+    pub fn desktop(&self) -> bool {
+        self.desktop.unwrap_or(true)
+    }
+
+    /// Whether sounds are on (default: no).
+    pub fn sound(&self) -> bool {
+        self.sound.unwrap_or(false)
+    }
+}
+
+/// A value for [`set_value`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A string (a path, a name).
+    Text(String),
+    /// Removes the key: its default applies.
+    Unset,
+}
+
+/// Changes `key` of table `section` (`""`: the top level) in the config file's `text`,
+/// keeping everything else in it (comments and order included), and checks the result as
+/// [`Settings::parse`] does. Returns the new text; the caller writes it.
+///
+/// # Errors
+/// When `text` is not valid TOML, or the change makes the settings invalid (the text
+/// passed in is then unchanged for the caller).
+///
+/// ```
+/// use rustirc_core::settings::{set_value, SettingValue, Settings};
+/// let text = "# my settings\n[limits]\ninstructions = 1000\n";
+/// let text = set_value(text, "alerts", "sound", SettingValue::Bool(true)).unwrap();
+/// let text = set_value(&text, "limits", "instructions", SettingValue::Int(5000)).unwrap();
+/// assert!(text.starts_with("# my settings\n"));
+/// let s = Settings::parse(&text).unwrap();
+/// assert_eq!((s.alerts.sound(), s.limits.instructions), (true, Some(5000)));
+/// assert!(set_value(&text, "limits", "instructions", SettingValue::Text("x".into())).is_err());
+/// ```
+pub fn set_value(
+    text: &str,
+    section: &str,
+    key: &str,
+    value: SettingValue,
+) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string().trim_end().to_string())?;
+    let table = if section.is_empty() {
+        doc.as_table_mut()
+    } else {
+        let entry = doc
+            .entry(section)
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+        entry
+            .as_table_mut()
+            .ok_or_else(|| format!("[{section}] is not a table"))?
+    };
+    match value {
+        SettingValue::Bool(b) => {
+            table.insert(key, toml_edit::value(b));
+        }
+        SettingValue::Int(n) => {
+            table.insert(key, toml_edit::value(n));
+        }
+        SettingValue::Text(t) => {
+            table.insert(key, toml_edit::value(t));
+        }
+        SettingValue::Unset => {
+            table.remove(key);
+        }
+    }
+    let out = doc.to_string();
+    Settings::parse(&out)?;
+    Ok(out)
 }
 
 /// `[python]`: the Python workers' limits, and the scripts that share one worker. Each one
