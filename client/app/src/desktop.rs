@@ -110,6 +110,7 @@ pub fn options(start: &Start, config_file: Option<PathBuf>) -> ui::Options {
         data: start.data.clone(),
         config_file,
         repository: start.settings.repository.clone(),
+        alerts: start.settings.alerts.clone(),
     }
 }
 

@@ -159,9 +159,10 @@ fn a_broken_script_shows_its_diagnostics_and_a_click_jumps_to_the_line() {
         &mut h,
         "alias ok { echo -s fine }\n\nalias broken {\n  echo -s no end\n",
     );
-    h.step();
+    until(&mut h, "the diagnostics", |a| {
+        !a.editor.tab().unwrap().diagnostics.is_empty()
+    });
     let diags = h.state().editor.tab().unwrap().diagnostics.clone();
-    assert!(!diags.is_empty(), "no diagnostics for an unbalanced brace");
     let d = &diags[0];
     assert!(
         d.message.contains("brace") || d.message.contains("}"),
@@ -177,8 +178,9 @@ fn a_broken_script_shows_its_diagnostics_and_a_click_jumps_to_the_line() {
     assert_eq!(line, Some(d.line as usize));
     // Fixing it clears them.
     h.state_mut().editor.tabs[0].text.push_str("}\n");
-    h.step();
-    assert!(h.state().editor.tab().unwrap().diagnostics.is_empty());
+    until(&mut h, "the diagnostics to clear", |a| {
+        a.editor.tab().unwrap().diagnostics.is_empty()
+    });
 }
 
 fn reader_script(dir: &Path, name: &str) -> PathBuf {
@@ -675,4 +677,197 @@ fn a_question_from_a_script_waits_for_the_answer_typed_into_its_window() {
     assert!(!lines(h.state(), 1, "status")
         .iter()
         .any(|l| l.contains("ignored")));
+}
+
+/// Steps the window until a widget labelled `label` exists (10 s at most).
+fn until_label(h: &mut Harness<'static, App>, label: &str) {
+    let end = Instant::now() + Duration::from_secs(10);
+    while h.query_by_label(label).is_none() {
+        if Instant::now() >= end {
+            let tree = format!("{:#?}", h.root());
+            let labels: Vec<&str> = tree
+                .lines()
+                .filter(|l| l.trim_start().starts_with("label:"))
+                .collect();
+            panic!("timed out waiting for {label:?}; the window shows {labels:#?}");
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn importing_a_mirc_folder_shows_the_report_and_loads_it() {
+    let dir = support::test_dir("gui-import");
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/import/mirc");
+    let mut h = window(&dir, Settings::default());
+    menu(&mut h, "File", "Import mIRC script…");
+    h.get_by_label("File or mIRC folder:").click();
+    h.step();
+    h.event(egui::Event::Text(folder.display().to_string()));
+    h.step();
+    h.get_by_label("Check").click();
+    h.run();
+    // The report: each script in load order with what it holds, and what was skipped, where.
+    h.get_by_label("greet.mrc");
+    h.get_by_label("0 aliases, 1 events, 1 menus, 1 dialogs");
+    h.get_by_label("2 skipped, 1 warning");
+    assert!(h.query_by_label_contains("gone.mrc").is_some());
+    assert!(
+        h.query_by_label("away.mrc:7").is_some(),
+        "the line of the skipped alias"
+    );
+    assert!(
+        h.query_by_label("away.mrc:4").is_some(),
+        "the line of the warning"
+    );
+    h.get_by_label("Load what loads").click();
+    until(&mut h, "the import to load", |a| {
+        !a.import.loaded.is_empty()
+    });
+    h.get_by_label("Loaded 3 scripts.");
+    // Its variables and aliases are there at once.
+    type_line(&mut h, "//echo -s greeting: %greeting");
+    until(&mut h, "the imported variable", |a| {
+        has(a, "status", "greeting: Hello there")
+    });
+    assert!(dir.join("data/scripts/greet.mrc").is_file());
+}
+
+#[test]
+fn a_popup_menu_item_runs_its_command() {
+    let dir = support::test_dir("gui-popup");
+    let script = dir.join("menus.mrc");
+    std::fs::write(
+        &script,
+        "menu status {\n  Say hello:echo -s hello from the status menu\n  More\n  .Count $calc(1+1):echo -s counted\n}\nmenu menubar {\n  Away for lunch:echo -s away for lunch\n}\n",
+    )
+    .unwrap();
+    let settings = Settings {
+        scripts: vec![script],
+        ..Settings::default()
+    };
+    let mut h = window(&dir, settings);
+    // A right click in the status window opens its menu with the evaluated labels.
+    type_line(&mut h, "/echo -s right click here");
+    until(&mut h, "the line", |a| has(a, "status", "right click here"));
+    h.get_by_label_contains("right click here")
+        .click_secondary();
+    h.step();
+    until_label(&mut h, "Say hello");
+    h.get_by_label("More").click_accesskit();
+    h.run();
+    until_label(&mut h, "Count 2");
+    h.get_by_label("Say hello").click();
+    until(&mut h, "the menu's command", |a| {
+        has(a, "status", "hello from the status menu")
+    });
+    // The menubar's items are in Commands.
+    h.get_by_label("Commands").click();
+    h.run();
+    until_label(&mut h, "Away for lunch");
+    h.get_by_label("Away for lunch").click();
+    until(&mut h, "the Commands item", |a| {
+        has(a, "status", "away for lunch")
+    });
+}
+
+#[test]
+fn a_function_key_runs_its_alias_and_stop_ends_an_endless_loop() {
+    let dir = support::test_dir("gui-keys");
+    let script = dir.join("keys.mrc");
+    std::fs::write(
+        &script,
+        "alias F5 echo -s F5 pressed in $active\nalias sF5 echo -s shift F5\nalias spin { echo -s spinning | while (1) { inc %n } }\n",
+    )
+    .unwrap();
+    let settings = Settings {
+        scripts: vec![script],
+        // No budget would end the loop: only the stop does.
+        limits: rustirc_core::settings::LimitSettings {
+            instructions: Some(u64::MAX / 2),
+            ..Default::default()
+        },
+        ..Settings::default()
+    };
+    let mut h = window(&dir, settings);
+    h.key_press(egui::Key::F5);
+    until(&mut h, "F5", |a| has(a, "status", "F5 pressed in status"));
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::F5);
+    until(&mut h, "Shift+F5", |a| has(a, "status", "shift F5"));
+    type_line(&mut h, "/spin");
+    // The window stays drawn while the script spins; Tools → Stop running script ends it.
+    std::thread::sleep(Duration::from_millis(300));
+    h.step();
+    menu(&mut h, "Tools", "Stop running script");
+    until(&mut h, "the stop", |a| {
+        has(a, "status", "stopped by the user in alias spin")
+    });
+    type_line(&mut h, "/echo -s still here");
+    until(&mut h, "the next command", |a| {
+        has(a, "status", "still here")
+    });
+}
+
+#[test]
+fn a_custom_window_follows_iline_rline_dline_and_shows_its_list_box() {
+    let dir = support::test_dir("gui-window-list");
+    let mut h = window(&dir, Settings::default());
+    type_line(&mut h, "/window -l @files");
+    type_line(&mut h, "/aline @files one");
+    type_line(&mut h, "/aline @files three");
+    type_line(&mut h, "/iline @files 2 two");
+    type_line(&mut h, "/rline @files 3 THREE");
+    type_line(&mut h, "/aline -l @files a.txt");
+    type_line(&mut h, "/aline @files gone");
+    type_line(&mut h, "/dline @files 4");
+    until(&mut h, "the lines in order", |a| {
+        lines(a, 1, "@files") == ["one", "two", "THREE"]
+    });
+    h.get_by_label_contains("@files").click();
+    h.run();
+    // The list box is drawn beside the text.
+    h.get_by_label("a.txt").click();
+    h.run();
+}
+
+#[test]
+fn a_highlight_while_the_window_is_away_notifies_and_beeps_play() {
+    use rustirc::ui::alerts::Signal;
+    use std::sync::{Arc, Mutex};
+    let dir = support::test_dir("gui-alerts");
+    let mut settings = Settings::default();
+    settings.alerts.sound = Some(true);
+    let mut h = window(&dir, settings);
+    let got: Arc<Mutex<Vec<Signal>>> = Arc::default();
+    let seen = got.clone();
+    h.state_mut().signaller = Box::new(move |s| seen.lock().unwrap().push(s.clone()));
+    // In front: a highlight shows, and nothing is notified.
+    type_line(&mut h, "//echo -s first mention | markline status");
+    until(&mut h, "the first line", |a| {
+        has(a, "status", "first mention")
+    });
+    assert!(got.lock().unwrap().is_empty(), "{:?}", got.lock().unwrap());
+    // Away: the next one is a desktop notification and a sound.
+    h.input_mut().focused = false;
+    h.event(egui::Event::WindowFocused(false));
+    h.step();
+    type_line(&mut h, "//echo -s second mention | markline status");
+    until(&mut h, "the second line", |a| {
+        has(a, "status", "second mention")
+    });
+    h.step();
+    let signals = got.lock().unwrap().clone();
+    assert!(
+        signals.contains(&Signal::Notify {
+            title: "status".into(),
+            text: "second mention".into()
+        }),
+        "{signals:?}"
+    );
+    assert!(signals.contains(&Signal::Sound(None)), "{signals:?}");
+    // /beep asks for the bell.
+    got.lock().unwrap().clear();
+    type_line(&mut h, "/beep 2");
+    until(&mut h, "the beeps", |_| got.lock().unwrap().len() >= 2);
 }

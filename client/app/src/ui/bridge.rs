@@ -10,8 +10,8 @@
 use rustirc_core::client::{
     channel_prompter, Client, Completion, DialogModel, Outbox, PromptRequest,
 };
+use rustirc_core::editor::Diagnostic;
 use rustirc_core::net::{Command, Connection};
-use rustirc_lang::engine::FileDiagnostic;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -66,6 +66,19 @@ pub struct Snapshot {
     pub decisions: Vec<(String, Vec<String>, Vec<String>)>,
     /// The open dialogs, in the order they were opened.
     pub dialogs: Vec<DialogModel>,
+    /// The open custom windows (their lines reach the view as window events).
+    pub custom: Vec<CustomSnap>,
+}
+
+/// A custom `@window` as the window draws it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomSnap {
+    /// Its name, with its `@`.
+    pub name: String,
+    /// It has a list box (`/window -l`).
+    pub list: bool,
+    /// It has an input line (`/window -e`).
+    pub editbox: bool,
 }
 
 impl Snapshot {
@@ -118,6 +131,15 @@ impl Snapshot {
                 .map(|(n, d)| (n.clone(), d.always.clone(), d.denied.clone()))
                 .collect(),
             dialogs: client.dialogs().to_vec(),
+            custom: client
+                .custom_windows()
+                .iter()
+                .map(|w| CustomSnap {
+                    name: w.name.clone(),
+                    list: w.list.is_some(),
+                    editbox: w.editbox,
+                })
+                .collect(),
         }
     }
 }
@@ -145,13 +167,32 @@ pub enum Update {
         /// The candidates.
         completion: Completion,
     },
-    /// A script was applied from the editor: its diagnostics.
+    /// A script was applied from the editor (`Ok`, with its warnings) or refused for its
+    /// errors (`Err`).
     Applied {
         /// The file.
         file: String,
-        /// Its diagnostics (empty: it loaded cleanly).
-        diagnostics: Vec<FileDiagnostic>,
+        /// What the client said.
+        result: Result<Vec<Diagnostic>, Vec<Diagnostic>>,
     },
+    /// The diagnostics of an editor tab's text.
+    Checked {
+        /// The tab's title.
+        file: String,
+        /// The text checked.
+        text: String,
+        /// What is wrong in it.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The evaluated items of a popup menu the window opened.
+    Menu {
+        /// Which menu.
+        key: crate::ui::panels::popup::MenuKey,
+        /// Its items.
+        items: Vec<rustirc_core::client::MenuItem>,
+    },
+    /// The scripts an import loaded, or why it failed.
+    Imported(Result<Vec<std::path::PathBuf>, String>),
     /// The core thread has ended (the user quit, or it could not start), and why.
     Ended(String),
 }
@@ -167,6 +208,7 @@ pub struct Core {
     thread: Option<std::thread::JoinHandle<()>>,
     repaint: Option<egui::Context>,
     prompts: mpsc::Receiver<PromptRequest>,
+    stop: std::sync::Arc<std::sync::OnceLock<rustirc_lang::host::StopSignal>>,
 }
 
 /// How often, at most, the core thread reads a [`Snapshot`] while lines flood in (it always
@@ -188,6 +230,8 @@ impl Core {
         let ctx = repaint.clone();
         let (ask_tx, ask_rx) = mpsc::channel();
         let prompts = forward_prompts(ask_rx, repaint.clone());
+        let stop = std::sync::Arc::new(std::sync::OnceLock::new());
+        let stop_handle = stop.clone();
         let thread = std::thread::Builder::new()
             .name("rustirc-core".into())
             .spawn(move || {
@@ -196,7 +240,7 @@ impl Core {
                         c.request_repaint();
                     }
                 };
-                let ended = run_core(setup, &mut cmd_rx, &tx, &wake, ask_tx);
+                let ended = run_core(setup, &mut cmd_rx, &tx, &wake, ask_tx, &stop_handle);
                 let _ = tx.send(Update::Ended(ended));
                 wake();
             })
@@ -208,6 +252,16 @@ impl Core {
             thread,
             repaint,
             prompts,
+            stop,
+        }
+    }
+
+    /// The "stop script" button: ends the mSL script running on the core thread now (see
+    /// [`Client::stop_signal`]); it does not wait for the core thread, which may be busy in
+    /// that very script.
+    pub fn stop_script(&self) {
+        if let Some(s) = self.stop.get() {
+            s.request();
         }
     }
 
@@ -292,12 +346,14 @@ fn run_core(
     tx: &mpsc::Sender<Update>,
     wake: &dyn Fn(),
     ask: mpsc::Sender<PromptRequest>,
+    stop: &std::sync::OnceLock<rustirc_lang::host::StopSignal>,
 ) -> String {
     let (mut client, connections) = match setup() {
         Ok(c) => c,
         Err(e) => return e,
     };
     client.set_prompter(channel_prompter(ask, PROMPT_TIMEOUT));
+    let _ = stop.set(client.stop_signal());
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -319,6 +375,7 @@ fn run_core(
     let mut sink = |client: &mut Client, cid: u32, _name: Option<&str>, outbox: Outbox| {
         let news = !outbox.shown.is_empty()
             || !outbox.alerts.is_empty()
+            || !outbox.windows.is_empty()
             || !outbox.permission_requests.is_empty();
         if news {
             let _ = tx.send(Update::Output {

@@ -5,6 +5,7 @@
 //!
 //! [`App`] builds without `eframe::run_native`, so tests drive it through `egui_kittest`.
 
+pub mod alerts;
 pub mod bridge;
 pub mod mirc;
 pub mod panels;
@@ -51,6 +52,13 @@ pub enum Act {
         /// Its text.
         text: String,
     },
+    /// Check the text of an editor tab (its title names the language).
+    Check {
+        /// The tab's title.
+        file: String,
+        /// Its text.
+        text: String,
+    },
     /// Answer a permission request.
     Decide {
         /// The script.
@@ -89,6 +97,26 @@ pub enum Act {
         /// What they did.
         action: panels::dialogs::DialogAction,
     },
+    /// A popup menu opened: evaluate its items.
+    OpenMenu(panels::popup::MenuKey),
+    /// The user picked item `id` of the popup menu open on connection `cid`.
+    MenuPick {
+        /// The connection.
+        cid: u32,
+        /// The item.
+        id: u64,
+    },
+    /// A function key (`F1`, `sF1`, `cF1`) was pressed with buffer `window` of `cid` shown.
+    FunctionKey {
+        /// The connection.
+        cid: u32,
+        /// The window shown.
+        window: String,
+        /// The key.
+        key: String,
+    },
+    /// Copy what an import found into the data folder and load it.
+    ImportLoad(Box<rustirc_core::import::ImportReport>),
 }
 
 /// Where the window keeps its things and what it starts with.
@@ -100,6 +128,8 @@ pub struct Options {
     pub config_file: Option<PathBuf>,
     /// The repository settings for the manager window.
     pub repository: rustirc_core::repo::RepositorySettings,
+    /// How the window calls for attention (the options dialog changes them).
+    pub alerts: rustirc_core::settings::AlertSettings,
 }
 
 /// The window.
@@ -118,8 +148,16 @@ pub struct App {
     pub connect: panels::connect::ConnectState,
     /// The options dialog.
     pub options_open: bool,
+    /// What the options dialog is editing.
+    pub options_edit: panels::options::OptionsState,
     /// The scrollback search.
     pub search: panels::buffer::SearchState,
+    /// The popup menu open now.
+    pub popup: panels::popup::MenuState,
+    /// The import window.
+    pub import: panels::import::ImportState,
+    /// Carries out desktop notifications and sounds.
+    pub signaller: alerts::Signaller,
     /// Where things are.
     pub options: Options,
     /// Why the core thread ended, once it has.
@@ -145,7 +183,11 @@ impl App {
             manager: ManagerState::default(),
             connect: panels::connect::ConnectState::default(),
             options_open: false,
+            options_edit: panels::options::OptionsState::default(),
             search: panels::buffer::SearchState::default(),
+            popup: panels::popup::MenuState::default(),
+            import: panels::import::ImportState::default(),
+            signaller: alerts::desktop(),
             options,
             ended: None,
             screenshot: None,
@@ -169,7 +211,14 @@ impl App {
                     line,
                     completion,
                 } => self.input.completed(&window, &line, completion),
-                Update::Applied { file, diagnostics } => self.editor.applied(&file, diagnostics),
+                Update::Applied { file, result } => self.editor.applied(&file, result),
+                Update::Checked {
+                    file,
+                    text,
+                    diagnostics,
+                } => self.editor.checked(&file, &text, diagnostics),
+                Update::Menu { key, items } => self.popup.answered(&key, items),
+                Update::Imported(r) => self.import.loaded(r),
                 Update::Ended(why) => self.ended = Some(why),
             }
         }
@@ -182,22 +231,30 @@ impl App {
         let acts = &mut self.acts;
         panels::menu::show(
             ui,
-            &mut self.editor,
-            &mut self.manager,
-            &mut self.connect,
-            &mut self.options_open,
+            panels::menu::Menus {
+                editor: &mut self.editor,
+                manager: &mut self.manager,
+                connect: &mut self.connect,
+                options_open: &mut self.options_open,
+                import: &mut self.import,
+                popup: &mut self.popup,
+                core: &self.core,
+                cid: self.view.active.0,
+            },
+            acts,
         );
         panels::status::show(ui, &self.view, self.ended.as_deref());
         if self.editor.open {
             panels::editor::show(ui, &mut self.editor, acts);
         }
         panels::tree::show(ui, &self.view, acts);
-        panels::nicklist::show(ui, &self.view, acts);
+        panels::nicklist::show(ui, &self.view, &mut self.popup, acts);
         panels::topic::show(ui, &self.view);
         panels::input::show(ui, &self.view, &mut self.input, acts);
         let cid = self.view.active.0;
+        let popup = &mut self.popup;
         egui::CentralPanel::default().show(ui, |ui| {
-            for chan in panels::buffer::show(ui, &self.view, &mut self.search) {
+            for chan in panels::buffer::show(ui, &self.view, &mut self.search, popup, acts) {
                 acts.push(Act::Command {
                     cid,
                     line: format!("/join {chan}"),
@@ -209,7 +266,16 @@ impl App {
         panels::prompt::show(ui.ctx(), &mut self.prompts);
         panels::manager::show(ui.ctx(), &mut self.manager, &self.view, &self.options, acts);
         panels::connect::show(ui.ctx(), &mut self.connect, &self.options, acts);
-        panels::options::show(ui.ctx(), &mut self.options_open, &self.options);
+        panels::options::show(
+            ui.ctx(),
+            &mut self.options_open,
+            &mut self.options_edit,
+            &mut self.options,
+        );
+        panels::import::show(ui.ctx(), &mut self.import, acts);
+        self.popup.end_frame();
+        self.function_keys(ui.ctx());
+        self.call_attention(ui.ctx());
         if self.view.flash {
             self.view.flash = false;
             ui.ctx()
@@ -222,6 +288,78 @@ impl App {
             self.act(a);
         }
         self.take_screenshot(ui.ctx());
+    }
+
+    /// Highlights and private messages that arrived while the window was not in front
+    /// become desktop notifications and sounds, as the `[alerts]` settings say; `/beep`
+    /// plays the bell.
+    fn call_attention(&mut self, ctx: &egui::Context) {
+        let notices = std::mem::take(&mut self.view.notices);
+        let focused = ctx.input(|i| i.focused);
+        let alerts = &self.options.alerts;
+        if !focused && !notices.is_empty() {
+            if alerts.desktop() {
+                for (title, text) in &notices {
+                    (self.signaller)(&alerts::Signal::Notify {
+                        title: title.clone(),
+                        text: text.clone(),
+                    });
+                }
+            }
+            if alerts.sound() {
+                let file = alerts
+                    .sound_file
+                    .as_ref()
+                    .map(|f| self.options.data.join(f));
+                (self.signaller)(&alerts::Signal::Sound(file));
+            }
+        }
+        // A few beeps at most, however many a script asked for.
+        for _ in 0..std::mem::take(&mut self.view.beeps).min(3) {
+            (self.signaller)(&alerts::Signal::Sound(None));
+        }
+    }
+
+    /// F1 to F12 (with Shift or Ctrl) run the scripts' `alias F1`, `alias sF1`, `alias cF1`.
+    fn function_keys(&mut self, ctx: &egui::Context) {
+        const KEYS: [egui::Key; 12] = [
+            egui::Key::F1,
+            egui::Key::F2,
+            egui::Key::F3,
+            egui::Key::F4,
+            egui::Key::F5,
+            egui::Key::F6,
+            egui::Key::F7,
+            egui::Key::F8,
+            egui::Key::F9,
+            egui::Key::F10,
+            egui::Key::F11,
+            egui::Key::F12,
+        ];
+        let pressed: Vec<String> = ctx.input(|i| {
+            KEYS.iter()
+                .enumerate()
+                .filter(|(_, k)| i.key_pressed(**k))
+                .map(|(n, _)| {
+                    let prefix = if i.modifiers.shift {
+                        "s"
+                    } else if i.modifiers.command || i.modifiers.ctrl {
+                        "c"
+                    } else {
+                        ""
+                    };
+                    format!("{prefix}F{}", n + 1)
+                })
+                .collect()
+        });
+        let (cid, window) = self.view.active.clone();
+        for key in pressed {
+            self.act(Act::FunctionKey {
+                cid,
+                window: window.clone(),
+                key,
+            });
+        }
     }
 
     /// `--screenshot`: once the time has come, asks for a picture of the next frame; the
@@ -282,21 +420,28 @@ impl App {
                 }
                 let name = file.display().to_string();
                 self.core.call(move |c| {
-                    let loaded = c.scripts.iter().any(|(_, f)| *f == name);
-                    let diagnostics = if loaded {
-                        c.run_command(&format!("/reload \"{name}\""));
-                        rustirc_lang::Engine::new(rustirc_lang::Limits::default())
-                            .load(&name, text.as_bytes(), false)
-                            .diagnostics
-                    } else {
-                        c.load_script(&name, text.as_bytes()).diagnostics
+                    let result = match c.apply_script(&name, &text) {
+                        Ok(applied) => {
+                            if let rustirc_core::client::Applied::Replaced(_) = applied {
+                                c.out
+                                    .shown
+                                    .push(("status".into(), format!("* Reloaded script '{name}'")));
+                            }
+                            Ok(c.diagnostics(&name, &text))
+                        }
+                        Err(errors) => Err(errors),
                     };
-                    Some(Update::Applied {
-                        file: name,
-                        diagnostics,
-                    })
+                    Some(Update::Applied { file: name, result })
                 });
             }
+            Act::Check { file, text } => self.core.call(move |c| {
+                let diagnostics = c.diagnostics(&file, &text);
+                Some(Update::Checked {
+                    file,
+                    text,
+                    diagnostics,
+                })
+            }),
             Act::Decide {
                 script,
                 permission,
@@ -388,6 +533,35 @@ impl App {
                     c.out.shown.push(("status".into(), format!("* {e}")));
                 }
                 None
+            }),
+            Act::OpenMenu(key) => self.core.call(move |c| {
+                c.select(key.cid);
+                let selected: Vec<&str> = key.selected.iter().map(String::as_str).collect();
+                let items = c.menu(&key.context, &key.window, &selected);
+                Some(Update::Menu { key, items })
+            }),
+            Act::MenuPick { cid, id } => self.core.call(move |c| {
+                c.select(cid);
+                if let Err(e) = c.menu_select(id) {
+                    c.out.shown.push(("status".into(), format!("* {e}")));
+                }
+                None
+            }),
+            Act::FunctionKey { cid, window, key } => self.core.call(move |c| {
+                c.select(cid);
+                c.active = window;
+                // A key without an alias does nothing.
+                let _ = c.function_key(&key);
+                None
+            }),
+            Act::ImportLoad(report) => self.core.call(move |c| {
+                let r = c.load_import(&report);
+                if let Err(e) = &r {
+                    c.out
+                        .shown
+                        .push(("status".into(), format!("* import: {e}")));
+                }
+                Some(Update::Imported(r))
             }),
         }
     }

@@ -3,7 +3,7 @@
 //! core thread's [`Update`]s and never changes the client itself.
 
 use super::bridge::{NetSnap, Snapshot};
-use rustirc_core::client::{Alert, Outbox};
+use rustirc_core::client::{Alert, Outbox, WindowEvent};
 use rustirc_core::permissions::PermissionRequest;
 use std::collections::BTreeMap;
 
@@ -29,6 +29,10 @@ pub struct Buffer {
     pub unread: usize,
     /// A highlight or flash arrived while it was not shown.
     pub highlighted: bool,
+    /// A custom `@window`: its lines come from window events, not from what is shown.
+    pub custom: bool,
+    /// A custom window's list box lines (`/window -l`).
+    pub list: Vec<String>,
 }
 
 /// Which buffer: connection id and folded window name.
@@ -37,6 +41,9 @@ pub type Key = (u32, String);
 /// The most lines a buffer keeps; older ones are dropped (mIRC's default buffer is 5,000
 /// lines; the message view stays smooth far beyond this).
 pub const MAX_LINES: usize = 200_000;
+
+/// The most notices kept between two frames (a flood in a query does not pile them up).
+const MAX_NOTICES: usize = 20;
 
 /// The view model.
 #[derive(Default)]
@@ -53,6 +60,9 @@ pub struct View {
     pub beeps: u32,
     /// The window asked to flash (the title bar shows it until the window is focused).
     pub flash: bool,
+    /// Lines that call for the user's attention (a highlight, a private message), as
+    /// (title, text), for desktop notifications and sounds.
+    pub notices: Vec<(String, String)>,
 }
 
 /// The folded form of a window name (mIRC window names are case-insensitive).
@@ -100,13 +110,119 @@ impl View {
         self.snap.nets.iter().find(|n| n.cid == self.active.0)
     }
 
+    /// Applies a change to a window: custom windows' lines are put, replaced and removed
+    /// where the script said; `/clear` empties any window.
+    fn apply_window_event(&mut self, cid: u32, e: WindowEvent, at_ms: u64) {
+        let line = |text| Line {
+            at_ms,
+            text,
+            highlight: false,
+        };
+        match e {
+            WindowEvent::Opened(name) => self.buffer_mut(cid, &name).custom = true,
+            WindowEvent::Changed(_) => {}
+            WindowEvent::Closed(name) => {
+                let key = (cid, fold(&name));
+                self.buffers.remove(&key);
+                if self.active == key {
+                    self.select((cid, "status".into()));
+                }
+            }
+            WindowEvent::Activated(name) => self.select((cid, fold(&name))),
+            WindowEvent::Inserted {
+                window,
+                list,
+                index,
+                text,
+            } => {
+                let key = (cid, fold(&window));
+                let shown = key == self.active;
+                let b = self.buffer_mut(cid, &window);
+                if list {
+                    b.list.insert(index.min(b.list.len()), text);
+                } else {
+                    b.lines.insert(index.min(b.lines.len()), line(text));
+                    if !shown {
+                        b.unread += 1;
+                    }
+                }
+            }
+            WindowEvent::Replaced {
+                window,
+                list,
+                index,
+                text,
+            } => {
+                let b = self.buffer_mut(cid, &window);
+                if list {
+                    if let Some(l) = b.list.get_mut(index) {
+                        *l = text;
+                    }
+                } else if let Some(l) = b.lines.get_mut(index) {
+                    *l = line(text);
+                }
+            }
+            WindowEvent::Deleted {
+                window,
+                list,
+                index,
+            } => {
+                let b = self.buffer_mut(cid, &window);
+                if list {
+                    if index < b.list.len() {
+                        b.list.remove(index);
+                    }
+                } else if index < b.lines.len() {
+                    b.lines.remove(index);
+                }
+            }
+            WindowEvent::Cleared { window, list } => {
+                if let Some(b) = self.buffers.get_mut(&(cid, fold(&window))) {
+                    if list {
+                        b.list.clear();
+                    } else {
+                        b.lines.clear();
+                        b.unread = 0;
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds what connection `cid` showed.
     pub fn apply_output(&mut self, cid: u32, o: Outbox, at_ms: u64) {
+        let mut custom: Vec<String> = Vec::new();
+        for e in o.windows {
+            if let WindowEvent::Opened(name) = &e {
+                custom.push(fold(name));
+            }
+            self.apply_window_event(cid, e, at_ms);
+        }
         for (i, (window, text)) in o.shown.into_iter().enumerate() {
             let highlight = o.marked.contains(&i);
             let key = (cid, fold(&window));
+            // A custom window's lines came as window events, in their places.
+            if window.starts_with('@')
+                && (custom.contains(&key.1) || self.buffers.get(&key).is_some_and(|b| b.custom))
+            {
+                continue;
+            }
             let shown = key == self.active;
+            let private = !key.1.starts_with(['#', '&', '!', '+', '@']) && key.1 != "status";
+            if highlight || private {
+                let plain = crate::ui::mirc::strip(&text);
+                let mine = self.snap.nets.iter().any(|n| {
+                    n.cid == cid && !n.me.is_empty() && plain.starts_with(&format!("<{}>", n.me))
+                });
+                if !mine && self.notices.len() < MAX_NOTICES {
+                    self.notices.push((window.clone(), plain));
+                }
+            }
             let b = self.buffer_mut(cid, &window);
+            if !shown {
+                b.unread += 1;
+                b.highlighted |= highlight;
+            }
             b.lines.push(Line {
                 at_ms,
                 text,
@@ -115,10 +231,6 @@ impl View {
             if b.lines.len() > MAX_LINES {
                 let extra = b.lines.len() - MAX_LINES;
                 b.lines.drain(..extra);
-            }
-            if !shown {
-                b.unread += 1;
-                b.highlighted |= highlight;
             }
         }
         for a in o.alerts {
@@ -233,5 +345,66 @@ mod tests {
         let chan = &v.buffers[&(1, "#chan".to_string())];
         assert_eq!((chan.unread, chan.highlighted), (0, false));
         assert_eq!(clock(3_723_000), "01:02:03");
+    }
+
+    #[test]
+    fn custom_windows_follow_their_events() {
+        let mut v = View::new();
+        let ins = |list, index, text: &str| WindowEvent::Inserted {
+            window: "@Log".into(),
+            list,
+            index,
+            text: text.into(),
+        };
+        let o = Outbox {
+            shown: vec![("@Log".into(), "b".into()), ("@Log".into(), "a".into())],
+            windows: vec![
+                WindowEvent::Opened("@Log".into()),
+                ins(false, 0, "b"),
+                ins(false, 0, "a"),
+                ins(true, 0, "item"),
+            ],
+            ..Outbox::default()
+        };
+        v.apply_output(1, o, 0);
+        let texts = |v: &View| -> Vec<String> {
+            v.buffers[&(1, "@log".to_string())]
+                .lines
+                .iter()
+                .map(|l| l.text.clone())
+                .collect()
+        };
+        // /iline put "a" first; the shown copies are not added again.
+        assert_eq!(texts(&v), ["a", "b"]);
+        assert_eq!(v.buffers[&(1, "@log".to_string())].list, ["item"]);
+        let o = Outbox {
+            windows: vec![
+                WindowEvent::Replaced {
+                    window: "@log".into(),
+                    list: false,
+                    index: 1,
+                    text: "B".into(),
+                },
+                WindowEvent::Deleted {
+                    window: "@log".into(),
+                    list: false,
+                    index: 0,
+                },
+            ],
+            ..Outbox::default()
+        };
+        v.apply_output(1, o, 0);
+        assert_eq!(texts(&v), ["B"]);
+        v.select((1, "@log".into()));
+        v.apply_output(
+            1,
+            Outbox {
+                windows: vec![WindowEvent::Closed("@Log".into())],
+                ..Outbox::default()
+            },
+            0,
+        );
+        assert!(!v.buffers.contains_key(&(1, "@log".to_string())));
+        assert_eq!(v.active, (1, "status".to_string()));
     }
 }

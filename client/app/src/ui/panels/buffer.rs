@@ -3,8 +3,10 @@
 //! and a search of the scrollback. Only the rows on screen are laid out
 //! (`ScrollArea::show_rows`), so 100,000 lines scroll as smoothly as 100.
 
+use super::popup::{MenuKey, MenuState};
 use crate::ui::mirc::{self, Style};
 use crate::ui::view::{clock, Buffer, Key, View};
+use crate::ui::Act;
 
 /// The scrollback search: the text looked for and, for the buffer and line count it was
 /// computed on, the matching line numbers.
@@ -13,6 +15,8 @@ pub struct SearchState {
     /// What is looked for (case-insensitive); empty shows every line.
     pub query: String,
     cache: Option<(String, Key, usize, Vec<usize>)>,
+    /// The line selected in a custom window's list box.
+    pub list_pick: Option<(Key, usize)>,
 }
 
 impl SearchState {
@@ -121,12 +125,89 @@ pub fn links(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Draws the shown buffer, with the search field above it.
-pub fn show(ui: &mut egui::Ui, view: &View, search: &mut SearchState) -> Vec<String> {
+/// The popup menu of buffer `key` (`$1-`: the query's nick, a list box's selected line).
+fn menu_key(key: &Key, b: &Buffer, list_pick: Option<&str>) -> MenuKey {
+    let (context, selected) = if key.1 == "status" {
+        ("status", Vec::new())
+    } else if key.1.starts_with(['#', '&', '!', '+']) {
+        ("channel", Vec::new())
+    } else if key.1.starts_with('@') {
+        (
+            "@window",
+            list_pick.map(str::to_string).into_iter().collect(),
+        )
+    } else {
+        ("query", vec![b.name.clone()])
+    };
+    MenuKey {
+        cid: key.0,
+        context: context.into(),
+        window: b.name.clone(),
+        selected,
+    }
+}
+
+/// A custom window's list box, at the right; a click selects a line (`$1` of its popup
+/// menu).
+fn list_box(ui: &mut egui::Ui, key: &Key, b: &Buffer, search: &mut SearchState) {
+    egui::Panel::right(("list_box", key))
+        .resizable(true)
+        .default_size(160.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for (i, line) in b.list.iter().enumerate() {
+                        let picked = search.list_pick.as_ref() == Some(&(key.clone(), i));
+                        let text = mirc::strip(line);
+                        if ui.selectable_label(picked, text).clicked() {
+                            search.list_pick = Some((key.clone(), i));
+                        }
+                    }
+                });
+        });
+}
+
+/// Draws the shown buffer, with the search field above it and, for a custom window with a
+/// list box, the list at the right. A right click opens the window's popup menu. Returns the
+/// channel names clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &View,
+    search: &mut SearchState,
+    popup: &mut MenuState,
+    acts: &mut Vec<Act>,
+) -> Vec<String> {
     let mut clicked = Vec::new();
     let Some(b) = view.active_buffer() else {
         ui.label("No window.");
         return clicked;
+    };
+    let has_list = view
+        .snap
+        .custom
+        .iter()
+        .any(|w| w.list && crate::ui::view::fold(&w.name) == view.active.1);
+    if has_list {
+        list_box(ui, &view.active, b, search);
+    }
+    let pick = search
+        .list_pick
+        .as_ref()
+        .filter(|(k, _)| *k == view.active)
+        .and_then(|(_, i)| b.list.get(*i))
+        .map(|l| mirc::strip(l));
+    let key = menu_key(&view.active, b, pick.as_deref());
+    let mut menu = |r: &egui::Response| {
+        r.context_menu(|ui| {
+            super::popup::items(
+                ui,
+                popup,
+                key.clone(),
+                Some("(no script adds items here)"),
+                acts,
+            );
+        });
     };
     ui.horizontal(|ui| {
         let l = ui.label("Search:");
@@ -155,6 +236,12 @@ pub fn show(ui: &mut egui::Ui, view: &View, search: &mut SearchState) -> Vec<Str
         rows = Vec::new();
         b.lines.len()
     };
+    let background = ui.interact(
+        ui.available_rect_before_wrap(),
+        egui::Id::unique(("messages_bg", &view.active)),
+        egui::Sense::click(),
+    );
+    menu(&background);
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .stick_to_bottom(true)
@@ -172,9 +259,8 @@ pub fn show(ui: &mut egui::Ui, view: &View, search: &mut SearchState) -> Vec<Str
                     } else {
                         egui::Frame::new()
                     };
-                    frame.show(ui, |ui| {
-                        ui.add(egui::Label::new(job).extend());
-                    });
+                    let r = frame.show(ui, |ui| ui.add(egui::Label::new(job).extend()));
+                    menu(&r.inner);
                     for l in links(&line.text) {
                         if l.starts_with('#') {
                             if ui.small_button(&l).on_hover_text("Join").clicked() {

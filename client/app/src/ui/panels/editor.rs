@@ -8,7 +8,7 @@
 
 use crate::ui::Act;
 use rustirc_core::client::Outbox;
-use rustirc_lang::engine::FileDiagnostic;
+use rustirc_core::editor::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// An open script.
@@ -23,7 +23,7 @@ pub struct Tab {
     /// The text as last saved or opened (the tab shows `*` while they differ).
     pub saved: String,
     /// The diagnostics of `text`.
-    pub diagnostics: Vec<FileDiagnostic>,
+    pub diagnostics: Vec<Diagnostic>,
     /// The text the diagnostics are for.
     checked: Option<String>,
     /// Where the cursor is to go next frame: (line, column), 1-based.
@@ -31,32 +31,17 @@ pub struct Tab {
 }
 
 impl Tab {
-    /// Whether the language's checker reads it (mSL; Lua and Python are checked by their
-    /// engines when applied).
-    fn is_msl(&self) -> bool {
-        let ext = self
-            .path
-            .as_deref()
-            .and_then(Path::extension)
-            .and_then(|e| e.to_str())
-            .unwrap_or("mrc")
-            .to_ascii_lowercase();
-        matches!(ext.as_str(), "mrc" | "ini" | "txt")
-    }
-
-    /// Checks the text again when it changed since the last check.
-    fn check(&mut self) {
+    /// Asks the client to check the text again when it changed since the last request (the
+    /// answer comes back as [`EditorState::checked`]).
+    fn check(&mut self, acts: &mut Vec<Act>) {
         if self.checked.as_deref() == Some(self.text.as_str()) {
             return;
         }
-        self.diagnostics = if self.is_msl() {
-            rustirc_lang::Engine::new(rustirc_lang::Limits::default())
-                .load(&self.title, self.text.as_bytes(), false)
-                .diagnostics
-        } else {
-            Vec::new()
-        };
         self.checked = Some(self.text.clone());
+        acts.push(Act::Check {
+            file: self.title.clone(),
+            text: self.text.clone(),
+        });
     }
 }
 
@@ -236,19 +221,38 @@ impl EditorState {
         self.message = Some(text.to_string());
     }
 
-    /// The client applied `file`: its diagnostics replace the tab's.
-    pub fn applied(&mut self, file: &str, diagnostics: Vec<FileDiagnostic>) {
+    /// The client's diagnostics of `text`, the text of the tab titled `file` when it was
+    /// checked; kept when the tab still holds that text.
+    pub fn checked(&mut self, file: &str, text: &str, diagnostics: Vec<Diagnostic>) {
+        for t in &mut self.tabs {
+            if t.title == file && t.text == text {
+                t.diagnostics.clone_from(&diagnostics);
+            }
+        }
+    }
+
+    /// The client applied `file` (`Ok`, with its warnings) or refused it (`Err`, with its
+    /// errors: nothing changed in the client).
+    pub fn applied(&mut self, file: &str, result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
         if let Some(t) = self.tabs.iter_mut().find(|t| {
             t.path
                 .as_deref()
                 .is_some_and(|p| p.display().to_string() == file)
         }) {
             t.saved = t.text.clone();
-            self.message = Some(if diagnostics.is_empty() {
-                format!("Applied {}", t.title)
-            } else {
-                format!("Applied {} with {} problems", t.title, diagnostics.len())
-            });
+            let (message, diagnostics) = match result {
+                Ok(d) if d.is_empty() => (format!("Applied {}", t.title), d),
+                Ok(d) => (format!("Applied {} with {} warnings", t.title, d.len()), d),
+                Err(d) => (
+                    format!(
+                        "Not applied: {} has {} errors (saved; the running script is unchanged)",
+                        t.title,
+                        d.len()
+                    ),
+                    d,
+                ),
+            };
+            self.message = Some(message);
             t.diagnostics = diagnostics;
             t.checked = Some(t.text.clone());
         }
@@ -440,7 +444,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut EditorState, acts: &mut Vec<Act>) {
                 return;
             }
             let cur = st.current;
-            st.tabs[cur].check();
+            st.tabs[cur].check(acts);
             // The Script Log and the diagnostics list at the bottom of the pane.
             egui::Panel::bottom("editor_lists")
                 .resizable(true)

@@ -1,10 +1,12 @@
 //! The nick list of the shown channel, with prefixes and a context menu.
 
+use super::popup::{MenuKey, MenuState};
 use crate::ui::view::{fold, View};
 use crate::ui::Act;
 
-/// Draws the nick list in a right panel when a channel is shown.
-pub fn show(ui: &mut egui::Ui, view: &View, acts: &mut Vec<Act>) {
+/// Draws the nick list in a right panel when a channel is shown. Its context menu has the
+/// scripts' `menu nicklist` items (with the nick as `$1`), then the usual actions.
+pub fn show(ui: &mut egui::Ui, view: &View, popup: &mut MenuState, acts: &mut Vec<Act>) {
     let Some(net) = view.active_net() else {
         return;
     };
@@ -40,6 +42,15 @@ pub fn show(ui: &mut egui::Ui, view: &View, acts: &mut Vec<Act>) {
                         });
                     }
                     r.context_menu(|ui| {
+                        let key = MenuKey {
+                            cid,
+                            context: "nicklist".into(),
+                            window: chan.name.clone(),
+                            selected: vec![nick.clone()],
+                        };
+                        if super::popup::items(ui, popup, key, None, acts) {
+                            ui.separator();
+                        }
                         let items = [
                             ("Query", format!("/query {nick}")),
                             ("Whois", format!("/whois {nick}")),
