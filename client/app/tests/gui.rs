@@ -871,3 +871,47 @@ fn a_highlight_while_the_window_is_away_notifies_and_beeps_play() {
     type_line(&mut h, "/beep 2");
     until(&mut h, "the beeps", |_| got.lock().unwrap().len() >= 2);
 }
+
+#[test]
+fn a_script_with_the_ui_permission_sets_the_title_plays_and_notifies() {
+    use rustirc::ui::alerts::Signal;
+    use std::sync::{Arc, Mutex};
+    let dir = support::test_dir("gui-ui-perm");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/bell.wav"), b"RIFF").unwrap();
+    let script = dir.join("chime.mrc");
+    std::fs::write(
+        &script,
+        "; permissions: ui\nalias chime { titlebar tea time | tip it is time for tea | splay bell.wav }\n",
+    )
+    .unwrap();
+    let mut settings = Settings {
+        scripts: vec![script],
+        ..Settings::default()
+    };
+    settings.permissions.0.insert(
+        "chime.mrc".into(),
+        vec![rustirc_core::permissions::Grant::parse("ui").expect("the ui permission")],
+    );
+    let mut h = window(&dir, settings);
+    let got: Arc<Mutex<Vec<Signal>>> = Arc::default();
+    let seen = got.clone();
+    h.state_mut().signaller = Box::new(move |s| seen.lock().unwrap().push(s.clone()));
+    type_line(&mut h, "/chime");
+    until(&mut h, "the notification and the sound", |_| {
+        got.lock().unwrap().len() >= 2
+    });
+    let signals = got.lock().unwrap().clone();
+    assert_eq!(
+        signals[0],
+        Signal::Notify {
+            title: "chime.mrc".into(),
+            text: "it is time for tea".into()
+        }
+    );
+    match &signals[1] {
+        Signal::Sound(Some(p)) => assert!(p.ends_with("bell.wav"), "{}", p.display()),
+        other => panic!("not the sound: {other:?}"),
+    }
+    assert_eq!(h.state().title, "RustIRC - tea time");
+}

@@ -158,6 +158,8 @@ pub struct App {
     pub import: panels::import::ImportState,
     /// Carries out desktop notifications and sounds.
     pub signaller: alerts::Signaller,
+    /// The window's title (`/titlebar` changes it).
+    pub title: String,
     /// Where things are.
     pub options: Options,
     /// Why the core thread ended, once it has.
@@ -188,6 +190,7 @@ impl App {
             popup: panels::popup::MenuState::default(),
             import: panels::import::ImportState::default(),
             signaller: alerts::desktop(),
+            title: "RustIRC".to_string(),
             options,
             ended: None,
             screenshot: None,
@@ -313,6 +316,19 @@ impl App {
                     .map(|f| self.options.data.join(f));
                 (self.signaller)(&alerts::Signal::Sound(file));
             }
+        }
+        // What scripts asked for with the `ui` permission: always carried out.
+        for s in std::mem::take(&mut self.view.signals) {
+            (self.signaller)(&s);
+        }
+        if let Some(t) = self.view.title.take() {
+            let title = if t.is_empty() {
+                "RustIRC".to_string()
+            } else {
+                format!("RustIRC - {}", crate::ui::mirc::strip(&t))
+            };
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
         }
         // A few beeps at most, however many a script asked for.
         for _ in 0..std::mem::take(&mut self.view.beeps).min(3) {

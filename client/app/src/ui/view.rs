@@ -63,6 +63,10 @@ pub struct View {
     /// Lines that call for the user's attention (a highlight, a private message), as
     /// (title, text), for desktop notifications and sounds.
     pub notices: Vec<(String, String)>,
+    /// What scripts asked for outside the window (`/tip`, `/splay`), in order.
+    pub signals: Vec<crate::ui::alerts::Signal>,
+    /// `/titlebar`: the text after the client's name in the window's title.
+    pub title: Option<String>,
 }
 
 /// The folded form of a window name (mIRC window names are case-insensitive).
@@ -236,6 +240,13 @@ impl View {
         for a in o.alerts {
             match a {
                 Alert::Beep(n) => self.beeps += n,
+                Alert::Titlebar(text) => self.title = Some(text),
+                Alert::Sound(file) => self
+                    .signals
+                    .push(crate::ui::alerts::Signal::Sound(Some(file))),
+                Alert::Notify { title, text } => self
+                    .signals
+                    .push(crate::ui::alerts::Signal::Notify { title, text }),
                 Alert::Flash { window, .. } => {
                     self.flash = true;
                     let key = (cid, fold(&window));
@@ -245,8 +256,6 @@ impl View {
                         }
                     }
                 }
-                // The window title, sounds and desktop notifications are the desktop's.
-                Alert::Titlebar(_) | Alert::Sound(_) | Alert::Notify { .. } => {}
             }
         }
         self.permission_requests.extend(o.permission_requests);
