@@ -129,7 +129,7 @@ fn is_lua(file: &str) -> bool {
 }
 
 const USAGE: &str = "usage:
-  rustirc [--config FILE] [--data DIR] [--no-stdlib] [--open FILE]... [--screenshot FILE]
+  rustirc [--config FILE] [--data DIR] [--no-stdlib] [--open FILE]... [--import PATH] [--screenshot FILE]
                     (the desktop window)
   rustirc check [--json] [--disasm] FILE...
   rustirc eval [--load FILE]... [--budget N] EXPR | -
@@ -198,7 +198,7 @@ pub fn main(args: &[String]) -> i32 {
         }
         Some("--headless") => headless(&args[1..]),
         None => crate::desktop::main(&[]),
-        Some("--config" | "--data" | "--no-stdlib" | "--open" | "--screenshot") => {
+        Some("--config" | "--data" | "--no-stdlib" | "--open" | "--import" | "--screenshot") => {
             crate::desktop::main(args)
         }
         Some(other) => {

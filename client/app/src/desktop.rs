@@ -114,7 +114,7 @@ pub fn options(start: &Start, config_file: Option<PathBuf>) -> ui::Options {
     }
 }
 
-/// `rustirc [--config FILE] [--data DIR] [--no-stdlib] [--open FILE]... [--screenshot FILE]`:
+/// `rustirc [--config FILE] [--data DIR] [--no-stdlib] [--open FILE]... [--import PATH] [--screenshot FILE]`:
 /// opens the window; returns the exit code.
 pub fn main(args: &[String]) -> i32 {
     let mut config = None;
@@ -139,6 +139,10 @@ pub fn main(args: &[String]) -> i32 {
             }
             ("--screenshot", Some(v)) => {
                 opening.screenshot = Some(PathBuf::from(v));
+                i += 1;
+            }
+            ("--import", Some(v)) => {
+                opening.import = Some(v.clone());
                 i += 1;
             }
             (other, _) => {

@@ -604,6 +604,9 @@ pub struct Opening {
     pub open: Vec<PathBuf>,
     /// `--screenshot FILE`: save a picture of the window after a few seconds, then close.
     pub screenshot: Option<PathBuf>,
+    /// `--import PATH`: open the import window with the report of PATH (a script file or a
+    /// mIRC folder; several separated by `;`).
+    pub import: Option<String>,
 }
 
 /// `rustirc` with no arguments: opens the window. Returns the exit code.
@@ -624,6 +627,11 @@ pub fn run(setup: Setup, options: Options, opening: Opening) -> i32 {
                 if let Err(e) = app.editor.open_file(f) {
                     eprintln!("rustirc: {e}");
                 }
+            }
+            if let Some(p) = opening.import {
+                app.import.open = true;
+                app.import.path = p;
+                app.import.check();
             }
             app.screenshot = opening.screenshot.map(|p| {
                 (
