@@ -384,6 +384,7 @@ fn the_manager_installs_enables_and_disables_a_script_from_a_repository() {
         repository: repo::RepositorySettings {
             url: Some(format!("http://127.0.0.1:{port}/")),
             trusted_keys: vec![public],
+            ca_file: None,
         },
         ..Settings::default()
     };

@@ -1129,3 +1129,180 @@ fn a_client_killed_in_the_middle_of_a_download_leaves_nothing_installed() {
     assert_eq!(w.ok(&["script", "update"]), "greeter 1.0.0 → 1.1.0\n");
     assert!(!w.repo_root().join(".tmp").exists());
 }
+
+// ------------------------------------------------------------------------------------------
+// HTTPS
+
+/// An HTTPS server on loopback serving `root`'s files, with a certificate for 127.0.0.1
+/// signed by its own authority (whose PEM is in `ca`).
+struct TlsServer {
+    port: u16,
+    ca: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TlsServer {
+    fn start(root: &Path, dir: &Path) -> TlsServer {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Private repository authority");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .unwrap()
+            .signed_by(&key, &ca_cert, &ca_key)
+            .unwrap();
+        let ca = dir.join("private-ca.pem");
+        std::fs::write(&ca, ca_cert.pem()).unwrap();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+        )
+        .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (root, sp) = (root.to_path_buf(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if sp.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(tcp) = conn else { continue };
+                let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let Ok(tls) = rustls::ServerConnection::new(config.clone()) else {
+                    continue;
+                };
+                serve_tls(rustls::StreamOwned::new(tls, tcp), &root);
+            }
+        });
+        TlsServer {
+            port,
+            ca,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Answers one GET over TLS with the file under `root` (a client that refuses the
+/// certificate ends the handshake, and nothing is answered).
+fn serve_tls(s: rustls::StreamOwned<rustls::ServerConnection, TcpStream>, root: &Path) {
+    let mut reader = BufReader::new(s);
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    loop {
+        let mut l = String::new();
+        if reader.read_line(&mut l).unwrap_or(0) == 0 || l.trim().is_empty() {
+            break;
+        }
+    }
+    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (status, body) = match std::fs::read(root.join(path.trim_start_matches('/'))) {
+        Ok(b) if !path.contains("..") => ("200 OK", b),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let s = reader.get_mut();
+    let _ = s.write_all(
+        format!(
+            "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    let _ = s.write_all(&body);
+    let _ = s.flush();
+    s.conn.send_close_notify();
+    let _ = s.flush();
+}
+
+#[test]
+fn a_private_https_repository_with_its_own_authority_works_through_ca_file() {
+    let w = World::new("https");
+    std::fs::create_dir_all(w.pubdir()).unwrap();
+    let server = TlsServer::start(&w.pubdir(), &w.dir);
+    w.ok(&["repo", "init", "pub"]);
+    let key = std::fs::read_to_string(w.pubdir().join("key.pub")).unwrap();
+    let src = w.write("src/greeter.mrc", GREETER_V1);
+    w.ok(&["repo", "add", "pub", src.to_str().unwrap()]);
+    w.ok(&["repo", "sign", "pub"]);
+    let config = w.dir.join("home/config/rustirc/config.toml");
+
+    // Without ca_file the server's certificate is not trusted: a clear refusal, nothing
+    // fetched, cached or installed.
+    w.config(&server.url(), key.trim());
+    w.refused(
+        &["script", "search", "hi"],
+        "the server's certificate is not trusted",
+    );
+    w.refused(
+        &["script", "install", "greeter"],
+        "ca_file = \"PATH\" in [repository]",
+    );
+    assert!(!w.repo_root().join(".cache/index.json").exists());
+    assert!(!w.repo_root().join("greeter").exists());
+
+    // A ca_file that is not PEM is an error naming it.
+    let bad = w.write("bad-ca.pem", "not a certificate\n");
+    std::fs::write(
+        &config,
+        format!(
+            "[repository]\nurl = \"{}\"\ntrusted_keys = [\"{}\"]\nca_file = \"{}\"\n",
+            server.url(),
+            key.trim(),
+            bad.display()
+        ),
+    )
+    .unwrap();
+    w.refused(
+        &["script", "search", "hi"],
+        "bad-ca.pem: no CERTIFICATE block",
+    );
+
+    // With the authority's certificate: search, install and use over https.
+    std::fs::write(
+        &config,
+        format!(
+            "[repository]\nurl = \"{}\"\ntrusted_keys = [\"{}\"]\nca_file = \"{}\"\n",
+            server.url(),
+            key.trim(),
+            server.ca.display()
+        ),
+    )
+    .unwrap();
+    let out = w.ok(&["script", "search", "hi"]);
+    assert_eq!(out, "greeter 1.0.0 mrc - answers !hi in channels\n");
+    let out = w.ok(&["script", "install", "greeter"]);
+    assert_eq!(out, "greeter 1.0.0 installed\n");
+    let v1 = w.repo_root().join("greeter/1.0.0/greeter.mrc");
+    assert_eq!(w.loaded(), vec![v1.clone()]);
+    w.replay(&v1, &hi_transcript("hello from greeter 1.0.0"));
+}

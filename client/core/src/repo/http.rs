@@ -1,10 +1,14 @@
 //! A small blocking HTTP/1.1 client for the repository and for scripts (`irc.http`), over plain TCP or TLS
-//! (rustls, the system's trusted authorities), with conditional requests (`If-None-Match`,
+//! (rustls, the system's trusted authorities, and for the repository those of
+//! `[repository] ca_file`), with conditional requests (`If-None-Match`,
 //! `If-Modified-Since`), redirects, `Content-Length` and chunked bodies. A body that ends
 //! before its announced length is an error, so a cut download is never taken for a whole one.
 
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -145,7 +149,42 @@ impl std::fmt::Display for HttpError {
 trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
-fn connect(url: &Url, timeout: Duration) -> Result<Box<dyn Stream>, HttpError> {
+/// The certificates in the PEM file at `path` (`[repository] ca_file`), to trust beside the
+/// system's roots.
+///
+/// # Errors
+/// When the file cannot be read, is not PEM or holds no certificate; the message names it.
+pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let what = |e: &dyn std::fmt::Display| format!("ca_file {}: {e}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| what(&e))?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| what(&e))?;
+    if certs.is_empty() {
+        return Err(what(&"no CERTIFICATE block in the file"));
+    }
+    Ok(certs)
+}
+
+/// The system's roots, with `extra` added.
+fn root_store(extra: &[CertificateDer<'static>]) -> Result<Arc<rustls::RootCertStore>, String> {
+    if extra.is_empty() {
+        return Ok(crate::net::tls::roots());
+    }
+    let mut store = (*crate::net::tls::roots()).clone();
+    for c in extra {
+        store
+            .add(c.clone())
+            .map_err(|e| format!("ca_file: a certificate cannot be trusted: {e}"))?;
+    }
+    Ok(Arc::new(store))
+}
+
+fn connect(
+    url: &Url,
+    timeout: Duration,
+    extra: &[CertificateDer<'static>],
+) -> Result<Box<dyn Stream>, HttpError> {
     let unreachable = |e: &dyn std::fmt::Display| {
         HttpError::Unreachable(format!("cannot reach {}:{}: {e}", url.host, url.port))
     };
@@ -177,12 +216,29 @@ fn connect(url: &Url, timeout: Duration) -> Result<Box<dyn Stream>, HttpError> {
     let config = rustls::ClientConfig::builder_with_provider(crate::net::tls::provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| HttpError::Failed(e.to_string()))?
-        .with_root_certificates(crate::net::tls::roots())
+        .with_root_certificates(root_store(extra).map_err(HttpError::Failed)?)
         .with_no_client_auth();
     let name = rustls_pki_types::ServerName::try_from(url.host.clone())
         .map_err(|e| HttpError::Failed(format!("bad host name {}: {e}", url.host)))?;
-    let conn = rustls::ClientConnection::new(Arc::new(config), name)
+    let mut conn = rustls::ClientConnection::new(Arc::new(config), name)
         .map_err(|e| HttpError::Failed(e.to_string()))?;
+    let mut tcp = tcp;
+    // The handshake first, so a certificate the client does not trust is said as such.
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut tcp) {
+            let tls = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .cloned();
+            return Err(match tls {
+                Some(rustls::Error::InvalidCertificate(why)) => HttpError::Failed(format!(
+                    "{url}: the server's certificate is not trusted ({why}); a repository with its own certificate authority needs ca_file = \"PATH\" in [repository]"
+                )),
+                Some(other) => HttpError::Failed(format!("{url}: TLS handshake failed: {other}")),
+                None => unreachable(&e),
+            });
+        }
+    }
     Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
 }
 
@@ -197,9 +253,24 @@ pub fn get(
     body: &mut dyn Write,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<Response, HttpError> {
+    get_trusting(url, cond, body, progress, &[])
+}
+
+/// [`get`], trusting the certificates `extra` (from [`load_ca_file`]) beside the system's
+/// roots for `https://`.
+///
+/// # Errors
+/// As [`get`]; a certificate that is not trusted fails with a message saying so.
+pub fn get_trusting(
+    url: &Url,
+    cond: &Conditions,
+    body: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+    extra: &[CertificateDer<'static>],
+) -> Result<Response, HttpError> {
     let mut url = url.clone();
     for _ in 0..6 {
-        match get_once(&url, cond, body, progress)? {
+        match get_once(&url, cond, body, progress, extra)? {
             Step::Done(r) => return Ok(r),
             Step::Redirect(to) => {
                 url = url.join(&to).map_err(HttpError::Failed)?;
@@ -219,6 +290,7 @@ fn get_once(
     cond: &Conditions,
     body: &mut dyn Write,
     progress: &mut dyn FnMut(u64, Option<u64>),
+    extra: &[CertificateDer<'static>],
 ) -> Result<Step, HttpError> {
     let failed = |what: String| HttpError::Failed(format!("{url}: {what}"));
     let mut headers = Vec::new();
@@ -228,7 +300,7 @@ fn get_once(
     if let Some(m) = &cond.last_modified {
         headers.push(("If-Modified-Since".to_string(), m.clone()));
     }
-    let (head, mut reader) = send(url, "GET", &headers, &[], Duration::from_secs(30))?;
+    let (head, mut reader) = send(url, "GET", &headers, &[], Duration::from_secs(30), extra)?;
     let etag = head.header("etag").map(str::to_string);
     let last_modified = head.header("last-modified").map(str::to_string);
     match head.status {
@@ -291,9 +363,10 @@ fn send(
     headers: &[(String, String)],
     payload: &[u8],
     timeout: Duration,
+    extra: &[CertificateDer<'static>],
 ) -> Result<(Head, BufReader<Box<dyn Stream>>), HttpError> {
     let failed = |what: String| HttpError::Failed(format!("{url}: {what}"));
-    let mut stream = connect(url, timeout)?;
+    let mut stream = connect(url, timeout, extra)?;
     let host = if url.host.contains(':') {
         format!("[{}]", url.host)
     } else {
@@ -474,7 +547,7 @@ pub fn request(req: &Request) -> Result<Answer, HttpError> {
     }
     let mut url = Url::parse(&req.url).map_err(HttpError::Failed)?;
     for _ in 0..6 {
-        let (head, mut reader) = send(&url, &method, &req.headers, &req.body, req.timeout)?;
+        let (head, mut reader) = send(&url, &method, &req.headers, &req.body, req.timeout, &[])?;
         let redirect = matches!(head.status, 301 | 302 | 303 | 307 | 308)
             && matches!(method.as_str(), "GET" | "HEAD");
         if let (true, Some(to)) = (redirect, head.header("location")) {

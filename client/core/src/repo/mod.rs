@@ -880,6 +880,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(&Package, u64, u64);
 /// [repository]
 /// url = "https://scripts.example.org/"
 /// trusted_keys = ["ed25519:3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]
+/// ca_file = "/etc/rustirc/private-ca.pem"   # optional
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -889,6 +890,10 @@ pub struct RepositorySettings {
     /// The keys whose signature is trusted.
     #[serde(default)]
     pub trusted_keys: Vec<String>,
+    /// A PEM file of certificate authorities trusted for an `https://` repository in addition
+    /// to the system's (a private repository with its own CA).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The script manager over one data folder and one repository.
@@ -992,6 +997,17 @@ impl Manager {
         Ok(u)
     }
 
+    /// The certificates `ca_file` adds to the system's roots (none without it).
+    ///
+    /// # Errors
+    /// When the file cannot be read or holds no certificate.
+    fn extra_roots(&self) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+        match &self.settings.ca_file {
+            Some(p) => http::load_ca_file(p).map_err(|e| format!("[repository] {e}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// `installed.json` (empty when absent).
     ///
     /// # Errors
@@ -1042,6 +1058,7 @@ impl Manager {
     pub fn fetch_index(&self) -> Result<Fetched, String> {
         let trusted = self.trusted()?;
         let url = self.index_url()?;
+        let extra = self.extra_roots()?;
         let cached = self.read_cache(&url);
         let cond = cached
             .as_ref()
@@ -1065,7 +1082,7 @@ impl Manager {
                 url: url.clone(),
             })
         };
-        let resp = match http::get(&url, &cond, &mut body, &mut |_, _| {}) {
+        let resp = match http::get_trusting(&url, &cond, &mut body, &mut |_, _| {}, &extra) {
             Ok(r) => r,
             Err(e) => return from_cache(Some(e.to_string())),
         };
@@ -1078,7 +1095,13 @@ impl Manager {
             url.path.split(['?', '#']).next().unwrap_or_default()
         );
         let mut sig = Vec::new();
-        match http::get(&sig_url, &http::Conditions::default(), &mut sig, &mut |_, _| {}) {
+        match http::get_trusting(
+            &sig_url,
+            &http::Conditions::default(),
+            &mut sig,
+            &mut |_, _| {},
+            &extra,
+        ) {
             Ok(_) => {}
             Err(e) => {
                 return Err(format!(
@@ -1248,6 +1271,7 @@ impl Manager {
         tmp: &Path,
     ) -> Result<Vec<String>, String> {
         // Download, check and unpack every package first.
+        let extra = self.extra_roots()?;
         let mut staged: Vec<(&Package, PathBuf, Names)> = Vec::new();
         for p in plan {
             let url = fetched
@@ -1263,11 +1287,12 @@ impl Manager {
                 limit: p.size,
                 written: 0,
             };
-            let got = http::get(
+            let got = http::get_trusting(
                 &url,
                 &http::Conditions::default(),
                 &mut sink,
                 &mut |done, _| progress(p, done, p.size),
+                &extra,
             )
             .map_err(|e| {
                 format!(
