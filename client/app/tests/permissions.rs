@@ -1,7 +1,8 @@
-//! Per-script permissions through every engine: mSL and Lua scripts are refused what they
-//! were not granted (an error at once, a request for the GUI, a line in the audit log) and
-//! allowed it once granted; a timer runs with its creator's permissions and a call into
+//! Per-script permissions through every engine: mSL and Lua scripts and native plugins are
+//! refused what they were not granted (an error at once, a request for the GUI, a line in the
+//! audit log) and allowed it once granted; a timer runs with its creator's permissions and a call into
 //! another script or engine with the caller's. `rustirc perms` keeps and shows the answers.
+//! `ui` covers sounds and desktop notifications, not the window title.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -334,5 +335,47 @@ fn sounds_and_notifications_need_ui_and_the_title_does_not() {
          :: status /pageread\n== status pager is not allowed to read /etc/hostname\n\
          :: status /qtip\n!= alert notify\n\
          @ answer quiet ui once\n:: status /qtip\n== alert notify quiet: hello\n",
+    );
+}
+
+/// Runs `transcript` with the native plugin `lib` loaded, through `rustirc replay`.
+fn replay_plugin(d: &Path, lib: &Path, transcript: &str) {
+    let t = d.join("t.txt");
+    std::fs::write(&t, transcript).unwrap();
+    let (code, out, err) = rustirc(&[
+        "replay",
+        "--load",
+        &lib.display().to_string(),
+        &t.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_native_plugins_host_call_is_refused_without_the_grant() {
+    let d = dir("native");
+    let lib = rustirc_native::testing::build_c(
+        &rustirc_native::testing::repo_root().join("plugins/native/tests/c/perms.c"),
+        &d.join("libpermtest.so"),
+        &["-DPERMS=\"run\""],
+    )
+    .unwrap();
+    // The plugin's /tryrun asks the host to run `/run true` and prints what happened.
+    replay_plugin(
+        &d,
+        &lib,
+        ":: status /plugin info permtest\n== status permissions: run\n\
+         :: status /tryrun\n\
+         == status permtest: refused /run true: error: /run: permtest is not allowed to run true; to allow it, grant it \"run\"\n\
+         != status permtest: ran\n\
+         == perms permtest asks for run: run true\n\
+         == audit \"permission\":\"run\",\"script\":\"permtest\"\n\
+         @ answer permtest run once\n:: status /tryrun\n== status permtest: ran /run true\n",
+    );
+    // Granted ahead, as --grant permtest=run or [permissions] do.
+    replay_plugin(
+        &d,
+        &lib,
+        "@ allow permtest run\n:: status /tryrun\n== status permtest: ran /run true\n!= perms permtest\n",
     );
 }
