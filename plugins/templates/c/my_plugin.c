@@ -1,5 +1,6 @@
 /* A template for a native RustIRC plugin in C: a /hello command and a line in the channel
  * window when someone joins. Copy this folder, rename the plugin, and run make. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 static const rustirc_plugin_info info = {
     RUSTIRC_ABI_MAJOR, RUSTIRC_ABI_MINOR,
     "my_plugin", "0.1.0", "Your Name", "What it does, in one line",
+    /* The permissions it asks for, comma-separated ("network, run"); NULL for none. */
+    NULL,
 };
 
 static const rustirc_host *host;

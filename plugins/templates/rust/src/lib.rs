@@ -40,4 +40,6 @@ rustirc_plugin_abi::export_plugin!(
     name = "my_plugin",
     author = "Your Name",
     description = "What it does, in one line",
+    // What it asks for beyond IRC and its storage, comma-separated ("network, run").
+    permissions = "",
 );
