@@ -916,3 +916,31 @@ fn a_script_with_the_ui_permission_sets_the_title_plays_and_notifies() {
     }
     assert_eq!(h.state().title, "RustIRC - tea time");
 }
+
+#[test]
+fn enter_in_a_dialog_edit_box_presses_its_default_button() {
+    let dir = support::test_dir("gui-dialog-enter");
+    let script = "dialog ask {\n  title \"Ask\"\n  size -1 -1 200 80\n  edit \"\", 1, 10 10 180 20\n  button \"Go\", 2, 10 40 60 24, default\n  button \"Close\", 3, 80 40 60 24, ok\n}\non *:DIALOG:ask:sclick:2: echo -s go with $did(ask,1)\n";
+    let mut h = window(&dir, with_script(&dir, "ask", script));
+    type_line(&mut h, "/dialog -m ask ask");
+    until(&mut h, "the dialog", |a| !a.view.snap.dialogs.is_empty());
+    h.ctx
+        .memory_mut(|m| m.request_focus(rustirc::ui::panels::dialogs::edit_id("ask", 1)));
+    h.step();
+    h.event(egui::Event::Text("tea".into()));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the default button's handler", |a| {
+        has(a, "status", "go with tea")
+    });
+    // Enter in the window's input line is not the dialog's.
+    type_line(&mut h, "/echo -s typed");
+    until(&mut h, "the typed line", |a| has(a, "status", "typed"));
+    assert_eq!(
+        lines(h.state(), 1, "status")
+            .iter()
+            .filter(|l| l.starts_with("go with"))
+            .count(),
+        1
+    );
+}

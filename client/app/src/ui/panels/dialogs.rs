@@ -171,6 +171,9 @@ pub fn show(
             Some(_) => {}
         }
         let mut done = Vec::new();
+        if let Some(id) = enter_pressed_in(ctx, d) {
+            done.push(DialogAction::Click(id));
+        }
         window.show(ctx, |ui| draw(ui, d, scale, size, st, &mut done));
         if !open {
             st.closing.insert(key);
@@ -181,6 +184,31 @@ pub fn show(
             action,
         }));
     }
+}
+
+/// The `default` button (else the `ok` one) of dialog `d` when Enter was pressed in one of its
+/// one-line edit boxes, as in a Windows dialog. Asked before the dialog is drawn, while the
+/// box still has the focus it gives up on Enter.
+fn enter_pressed_in(ctx: &egui::Context, d: &DialogModel) -> Option<u32> {
+    if !ctx.input(|i| i.key_pressed(egui::Key::Enter)) {
+        return None;
+    }
+    let focused = ctx.memory(|m| m.focused())?;
+    let in_box = d.controls.iter().any(|c| {
+        c.kind == ControlKind::Edit
+            && !has_style(c, "multi")
+            && c.enabled
+            && edit_id(&d.name, c.id) == focused
+    });
+    if !in_box {
+        return None;
+    }
+    let button = |style: &str| {
+        d.controls.iter().find(|c| {
+            c.kind == ControlKind::Button && c.enabled && c.visible && has_style(c, style)
+        })
+    };
+    button("default").or_else(|| button("ok")).map(|c| c.id)
 }
 
 /// Pixels per unit of the table's positions and sizes.
