@@ -7,3 +7,16 @@ alias ask {
   echo -s reason $$?="Reason?"
   echo -s not reached without a reason
 }
+
+; $input: an edit box with a title and a default text, a password box, yes/no/cancel, OK.
+alias nick2 {
+  var %n = $input(New nick?,e,-1,Change nick,guest)
+  if (%n) echo -s new nick %n
+  else echo -s no new nick
+}
+alias quitq {
+  var %a = $input(Quit now?,nv)
+  echo -s answer %a
+  if ($input(Really?,y)) echo -s quitting
+  echo -s ok gives $input(Done.,o)
+}

@@ -944,3 +944,30 @@ fn enter_in_a_dialog_edit_box_presses_its_default_button() {
         1
     );
 }
+
+#[test]
+fn input_asks_with_its_title_default_text_and_buttons() {
+    let dir = support::test_dir("gui-input");
+    let script = "alias rename echo -s renamed: $input(New name?,e,-1,Rename,guest)\nalias leave echo -s leave: $input(Leave?,nv,-1,Leaving)\n";
+    let mut h = window(&dir, with_script(&dir, "input", script));
+    type_line(&mut h, "/rename");
+    until(&mut h, "the question", |a| a.prompts.is_asking());
+    // Its title, and the default text already typed.
+    assert!(shown(&h, "Rename"));
+    h.event(egui::Event::Text("2".into()));
+    h.step();
+    h.get_by_label("OK").click();
+    until(&mut h, "the answer", |a| {
+        has(a, "status", "renamed: guest2")
+    });
+    // Yes, No and Cancel, answered as words with `v`.
+    type_line(&mut h, "/leave");
+    until(&mut h, "the second question", |a| a.prompts.is_asking());
+    assert!(shown(&h, "Leaving"));
+    h.get_by_label("Cancel").click();
+    until(&mut h, "cancel", |a| has(a, "status", "leave: $cancel"));
+    type_line(&mut h, "/leave");
+    until(&mut h, "the third question", |a| a.prompts.is_asking());
+    h.get_by_label("No").click();
+    until(&mut h, "no", |a| has(a, "status", "leave: $no"));
+}

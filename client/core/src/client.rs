@@ -88,6 +88,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "ialchan",
     "idle",
     "ignore",
+    "input",
     "knick",
     "level",
     "line",
@@ -1981,7 +1982,7 @@ impl Host for ScriptHost<'_> {
         if let Some(r) = self.dcc_identifier(name, args, prop) {
             return Some(r);
         }
-        if name.starts_with('?') {
+        if name.starts_with('?') || name == "input" {
             if let Some(r) = self.prompt_identifier(name, args) {
                 return Some(r);
             }

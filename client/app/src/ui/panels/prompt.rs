@@ -1,6 +1,7 @@
-//! Questions scripts ask with `$?="…"` (`$?*` for a password, `$?!` for yes or no): one
-//! window at a time in the middle of the screen, with a text field and OK/Cancel, or Yes/No.
-//! The script (and the client's thread) waits until the answer is sent back.
+//! Questions scripts ask with `$?="…"` (`$?*` for a password, `$?!` for yes or no) and
+//! `$input(…)`: one window at a time in the middle of the screen, titled as the script asks,
+//! with a text field and OK/Cancel, or Yes/No (and Cancel), or a message with OK. The script
+//! (and the client's thread) waits until the answer is sent back.
 
 use rustirc_core::client::{PromptKind, PromptRequest};
 use std::collections::VecDeque;
@@ -26,8 +27,8 @@ impl PromptState {
     pub fn arrived(&mut self, requests: Vec<PromptRequest>) {
         self.waiting
             .extend(requests.into_iter().map(|request| Asking {
+                answer: request.prompt.initial.clone(),
                 request,
-                answer: String::new(),
                 focused: false,
             }));
     }
@@ -58,7 +59,12 @@ pub fn show(ctx: &egui::Context, st: &mut PromptState) {
     };
     let kind = a.request.prompt.kind;
     let mut answer = None;
-    egui::Window::new("Question")
+    let title = if a.request.prompt.title.is_empty() {
+        "Question"
+    } else {
+        a.request.prompt.title.as_str()
+    };
+    egui::Window::new(title)
         .id(egui::Id::unique("prompt_window"))
         .collapsible(false)
         .resizable(false)
@@ -66,9 +72,7 @@ pub fn show(ctx: &egui::Context, st: &mut PromptState) {
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
             ui.label(a.request.prompt.text.as_str());
-            let (yes, no) = if kind == PromptKind::YesNo {
-                ("Yes", "No")
-            } else {
+            if matches!(kind, PromptKind::Text | PromptKind::Password) {
                 let field = ui.add(
                     egui::TextEdit::singleline(&mut a.answer)
                         .id(field_id())
@@ -82,24 +86,31 @@ pub fn show(ctx: &egui::Context, st: &mut PromptState) {
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     answer = Some(Some(a.answer.clone()));
                 }
-                ("OK", "Cancel")
+            }
+            // Each button and the answer it gives (`None`: cancelled).
+            let yes = || Some("$true".to_string());
+            let no = || Some("$false".to_string());
+            let buttons: Vec<(&str, Option<String>)> = match kind {
+                PromptKind::Text | PromptKind::Password => {
+                    vec![("OK", Some(a.answer.clone())), ("Cancel", None)]
+                }
+                PromptKind::YesNo => vec![("Yes", yes()), ("No", no())],
+                PromptKind::YesNoCancel => vec![("Yes", yes()), ("No", no()), ("Cancel", None)],
+                PromptKind::Message => vec![("OK", yes())],
             };
             ui.horizontal(|ui| {
-                if ui.button(yes).clicked() {
-                    answer = Some(Some(match kind {
-                        PromptKind::YesNo => "$true".to_string(),
-                        _ => a.answer.clone(),
-                    }));
-                }
-                if ui.button(no).clicked() {
-                    answer = Some(match kind {
-                        PromptKind::YesNo => Some("$false".to_string()),
-                        _ => None,
-                    });
+                for (label, value) in buttons {
+                    if ui.button(label).clicked() {
+                        answer = Some(value);
+                    }
                 }
             });
             if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                answer = Some(None);
+                answer = Some(match kind {
+                    PromptKind::YesNo => no(),
+                    PromptKind::Message => yes(),
+                    _ => None,
+                });
             }
         });
     if let Some(answer) = answer {
