@@ -23,15 +23,14 @@
 
 pub mod inspect;
 pub mod loader;
-pub mod process;
 pub mod testing;
 
 use loader::{Calls, Loaded};
-use process::{Failure, Worker};
 use rustirc_core::events::{EngineId, HandlerDecl, ScriptId};
 use rustirc_core::host::engine::{
     CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
 };
+use rustirc_plugin_proto::process::{Failure, Names, Worker};
 use rustirc_plugin_proto::{Event, HostCall, Meta, Reply, ToWorker};
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -532,7 +531,7 @@ impl NativeEngine {
             .arg(self.opts.memory_mb.to_string())
             .arg("--cpu-secs")
             .arg(self.opts.cpu_secs.to_string());
-        let mut w = Worker::spawn(cmd, "plugin host", self.opts.load_ms)?;
+        let mut w = Worker::spawn(cmd, Names::new("plugin host", "process"), self.opts.load_ms)?;
         let seq = w.next_seq();
         let msg = ToWorker::LoadNative {
             seq,

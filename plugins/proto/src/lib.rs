@@ -11,6 +11,10 @@
 //! [`ToWorker::Result`]) and [`FromWorker::Log`] lines. Everything a worker does to IRC is a
 //! [`HostCall`], so it behaves exactly as the same mSL command would.
 //!
+//! The client's side of that exchange with a running worker process (start it, read its
+//! hello, serve its calls until the reply, kill it when it hangs, say how it died) is
+//! [`process::Worker`] (Unix).
+//!
 //! ```
 //! use rustirc_plugin_proto::{read_frame, write_frame, ToWorker};
 //! let mut buf = Vec::new();
@@ -21,6 +25,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
+
+#[cfg(unix)]
+pub mod process;
 
 /// The largest frame either side accepts (16 MiB); a longer one is a protocol error.
 pub const MAX_FRAME: usize = 16 << 20;

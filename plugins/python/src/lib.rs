@@ -22,17 +22,13 @@ use rustirc_core::host::engine::{
     CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
 };
 use rustirc_lang::Limits;
-use rustirc_plugin_proto::{
-    read_frame, write_frame, Event, FromWorker, HostCall, Meta, Reply, ScriptError, ToWorker,
-};
+use rustirc_plugin_proto::process::{Failure, Names, Worker};
+use rustirc_plugin_proto::{Event, HostCall, Meta, Reply, ScriptError, ToWorker};
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::io::BufReader;
-use std::os::unix::net::UnixStream;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -114,40 +110,13 @@ pub fn worker_path() -> Result<PathBuf, String> {
         })
 }
 
-/// A running worker.
-struct Worker {
-    child: Child,
-    r: BufReader<UnixStream>,
-    w: UnixStream,
-    seq: u64,
-}
-
-impl Worker {
-    fn next_seq(&mut self) -> u64 {
-        self.seq += 1;
-        self.seq
-    }
-
-    /// Why it is gone, when it is.
-    fn exit(&mut self) -> Option<String> {
-        let status = self.child.try_wait().ok()??;
-        use std::os::unix::process::ExitStatusExt;
-        Some(match (status.code(), status.signal()) {
-            (_, Some(9)) => "its worker was killed (signal 9)".to_string(),
-            // SIGXCPU (24 on Linux and macOS): the CPU-time limit.
-            (_, Some(24)) => "its worker used up its CPU time limit (SIGXCPU)".to_string(),
-            (_, Some(s)) => format!("its worker died of signal {s}"),
-            (Some(c), _) => format!("its worker exited with status {c}"),
-            _ => "its worker exited".to_string(),
-        })
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Why a worker was stopped when it did not answer within `wait_ms` and the grace after it:
+/// it was told to interrupt the script at its deadline and did not.
+fn stuck(wait_ms: u64) -> String {
+    format!(
+        "did not return within {wait_ms} ms and could not be interrupted (a loop in C code, \
+         a regular expression?); its worker was stopped"
+    )
 }
 
 /// What one script registered, by the worker's numbers.
@@ -182,14 +151,6 @@ struct Route {
     script: ScriptId,
     local: u64,
     label: String,
-}
-
-/// Why an exchange with a worker failed.
-enum Failure {
-    /// The script raised.
-    Script(ScriptError),
-    /// The worker is gone or stuck, and was stopped.
-    Dead(String),
 }
 
 /// The Python engine.
@@ -255,10 +216,8 @@ impl PythonEngine {
             Some(p) => p.clone(),
             None => worker_path()?,
         };
-        let (ours, theirs) =
-            UnixStream::pair().map_err(|e| format!("cannot make a socket pair: {e}"))?;
-        let child = Command::new(&exe)
-            .arg("--memory-mb")
+        let mut cmd = Command::new(&exe);
+        cmd.arg("--memory-mb")
             .arg(self.opts.memory_mb.to_string())
             .arg("--cpu-seconds")
             .arg(self.opts.cpu_seconds.to_string())
@@ -268,46 +227,22 @@ impl PythonEngine {
                     .into_iter()
                     .flatten(),
             )
-            .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
             .env_clear()
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("PYTHONNOUSERSITE", "1")
             .env("PYTHONSAFEPATH", "1")
             .env("PYTHONIOENCODING", "utf-8")
-            .env("LANG", "C.UTF-8")
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start the Python worker {}: {e}", exe.display()))?;
-        let w = ours
-            .try_clone()
-            .map_err(|e| format!("cannot use the socket pair: {e}"))?;
-        let mut worker = Worker {
-            child,
-            r: BufReader::new(ours),
-            w,
-            seq: 0,
+            .env("LANG", "C.UTF-8");
+        let names = Names {
+            what: format!("Python worker {}", exe.display()),
+            noun: "worker",
+            stuck,
         };
-        let _ = worker
-            .r
-            .get_ref()
-            .set_read_timeout(Some(Duration::from_millis(self.opts.load_ms)));
-        match read_frame::<_, FromWorker>(&mut worker.r) {
-            Ok(FromWorker::Hello { .. }) => Ok(worker),
-            Ok(other) => Err(format!(
-                "the Python worker {} said {other:?} before hello",
-                exe.display()
-            )),
-            Err(e) => Err(format!(
-                "the Python worker {} did not start: {}",
-                exe.display(),
-                worker.exit().unwrap_or_else(|| e.to_string())
-            )),
-        }
+        Worker::spawn(cmd, names, self.opts.load_ms)
     }
 
-    /// Sends `msg` and serves the worker's host calls until its reply.
+    /// Sends `msg` and serves the worker's host calls (through `host`, when there is one)
+    /// and log lines until its reply.
     fn exchange(
         &self,
         s: &Script,
@@ -315,68 +250,24 @@ impl PythonEngine {
         msg: &ToWorker,
         seq: u64,
         wait_ms: u64,
-        mut host: Option<&mut dyn EngineHost>,
+        host: Option<&mut dyn EngineHost>,
     ) -> Result<Reply, Failure> {
-        let kill_at = Instant::now() + Duration::from_millis(wait_ms + self.opts.grace_ms);
-        if let Err(e) = write_frame(&mut w.w, msg) {
-            return Err(Failure::Dead(
-                w.exit()
-                    .unwrap_or_else(|| format!("its worker cannot be reached ({e})")),
-            ));
-        }
-        loop {
-            let left = kill_at.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(self.stuck(wait_ms));
-            }
-            let _ = w.r.get_ref().set_read_timeout(Some(left));
-            match read_frame::<_, FromWorker>(&mut w.r) {
-                Ok(FromWorker::Reply { seq: got, result }) if got == seq => {
-                    return result.map_err(Failure::Script)
+        let host = RefCell::new(host);
+        w.exchange(
+            msg,
+            seq,
+            wait_ms,
+            self.opts.grace_ms,
+            &mut |call| match host.borrow_mut().as_deref_mut() {
+                Some(h) => self.host_call(s, call, h),
+                None => Err("the client is not reachable here".to_string()),
+            },
+            &mut |level, text| {
+                if let Some(h) = host.borrow_mut().as_deref_mut() {
+                    h.echo("status", &format!("[{level}] {}: {text}", base(&s.file)));
                 }
-                Ok(FromWorker::Reply { .. } | FromWorker::Heartbeat { .. }) => {}
-                Ok(FromWorker::Hello { .. }) => {}
-                Ok(FromWorker::Call { id, call }) => {
-                    let result = match host.as_deref_mut() {
-                        Some(h) => self.host_call(s, call, h),
-                        None => Err("the client is not reachable here".to_string()),
-                    };
-                    if let Err(e) = write_frame(&mut w.w, &ToWorker::Result { id, result }) {
-                        return Err(Failure::Dead(format!("its worker cannot be reached ({e})")));
-                    }
-                }
-                Ok(FromWorker::Log { level, text }) => {
-                    if let Some(h) = host.as_deref_mut() {
-                        h.echo("status", &format!("[{level}] {}: {text}", base(&s.file)));
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    return Err(self.stuck(wait_ms));
-                }
-                Err(e) => {
-                    // Give a dying worker a moment to be reaped, to say how it ended.
-                    for _ in 0..20 {
-                        if let Some(why) = w.exit() {
-                            return Err(Failure::Dead(why));
-                        }
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                    return Err(Failure::Dead(format!("its worker stopped answering ({e})")));
-                }
-            }
-        }
-    }
-
-    fn stuck(&self, wait_ms: u64) -> Failure {
-        Failure::Dead(format!(
-            "did not return within {wait_ms} ms and could not be interrupted (a loop in C code, \
-             a regular expression?); its worker was stopped"
-        ))
+            },
+        )
     }
 
     /// Carries out a host call for script `s`.
@@ -1129,7 +1020,7 @@ impl ScriptEngine for PythonEngine {
     fn cpu_ms(&self, script: ScriptId) -> Option<u64> {
         let s = self.script(script)?;
         let slot = s.worker.try_borrow().ok()?;
-        let pid = slot.as_ref()?.child.id();
+        let pid = slot.as_ref()?.id();
         worker_cpu_ms(pid)
     }
 
