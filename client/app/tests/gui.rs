@@ -813,7 +813,8 @@ fn a_function_key_runs_its_alias_and_stop_ends_an_endless_loop() {
 #[test]
 fn a_custom_window_follows_iline_rline_dline_and_shows_its_list_box() {
     let dir = support::test_dir("gui-window-list");
-    let mut h = window(&dir, Settings::default());
+    let script = "menu @files {\n  lbclick:echo -s picked $sline(@files,1) (line $sline(@files,1).ln $+ )\n}\n";
+    let mut h = window(&dir, with_script(&dir, "files", script));
     type_line(&mut h, "/window -l @files");
     type_line(&mut h, "/aline @files one");
     type_line(&mut h, "/aline @files three");
@@ -827,9 +828,24 @@ fn a_custom_window_follows_iline_rline_dline_and_shows_its_list_box() {
     });
     h.get_by_label_contains("@files").click();
     h.run();
-    // The list box is drawn beside the text.
-    h.get_by_label("a.txt").click();
-    h.run();
+    // The list box is drawn beside the text; a click selects a line and runs lbclick.
+    type_line(&mut h, "/aline -l @files b.txt");
+    until(&mut h, "the second list line", |a| {
+        a.view.buffers[&(1, "@files".to_string())].list.len() == 2
+    });
+    h.get_by_label("b.txt").click();
+    until(&mut h, "lbclick", |a| {
+        has(a, "status", "picked b.txt (line 2)")
+    });
+    assert_eq!(
+        h.state().view.buffers[&(1, "@files".to_string())].selected,
+        [1]
+    );
+    // /sline selects from the script.
+    type_line(&mut h, "/sline @files 1");
+    until(&mut h, "the script's selection", |a| {
+        a.view.buffers[&(1, "@files".to_string())].selected == [0]
+    });
 }
 
 #[test]

@@ -119,6 +119,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "server",
     "servertarget",
     "signal",
+    "sline",
     "site",
     "snicks",
     "sock",
@@ -204,6 +205,7 @@ pub const HOST_COMMANDS: &[&str] = &[
     "scripts",
     "server",
     "signal",
+    "sline",
     "sockaccept",
     "sockclose",
     "socklisten",
@@ -2175,6 +2177,7 @@ impl Host for ScriptHost<'_> {
                 .custom_window_identifier(args, prop)
                 .or_else(|| self.window_state_identifier(args, prop)),
             ("line", 2..=3) => self.line_identifier(args),
+            ("sline", 2) => self.sline_identifier(args, prop),
             ("snicks", 0) => Some(self.snicks()),
             _ => match self.irc_identifier(name, args, prop) {
                 Some(v) => Some(v),

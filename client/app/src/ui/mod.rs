@@ -115,6 +115,18 @@ pub enum Act {
         /// The key.
         key: String,
     },
+    /// A click on line `line` (0-based) of custom window `window`'s list box: it is
+    /// selected, and the window's `event` menu item (`lbclick`, `dclick`) runs.
+    WindowClick {
+        /// The connection.
+        cid: u32,
+        /// The window.
+        window: String,
+        /// The line.
+        line: usize,
+        /// `lbclick` or `dclick`.
+        event: String,
+    },
     /// Copy what an import found into the data folder and load it.
     ImportLoad(Box<rustirc_core::import::ImportReport>),
 }
@@ -570,6 +582,24 @@ impl App {
                 let _ = c.function_key(&key);
                 None
             }),
+            Act::WindowClick {
+                cid,
+                window,
+                line,
+                event,
+            } => {
+                self.view.buffer_mut(cid, &window).selected = vec![line];
+                self.core.call(move |c| {
+                    c.select(cid);
+                    let r = c
+                        .window_select(&window, &[line])
+                        .and_then(|()| c.window_click(&window, &event));
+                    if let Err(e) = r {
+                        c.out.shown.push(("status".into(), format!("* {e}")));
+                    }
+                    None
+                });
+            }
             Act::ImportLoad(report) => self.core.call(move |c| {
                 let r = c.load_import(&report);
                 if let Err(e) = &r {

@@ -33,6 +33,9 @@ pub struct Buffer {
     pub custom: bool,
     /// A custom window's list box lines (`/window -l`).
     pub list: Vec<String>,
+    /// A custom window's selected lines (0-based): of its list box, or of its text when it
+    /// has none.
+    pub selected: Vec<usize>,
 }
 
 /// Which buffer: connection id and folded window name.
@@ -179,6 +182,9 @@ impl View {
                 } else if index < b.lines.len() {
                     b.lines.remove(index);
                 }
+            }
+            WindowEvent::Selected { window, lines, .. } => {
+                self.buffer_mut(cid, &window).selected = lines;
             }
             WindowEvent::Cleared { window, list } => {
                 if let Some(b) = self.buffers.get_mut(&(cid, fold(&window))) {

@@ -143,7 +143,7 @@ impl ScriptHost<'_> {
                 return self.window_command(name, args)
             }
             "splay" | "tip" | "titlebar" => return self.desktop_command(name, args),
-            "aline" | "iline" | "rline" | "dline" | "clear" => {
+            "aline" | "iline" | "rline" | "dline" | "clear" | "sline" => {
                 return self.custom_command(name, args)
             }
             "ban" => self.ban(args),

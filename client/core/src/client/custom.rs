@@ -1,7 +1,10 @@
 //! Custom `@windows` as buffers: `/window` opens, changes and closes them, `/aline`,
 //! `/iline`, `/rline` and `/dline` edit their lines (and their list box's, with `-l`),
-//! `/clear` empties a window, `$window(@name)` and `$line(@name,N)` read them, and a line
-//! typed into a window's own input line raises `on INPUT:@name:`.
+//! `/clear` empties a window, `$window(@name)` and `$line(@name,N)` read them, `/sline` and
+//! `$sline(@name,N)` set and read the selected lines (of the list box when there is one), a
+//! line typed into a window's own input line raises `on INPUT:@name:`, and clicks in the
+//! window run the `sclick`, `dclick` and `lbclick` items of its `menu @name` block
+//! ([`Client::window_click`]).
 //!
 //! The windows live in [`Extras::custom`](super::Extras::custom), where the GUI reads them
 //! ([`Client::custom_windows`]); each change is also reported, in order, in
@@ -58,6 +61,9 @@ pub struct CustomWindow {
     /// The popup menu file named after the size, if any (its menus are offered on the
     /// window beside the `menu @name` blocks).
     pub popup: Option<String>,
+    /// The selected lines (0-based, in order) of the list box, or of the text when there is
+    /// none (`/sline`, `$sline`, a click in the GUI).
+    pub selected: Vec<usize>,
 }
 
 impl CustomWindow {
@@ -123,6 +129,16 @@ pub enum WindowEvent {
         /// Which line.
         index: usize,
     },
+    /// `/sline`: these lines (0-based) of the list box (or of the text, `list` false) are
+    /// now the selected ones.
+    Selected {
+        /// The window.
+        window: String,
+        /// Its list box.
+        list: bool,
+        /// The selected lines.
+        lines: Vec<usize>,
+    },
     /// `/clear`: the window's lines (or its list box's) are gone. Sent for any window, so a
     /// GUI clears channel and query windows too.
     Cleared {
@@ -168,6 +184,24 @@ impl Client {
         self.extras.custom(name)
     }
 
+    /// The user selected `lines` (0-based) of custom window `name`'s list box (of its text
+    /// when it has none), as `$sline` then reads them; lines it does not have are left out.
+    ///
+    /// # Errors
+    /// When there is no such window.
+    pub fn window_select(&mut self, name: &str, lines: &[usize]) -> Result<(), String> {
+        let w = self
+            .extras
+            .custom_mut(name)
+            .ok_or_else(|| format!("no custom window {name}"))?;
+        let count = w.buffer(w.list.is_some()).map_or(0, Vec::len);
+        let mut sel: Vec<usize> = lines.iter().copied().filter(|l| *l < count).collect();
+        sel.sort_unstable();
+        sel.dedup();
+        w.selected = sel;
+        Ok(())
+    }
+
     /// Takes the window changes since the last call, in order (a GUI applies them to its
     /// view; they also stay in [`Client::take_output`]'s [`Outbox::windows`](super::Outbox)
     /// until then).
@@ -199,6 +233,7 @@ impl ScriptHost<'_> {
     /// The custom window commands; `None` for any other.
     pub(super) fn custom_command(&mut self, name: &str, args: &str) -> Option<Result<(), String>> {
         Some(match name {
+            "sline" => self.sline(args),
             "aline" => self.line_command("aline", args),
             "iline" => self.line_command("iline", args),
             "rline" => self.line_command("rline", args),
@@ -447,6 +482,81 @@ impl ScriptHost<'_> {
         Ok(())
     }
 
+    /// `/sline [-a|-r] @name N`: selects line N of the list box (of the text without one);
+    /// `-a` adds it to the selection, `-r` takes it out of it.
+    fn sline(&mut self, args: &str) -> Result<(), String> {
+        let (sw, words) = switches(args);
+        if let Some(bad) = sw.chars().find(|c| !"ar".contains(*c)) {
+            return Err(format!(
+                "/sline: unknown switch -{bad} (-a adds, -r removes)"
+            ));
+        }
+        let [name, n] = words[..] else {
+            return Err("/sline: use /sline [-a|-r] @name N".to_string());
+        };
+        let Some(x) = self.extras.get_mut() else {
+            return Ok(());
+        };
+        let Some(w) = x.custom_mut(name) else {
+            return Err(format!("/sline: no such window {name}"));
+        };
+        let list = w.list.is_some();
+        let count = w.buffer(list).map_or(0, Vec::len);
+        let line = n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=count).contains(n))
+            .ok_or_else(|| format!("/sline: {} has no line {n}", w.name))?
+            - 1;
+        if sw.contains('r') {
+            w.selected.retain(|l| *l != line);
+        } else {
+            if !sw.contains('a') {
+                w.selected.clear();
+            }
+            if !w.selected.contains(&line) {
+                w.selected.push(line);
+                w.selected.sort_unstable();
+            }
+        }
+        let e = WindowEvent::Selected {
+            window: w.name.clone(),
+            list,
+            lines: w.selected.clone(),
+        };
+        self.custom_event(e);
+        Ok(())
+    }
+
+    /// `$sline(@name,N)`: the Nth selected line (N = 0 counts them), `.ln` its line number.
+    pub(super) fn sline_identifier(
+        &self,
+        args: &[Value],
+        prop: Option<&str>,
+    ) -> Option<Result<Value, String>> {
+        let [name, n] = args else {
+            return None;
+        };
+        let extras = self.extras.get();
+        let Some(w) = extras.custom(&name.as_str()) else {
+            return Some(Ok(Value::Null));
+        };
+        let n = n.to_i64_lenient();
+        if n == 0 {
+            return Some(Ok(Value::Int(w.selected.len() as i64)));
+        }
+        let Some(line) = usize::try_from(n - 1).ok().and_then(|i| w.selected.get(i)) else {
+            return Some(Ok(Value::Null));
+        };
+        Some(Ok(match prop {
+            Some(p) if p.eq_ignore_ascii_case("ln") => Value::Int(*line as i64 + 1),
+            _ => w
+                .buffer(w.list.is_some())
+                .and_then(|b| b.get(*line))
+                .map_or(Value::Null, Value::text),
+        }))
+    }
+
     /// `/dline [-l] @name N|N-M`: removes lines.
     fn dline(&mut self, args: &str) -> Result<(), String> {
         let (sw, words) = switches(args);
@@ -485,6 +595,10 @@ impl ScriptHost<'_> {
         }
         let to = to.min(buf.len());
         buf.drain(from - 1..to);
+        if list == w.list.is_some() {
+            // The lines after them moved up: their selection does not follow.
+            w.selected.clear();
+        }
         for _ in from..=to {
             self.custom_event(WindowEvent::Deleted {
                 window: window.clone(),
@@ -516,6 +630,9 @@ impl ScriptHost<'_> {
                 match w.buffer_mut(list) {
                     Some(b) => b.clear(),
                     None => return Err(format!("/clear: {name} has no list box")),
+                }
+                if list == w.list.is_some() {
+                    w.selected.clear();
                 }
             }
         }

@@ -71,6 +71,17 @@ fn style_of(label: &str) -> (u8, &str) {
     (0, label)
 }
 
+/// The items of a `menu @name` block that are mouse events in the window, run by
+/// [`Client::window_click`] rather than shown in its popup menu.
+const MOUSE_ITEMS: &[&str] = &[
+    "sclick", "dclick", "lbclick", "rclick", "uclick", "mouse", "leave", "drop",
+];
+
+fn is_mouse_item(label: &str) -> bool {
+    let l = label.trim();
+    MOUSE_ITEMS.iter().any(|m| m.eq_ignore_ascii_case(l))
+}
+
 /// `$submenu($name($1))` → `$name($1)`.
 fn submenu_call(label: &str) -> Option<&str> {
     let t = label.trim();
@@ -117,6 +128,9 @@ impl Client {
         for m in &menus {
             let script = u32::try_from(m.script).unwrap_or(u32::MAX);
             for item in &m.items {
+                if context.eq_ignore_ascii_case("@window") && is_mouse_item(&item.label) {
+                    continue;
+                }
                 if item.label.trim() == "-" {
                     flat.push((item.depth, separator()));
                     continue;
@@ -190,6 +204,66 @@ impl Client {
         self.after(pending);
         self.deliver_signals();
         Ok(())
+    }
+
+    /// A click in custom window `window`: `event` is `sclick` (in its text), `dclick` (a
+    /// double click), `lbclick` (in its list box, after [`Client::window_select`]) and so on.
+    /// Runs the item of that name of each `menu @name` block for the window, as mIRC does;
+    /// `$sline` gives the selected lines. Returns whether any ran.
+    ///
+    /// ```
+    /// # use rustirc_core::{client::Client, state::Config};
+    /// # let mut client = Client::new(Config::new("me"), rustirc_lang::Limits::default(), 0);
+    /// client.load_script("files.mrc", b"menu @files {\n  lbclick:echo -s picked $sline(@files,1)\n  Refresh:echo -s refresh\n}\n");
+    /// client.run_command("/window -l @files");
+    /// client.run_command("/aline -l @files notes.txt");
+    /// client.window_select("@files", &[0]).unwrap();
+    /// assert!(client.window_click("@files", "lbclick").unwrap());
+    /// assert!(client.take_output().shown.iter().any(|(_, t)| t == "picked notes.txt"));
+    /// // The mouse items are not in the window's popup menu.
+    /// let items = client.menu("@window", "@files", &[]);
+    /// assert_eq!(items.len(), 1);
+    /// assert_eq!(items[0].label, "Refresh");
+    /// ```
+    ///
+    /// # Errors
+    /// When there is no such custom window.
+    pub fn window_click(&mut self, window: &str, event: &str) -> Result<bool, String> {
+        let name = self
+            .custom_window(window)
+            .map(|w| w.name.clone())
+            .ok_or_else(|| format!("no custom window {window}"))?;
+        let actions: Vec<MenuAction> = self
+            .msl
+            .engine
+            .menus
+            .iter()
+            .filter(|m| matches_target(&m.targets, "@window", &name))
+            .filter(|m| {
+                u32::try_from(m.script).is_ok_and(|s| self.scripts.iter().any(|(id, _)| *id == s))
+            })
+            .flat_map(|m| {
+                let script = u32::try_from(m.script).unwrap_or(u32::MAX);
+                m.items
+                    .iter()
+                    .filter(|i| i.depth == 0 && i.label.trim().eq_ignore_ascii_case(event))
+                    .filter_map(|i| i.chunk)
+                    .map(|chunk| MenuAction {
+                        script,
+                        what: Action::Chunk(chunk),
+                        params: Vec::new(),
+                        window: name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let ran = !actions.is_empty();
+        for a in actions {
+            self.menu_actions.push(a);
+            let id = (self.menu_actions.len() - 1) as u64;
+            self.menu_select(id)?;
+        }
+        Ok(ran)
     }
 
     /// Evaluates a label as `script`; an error shows and leaves the text as written.

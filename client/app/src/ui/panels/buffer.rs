@@ -15,8 +15,6 @@ pub struct SearchState {
     /// What is looked for (case-insensitive); empty shows every line.
     pub query: String,
     cache: Option<(String, Key, usize, Vec<usize>)>,
-    /// The line selected in a custom window's list box.
-    pub list_pick: Option<(Key, usize)>,
 }
 
 impl SearchState {
@@ -147,9 +145,9 @@ fn menu_key(key: &Key, b: &Buffer, list_pick: Option<&str>) -> MenuKey {
     }
 }
 
-/// A custom window's list box, at the right; a click selects a line (`$1` of its popup
-/// menu).
-fn list_box(ui: &mut egui::Ui, key: &Key, b: &Buffer, search: &mut SearchState) {
+/// A custom window's list box, at the right: a click selects a line (`$sline`, `$1` of the
+/// window's popup menu) and runs the window's `lbclick` menu item, a double click `dclick`.
+fn list_box(ui: &mut egui::Ui, key: &Key, b: &Buffer, acts: &mut Vec<Act>) {
     egui::Panel::right(("list_box", key))
         .resizable(true)
         .default_size(160.0)
@@ -158,11 +156,20 @@ fn list_box(ui: &mut egui::Ui, key: &Key, b: &Buffer, search: &mut SearchState) 
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     for (i, line) in b.list.iter().enumerate() {
-                        let picked = search.list_pick.as_ref() == Some(&(key.clone(), i));
-                        let text = mirc::strip(line);
-                        if ui.selectable_label(picked, text).clicked() {
-                            search.list_pick = Some((key.clone(), i));
-                        }
+                        let r = ui.selectable_label(b.selected.contains(&i), mirc::strip(line));
+                        let event = if r.double_clicked() {
+                            "dclick"
+                        } else if r.clicked() {
+                            "lbclick"
+                        } else {
+                            continue;
+                        };
+                        acts.push(Act::WindowClick {
+                            cid: key.0,
+                            window: b.name.clone(),
+                            line: i,
+                            event: event.into(),
+                        });
                     }
                 });
         });
@@ -189,13 +196,18 @@ pub fn show(
         .iter()
         .any(|w| w.list && crate::ui::view::fold(&w.name) == view.active.1);
     if has_list {
-        list_box(ui, &view.active, b, search);
+        list_box(ui, &view.active, b, acts);
     }
-    let pick = search
-        .list_pick
-        .as_ref()
-        .filter(|(k, _)| *k == view.active)
-        .and_then(|(_, i)| b.list.get(*i))
+    let pick = b
+        .selected
+        .first()
+        .and_then(|i| {
+            if has_list {
+                b.list.get(*i)
+            } else {
+                b.lines.get(*i).map(|l| &l.text)
+            }
+        })
         .map(|l| mirc::strip(l));
     let key = menu_key(&view.active, b, pick.as_deref());
     let mut menu = |r: &egui::Response| {
