@@ -956,6 +956,14 @@ impl Client {
             self.on_connection(cid, |c| c.after(p));
         }
         self.apply_parselines(pending.parselines);
+        for name in pending.window_opens {
+            let info = EventInfo {
+                name: "OPEN".to_string(),
+                target: Some(name),
+                ..EventInfo::default()
+            };
+            self.run_phase(&info, Phase::Normal, false);
+        }
         for name in pending.window_closes {
             let info = EventInfo {
                 name: "CLOSE".to_string(),
@@ -1006,12 +1014,19 @@ impl Client {
             }
             if !pre.halt_default {
                 if let Some((w, text)) = &display {
-                    self.out.show(w, text.clone());
-                    if matches!(info.name.as_str(), "TEXT" | "ACTION")
+                    let private = matches!(info.name.as_str(), "TEXT" | "ACTION")
                         && info.chan.is_none()
-                        && info.from.as_ref().is_some_and(|p| p.nick == *w)
-                    {
-                        self.note_query(w);
+                        && info.from.as_ref().is_some_and(|p| p.nick == *w);
+                    // A private message from someone without a query window: `on OPEN`
+                    // first, where `^` and `halt` keep the window (and the line) away.
+                    let open = !private
+                        || self.extras.query(self.conns.cid, w).is_some()
+                        || self.open_event(w, &info);
+                    if open {
+                        self.out.show(w, text.clone());
+                        if private {
+                            self.note_query(w);
+                        }
                     }
                 }
             }
@@ -1052,10 +1067,10 @@ impl Client {
             .map(crate::events::fold_name);
         let place = match (&chan_folded, info.name.as_str()) {
             (Some(c), _) => Place::Channel(c),
-            (None, "INPUT" | "TABCOMP" | "CLOSE") if window_folded.is_some() => {
+            (None, "INPUT" | "TABCOMP" | "CLOSE" | "OPEN") if window_folded.is_some() => {
                 Place::Window(window_folded.as_deref().unwrap_or(""))
             }
-            (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY") => Place::Private,
+            (None, "TEXT" | "ACTION" | "NOTICE" | "CTCP" | "CTCPREPLY" | "OPEN") => Place::Private,
             // A line typed into the status window or a query.
             (None, "INPUT" | "TABCOMP")
                 if info
@@ -1469,6 +1484,8 @@ struct Pending {
     windows: Vec<WindowEvent>,
     /// Custom windows closed: their `on CLOSE:@name:` runs once the script is over.
     window_closes: Vec<String>,
+    /// Custom windows opened, for `on OPEN:@` once the script is over.
+    window_opens: Vec<String>,
     /// DIALOG events to run once the script is over: `(dialog, event, id)`.
     dialog_events: Vec<(String, String, u32)>,
 }

@@ -76,7 +76,7 @@ pub const EVENTS: &[(&str, &[FieldRole], bool)] = &[
     ("UDPREAD", &[M], true),
     ("UDPWRITE", &[M], true),
     ("DNS", &[], true),
-    ("OPEN", &[T, M], false),
+    ("OPEN", &[T, M], true),
     ("CLOSE", &[T], true),
     ("DIALOG", &[X, X, X], true),
     ("KEYDOWN", &[T, X], false),

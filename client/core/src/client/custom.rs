@@ -360,6 +360,9 @@ impl ScriptHost<'_> {
                 x.set_window_state(cid, &key, level);
             }
         }
+        if opened {
+            self.pending.window_opens.push(key.clone());
+        }
         self.custom_event(if opened {
             WindowEvent::Opened(key.clone())
         } else {

@@ -1,6 +1,6 @@
 //! Query windows without a GUI: `/query nick [message]` opens one (and makes it active),
-//! a private message from a nick opens one, `/close -m [nick…]` closes them, and
-//! `$query(N|nick)` lists them.
+//! a private message from a nick opens one (after `on OPEN:?`, whose `^` handlers can keep
+//! it closed), `/close -m [nick…]` closes them, and `$query(N|nick)` lists them.
 //!
 //! Marks a GUI shows and the headless client prints: `/markline window` marks the last line
 //! shown in a window as a highlight ([`super::Outbox::marked`]), `/window -gN window` sets a
@@ -15,6 +15,23 @@ use crate::state::Intent;
 use rustirc_lang::Value;
 
 impl Client {
+    /// `on OPEN:?`: a private message (`info`) from `nick` is about to open a query window.
+    /// The `^` handlers run first; when one halts, the window does not open (and the line is
+    /// not shown). Returns whether it opens.
+    pub(super) fn open_event(&mut self, nick: &str, info: &super::EventInfo) -> bool {
+        let open = super::EventInfo {
+            name: "OPEN".to_string(),
+            target: Some(nick.to_string()),
+            ..info.clone()
+        };
+        let pre = self.run_phase(&open, crate::events::Phase::Pre, false);
+        if pre.halt_default {
+            return false;
+        }
+        self.run_phase(&open, crate::events::Phase::Normal, false);
+        true
+    }
+
     /// A private message from `nick` was shown: its query window is open from now on.
     pub(super) fn note_query(&mut self, nick: &str) {
         let cid = self.conns.cid;
