@@ -352,6 +352,10 @@ pub struct State {
     pub since_watchdog: u64,
     /// Start of the current run, in host milliseconds (for `wall_ms`).
     pub run_started_ms: i64,
+    /// When the current run started, on the machine's own clock: [`Limits::wall_ms`] is
+    /// real time even where the host's clock is frozen for the run (a client keeps one time
+    /// per event for `$ctime` and `$ticks`).
+    pub run_started: Option<std::time::Instant>,
     /// Global variables.
     pub globals: Globals,
     /// Hash tables.
@@ -397,6 +401,7 @@ impl State {
         };
         self.since_watchdog = 0;
         self.run_started_ms = now_ms;
+        self.run_started = Some(std::time::Instant::now());
         self.globals.expire(now_ms);
     }
 

@@ -706,10 +706,10 @@ impl Vm {
             return Err(RunErrorKind::Stopped(String::new()));
         }
         if self.st.limits.wall_ms != 0 {
-            let now = host.now_ms();
-            if now - self.st.run_started_ms
-                > i64::try_from(self.st.limits.wall_ms).unwrap_or(i64::MAX)
-            {
+            let spent = self.st.run_started.map_or(0, |t| {
+                u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX)
+            });
+            if spent > self.st.limits.wall_ms {
                 return Err(RunErrorKind::Limit {
                     what: "run took too long",
                     limit: self.st.limits.wall_ms,

@@ -124,7 +124,11 @@ fn main() {
     };
     let opts = options(&start, None);
     let ctx = egui::Context::default();
-    let mut app = App::new(Box::new(move || build(&start)), opts, Some(ctx.clone()));
+    let mut app = App::new(
+        Box::new(move |prep| build(&start, prep)),
+        opts,
+        Some(ctx.clone()),
+    );
     // Wait for the join, then show the channel.
     let end = Instant::now() + Duration::from_secs(10);
     while !app.view.buffers.contains_key(&(1, "#flood".to_string())) {

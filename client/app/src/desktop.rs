@@ -26,11 +26,14 @@ pub struct Start {
 }
 
 /// Builds the client for `start` (on the core thread): its engines, data folder, permissions,
-/// scripts, and the connections to open.
+/// scripts, and the connections to open; `prepare` gets the client before anything loads.
 ///
 /// # Errors
 /// What cannot be read or set up, with the file or setting it concerns.
-pub fn build(start: &Start) -> Result<(Client, Vec<Connection>), String> {
+pub fn build(
+    start: &Start,
+    prepare: ui::bridge::Prepare,
+) -> Result<(Client, Vec<Connection>), String> {
     let s = &start.settings;
     let limits = s.limits.to_limits();
     let mut nets = Vec::new();
@@ -54,6 +57,7 @@ pub fn build(start: &Start) -> Result<(Client, Vec<Connection>), String> {
         |(c, _, _)| c.clone(),
     );
     let mut client = Client::new(first, limits.clone(), rustirc_core::net::now_ms());
+    prepare(&mut client);
     add_engines(&mut client, &limits);
     for (c, _, _) in nets.iter().skip(1) {
         client.add_connection(c.clone());
@@ -174,5 +178,5 @@ pub fn main(args: &[String]) -> i32 {
         connect: true,
     };
     let options = options(&start, config_file);
-    ui::run(Box::new(move || build(&start)), options, opening)
+    ui::run(Box::new(move |prep| build(&start, prep)), options, opening)
 }

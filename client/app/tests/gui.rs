@@ -29,7 +29,7 @@ pub fn window(dir: &Path, settings: Settings) -> Harness<'static, App> {
         connect: true,
     };
     let opts = options(&start, Some(dir.join("config.toml")));
-    let app = App::new(Box::new(move || build(&start)), opts, None);
+    let app = App::new(Box::new(move |prep| build(&start, prep)), opts, None);
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
@@ -986,4 +986,80 @@ fn input_asks_with_its_title_default_text_and_buttons() {
     until(&mut h, "the third question", |a| a.prompts.is_asking());
     h.get_by_label("No").click();
     until(&mut h, "no", |a| has(a, "status", "leave: $no"));
+}
+
+#[test]
+fn stop_ends_a_script_looping_in_on_start_before_the_client_is_up() {
+    let dir = support::test_dir("gui-stop-start");
+    let script = dir.join("spin.mrc");
+    std::fs::write(&script, "on *:START: { while (1) { inc %n } }\n").unwrap();
+    let start = Start {
+        settings: Settings {
+            scripts: vec![script],
+            limits: rustirc_core::settings::LimitSettings {
+                instructions: Some(u64::MAX / 2),
+                ..Default::default()
+            },
+            ..Settings::default()
+        },
+        data: dir.join("data"),
+        stdlib: false,
+        connect: true,
+    };
+    let opts = options(&start, Some(dir.join("config.toml")));
+    let app = App::new(Box::new(move |prep| build(&start, prep)), opts, None);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    // The client is busy in the script's START handler: the window is drawn all the same.
+    for _ in 0..10 {
+        h.step();
+    }
+    assert!(h.state().view.snap.nets.is_empty());
+    menu(&mut h, "Tools", "Stop running script");
+    until(&mut h, "the client to start", |a| {
+        !a.view.snap.nets.is_empty()
+    });
+    until(&mut h, "the stop's message", |a| {
+        has(a, "status", "stopped by the user in on START")
+    });
+}
+
+#[test]
+fn the_options_dialog_changes_the_file_as_it_is_now() {
+    let dir = support::test_dir("gui-options");
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "# my settings\n[limits]\ninstructions = 1000000\n").unwrap();
+    let mut h = window(&dir, Settings::default());
+    menu(&mut h, "Tools", "Options");
+    h.get_by_label("Play a sound");
+    // Something else changes the file while the dialog is open.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[network]]\nname = \"net\"\nserver = \"irc.example.net:6667\"\nnick = \"me\"\n",
+    );
+    std::fs::write(&config, &text).unwrap();
+    h.get_by_label("Play a sound").click();
+    h.run();
+    let after = std::fs::read_to_string(&config).unwrap();
+    let s = Settings::parse(&after).unwrap();
+    assert_eq!(s.alerts.sound, Some(true), "{after}");
+    assert_eq!(
+        s.networks.len(),
+        1,
+        "the network added meanwhile was lost:\n{after}"
+    );
+    assert!(after.starts_with("# my settings\n"), "{after}");
+    assert!(h.state().options.alerts.sound());
+    // A bad value is refused with its place, and the file stays as it was.
+    h.get_by_label("Instructions per run:").click();
+    h.step();
+    h.event(egui::Event::Text("x".into()));
+    h.step();
+    h.get_by_label("Save limits").click();
+    h.run();
+    assert!(h
+        .query_by_label_contains("is not a positive whole number")
+        .is_some());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), after);
 }

@@ -44,14 +44,23 @@ fn bell() -> Option<PathBuf> {
     .map(Path::to_path_buf)
 }
 
+/// `&`, `<` and `>` as notification daemons' markup writes them.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// The signaller of the desktop: starts `notify-send` or a sound player without waiting
 /// for it; does nothing where neither exists.
 pub fn desktop() -> Signaller {
     Box::new(|s: &Signal| {
         let spawned = match s {
             Signal::Notify { title, text } => find(&["notify-send"]).map(|p| {
+                // `--`: a line such as `-bob- hi` is text, not options; the daemon reads
+                // markup, which other people's text must not carry.
                 std::process::Command::new(p)
-                    .args(["--app-name=RustIRC", title.as_str(), text.as_str()])
+                    .args(["--app-name=RustIRC", "--", &escape(title), &escape(text)])
                     .spawn()
             }),
             Signal::Sound(file) => {
@@ -66,4 +75,15 @@ pub fn desktop() -> Signaller {
             std::thread::spawn(move || child.wait());
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            super::escape("<a href=x>&</a>"),
+            "&lt;a href=x&gt;&amp;&lt;/a&gt;"
+        );
+    }
 }

@@ -197,8 +197,13 @@ pub enum Update {
     Ended(String),
 }
 
-/// What the core thread starts with.
-pub type Setup = Box<dyn FnOnce() -> Result<(Client, Vec<Connection>), String> + Send>;
+/// What the core thread starts with: it builds the client, calling the [`Prepare`] it is
+/// given as soon as the client exists, before any script loads.
+pub type Setup = Box<dyn FnOnce(Prepare) -> Result<(Client, Vec<Connection>), String> + Send>;
+
+/// What the window needs of a new client before its scripts load (and run `on LOAD` and `on
+/// START`): the stop button's signal and the prompter of `$?`.
+pub type Prepare = Box<dyn FnOnce(&mut Client)>;
 
 /// The window's handle on the core thread.
 pub struct Core {
@@ -217,7 +222,7 @@ const SNAPSHOT_EVERY: Duration = Duration::from_millis(100);
 
 /// How long a script waits in `$?` for the user's answer before it gets `$null` (the client
 /// thread waits with it, so a question nobody sees must not stop the client for good).
-pub const PROMPT_TIMEOUT: Duration = Duration::from_secs(300);
+pub const PROMPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Core {
     /// Starts the core thread: `setup` builds the client there, then the network loop runs
@@ -346,14 +351,17 @@ fn run_core(
     tx: &mpsc::Sender<Update>,
     wake: &dyn Fn(),
     ask: mpsc::Sender<PromptRequest>,
-    stop: &std::sync::OnceLock<rustirc_lang::host::StopSignal>,
+    stop: &std::sync::Arc<std::sync::OnceLock<rustirc_lang::host::StopSignal>>,
 ) -> String {
-    let (mut client, connections) = match setup() {
+    let stop = stop.clone();
+    let prepare: Prepare = Box::new(move |client: &mut Client| {
+        client.set_prompter(channel_prompter(ask, PROMPT_TIMEOUT));
+        let _ = stop.set(client.stop_signal());
+    });
+    let (mut client, connections) = match setup(prepare) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    client.set_prompter(channel_prompter(ask, PROMPT_TIMEOUT));
-    let _ = stop.set(client.stop_signal());
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

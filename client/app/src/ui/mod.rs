@@ -172,6 +172,10 @@ pub struct App {
     pub signaller: alerts::Signaller,
     /// The window's title (`/titlebar` changes it).
     pub title: String,
+    /// Highlights and private messages waiting to be notified.
+    notices: Vec<(String, String)>,
+    /// When the last notification was shown.
+    last_notice: Option<std::time::Instant>,
     /// Where things are.
     pub options: Options,
     /// Why the core thread ended, once it has.
@@ -203,6 +207,8 @@ impl App {
             import: panels::import::ImportState::default(),
             signaller: alerts::desktop(),
             title: "RustIRC".to_string(),
+            notices: Vec::new(),
+            last_notice: None,
             options,
             ended: None,
             screenshot: None,
@@ -254,6 +260,7 @@ impl App {
                 import: &mut self.import,
                 popup: &mut self.popup,
                 core: &self.core,
+                prompts: &mut self.prompts,
                 cid: self.view.active.0,
             },
             acts,
@@ -309,17 +316,41 @@ impl App {
     /// become desktop notifications and sounds, as the `[alerts]` settings say; `/beep`
     /// plays the bell.
     fn call_attention(&mut self, ctx: &egui::Context) {
-        let notices = std::mem::take(&mut self.view.notices);
         let focused = ctx.input(|i| i.focused);
+        let arrived = std::mem::take(&mut self.view.notices);
+        if !focused {
+            self.notices.extend(arrived);
+            self.notices.truncate(50);
+        }
+        // One notification every two seconds at most: what arrives meanwhile is gathered
+        // into the next one.
+        let due = self
+            .last_notice
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(2));
+        if !due && !self.notices.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
+        let notices = if due {
+            std::mem::take(&mut self.notices)
+        } else {
+            Vec::new()
+        };
         let alerts = &self.options.alerts;
-        if !focused && !notices.is_empty() {
+        if !notices.is_empty() {
+            self.last_notice = Some(std::time::Instant::now());
             if alerts.desktop() {
-                for (title, text) in &notices {
-                    (self.signaller)(&alerts::Signal::Notify {
-                        title: title.clone(),
-                        text: text.clone(),
-                    });
-                }
+                let (title, text) = match &notices[..] {
+                    [(title, text)] => (title.clone(), text.clone()),
+                    many => (
+                        format!("{} new messages", many.len()),
+                        many.iter()
+                            .take(5)
+                            .map(|(w, t)| format!("{w}: {t}"))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    ),
+                };
+                (self.signaller)(&alerts::Signal::Notify { title, text });
             }
             if alerts.sound() {
                 let file = alerts
@@ -575,13 +606,24 @@ impl App {
                 }
                 None
             }),
-            Act::FunctionKey { cid, window, key } => self.core.call(move |c| {
-                c.select(cid);
-                c.active = window;
-                // A key without an alias does nothing.
-                let _ = c.function_key(&key);
-                None
-            }),
+            Act::FunctionKey { cid, window, key } => {
+                // The window's name as shown (the view keys buffers by the folded name).
+                let window = self
+                    .view
+                    .buffers
+                    .get(&(cid, window.clone()))
+                    .map_or(window, |b| b.name.clone());
+                self.core.call(move |c| {
+                    c.select(cid);
+                    let before = std::mem::replace(&mut c.active, window.clone());
+                    // A key without an alias does nothing.
+                    let _ = c.function_key(&key);
+                    if c.active == window {
+                        c.active = before;
+                    }
+                    None
+                });
+            }
             Act::WindowClick {
                 cid,
                 window,
@@ -601,6 +643,7 @@ impl App {
                 });
             }
             Act::ImportLoad(report) => self.core.call(move |c| {
+                // `loading` is set by the window until this answer arrives.
                 let r = c.load_import(&report);
                 if let Err(e) = &r {
                     c.out

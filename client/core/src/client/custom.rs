@@ -479,10 +479,37 @@ impl ScriptHost<'_> {
             index,
             text: text.clone(),
         });
+        // The selected lines at or after it moved down one.
+        self.move_selection(&window, list, |l| Some(if l >= index { l + 1 } else { l }));
         if !list {
             self.show(&window, text);
         }
         Ok(())
+    }
+
+    /// Maps the selected lines of `window` through `f` (`None` drops one) when `list` names
+    /// the buffer they are in, and tells the GUI when they changed.
+    fn move_selection(&mut self, window: &str, list: bool, f: impl Fn(usize) -> Option<usize>) {
+        let Some(x) = self.extras.get_mut() else {
+            return;
+        };
+        let Some(w) = x.custom_mut(window) else {
+            return;
+        };
+        if list != w.list.is_some() || w.selected.is_empty() {
+            return;
+        }
+        let moved: Vec<usize> = w.selected.iter().filter_map(|l| f(*l)).collect();
+        if moved == w.selected {
+            return;
+        }
+        w.selected.clone_from(&moved);
+        let e = WindowEvent::Selected {
+            window: w.name.clone(),
+            list,
+            lines: moved,
+        };
+        self.custom_event(e);
     }
 
     /// `/sline [-a|-r] @name N`: selects line N of the list box (of the text without one);
@@ -548,7 +575,11 @@ impl ScriptHost<'_> {
         if n == 0 {
             return Some(Ok(Value::Int(w.selected.len() as i64)));
         }
-        let Some(line) = usize::try_from(n - 1).ok().and_then(|i| w.selected.get(i)) else {
+        let Some(line) = n
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| w.selected.get(i))
+        else {
             return Some(Ok(Value::Null));
         };
         Some(Ok(match prop {
@@ -598,10 +629,6 @@ impl ScriptHost<'_> {
         }
         let to = to.min(buf.len());
         buf.drain(from - 1..to);
-        if list == w.list.is_some() {
-            // The lines after them moved up: their selection does not follow.
-            w.selected.clear();
-        }
         for _ in from..=to {
             self.custom_event(WindowEvent::Deleted {
                 window: window.clone(),
@@ -609,6 +636,13 @@ impl ScriptHost<'_> {
                 index: from - 1,
             });
         }
+        // Deleted lines are no longer selected; those after them moved up.
+        let gone = to - from + 1;
+        self.move_selection(&window, list, |l| match l + 1 {
+            n if n < from => Some(l),
+            n if n > to => Some(l - gone),
+            _ => None,
+        });
         Ok(())
     }
 
@@ -634,12 +668,13 @@ impl ScriptHost<'_> {
                     Some(b) => b.clear(),
                     None => return Err(format!("/clear: {name} has no list box")),
                 }
-                if list == w.list.is_some() {
-                    w.selected.clear();
-                }
             }
         }
-        self.custom_event(WindowEvent::Cleared { window: name, list });
+        self.custom_event(WindowEvent::Cleared {
+            window: name.clone(),
+            list,
+        });
+        self.move_selection(&name, list, |_| None);
         Ok(())
     }
 

@@ -203,6 +203,26 @@ mod tests {
     }
 
     #[test]
+    fn the_wall_clock_limit_ends_a_run_in_the_client() {
+        let mut c = Client::new(
+            Config::new("me"),
+            Limits {
+                instructions: u64::MAX / 2,
+                wall_ms: 200,
+                ..Limits::default()
+            },
+            0,
+        );
+        c.load_script("spin.mrc", b"alias spin while (1) { inc %n }");
+        let out = shown(&mut c, "/spin");
+        assert!(
+            out.iter()
+                .any(|t| t.contains("run took too long (limit is 200)")),
+            "{out:?}"
+        );
+    }
+
+    #[test]
     fn a_stop_stops_the_running_loop_and_not_the_next_run() {
         let mut c = Client::new(
             Config::new("me"),

@@ -126,5 +126,6 @@ pub fn save(options: &Options, server: &str, nick: &str, channels: &str) -> Resu
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+    rustirc_core::persist::write_atomic(path, out.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -20,6 +20,8 @@ pub struct ImportState {
     pub error: Option<String>,
     /// The scripts the last load brought in.
     pub loaded: Vec<PathBuf>,
+    /// Load was pressed and the client has not answered yet.
+    pub loading: bool,
 }
 
 impl ImportState {
@@ -52,6 +54,7 @@ impl ImportState {
 
     /// The core's answer to Load.
     pub fn loaded(&mut self, result: Result<Vec<PathBuf>, String>) {
+        self.loading = false;
         match result {
             Ok(files) => {
                 self.loaded = files;
@@ -68,6 +71,7 @@ pub fn show(ctx: &egui::Context, state: &mut ImportState, acts: &mut Vec<Act>) {
         return;
     }
     let mut open = state.open;
+    let mut load = None;
     egui::Window::new("Import mIRC script")
         .open(&mut open)
         .default_width(560.0)
@@ -104,10 +108,13 @@ pub fn show(ctx: &egui::Context, state: &mut ImportState, acts: &mut Vec<Act>) {
                     "Load what loads"
                 };
                 if ui
-                    .add_enabled(!report.files.is_empty(), egui::Button::new(label))
+                    .add_enabled(
+                        !report.files.is_empty() && !state.loading,
+                        egui::Button::new(label),
+                    )
                     .clicked()
                 {
-                    acts.push(Act::ImportLoad(Box::new(report.clone())));
+                    load = Some(report.clone());
                 }
             } else {
                 ui.label(format!("Loaded {} scripts.", state.loaded.len()));
@@ -117,6 +124,10 @@ pub fn show(ctx: &egui::Context, state: &mut ImportState, acts: &mut Vec<Act>) {
             }
         });
     state.open = open;
+    if let Some(report) = load {
+        state.loading = true;
+        acts.push(Act::ImportLoad(Box::new(report)));
+    }
 }
 
 /// The report: one row per file in load order, the folder's other data, then each problem.

@@ -25,6 +25,8 @@ pub struct Menus<'a> {
     pub popup: &'a mut MenuState,
     /// The core thread (Stop script reaches it at once).
     pub core: &'a Core,
+    /// The questions scripts wait on (Stop script withdraws them).
+    pub prompts: &'a mut super::prompt::PromptState,
     /// The connection shown.
     pub cid: u32,
 }
@@ -35,6 +37,7 @@ pub fn show(ui: &mut egui::Ui, m: Menus<'_>, acts: &mut Vec<Act>) {
     let stop_key = ui.input(|i| i.modifiers.ctrl && i.key_pressed(egui::Key::Pause));
     if stop_key {
         m.core.stop_script();
+        m.prompts.cancel_all();
     }
     egui::Panel::top("menu_bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
@@ -92,6 +95,7 @@ pub fn show(ui: &mut egui::Ui, m: Menus<'_>, acts: &mut Vec<Act>) {
                     .clicked()
                 {
                     m.core.stop_script();
+                    m.prompts.cancel_all();
                     ui.close();
                 }
             });

@@ -50,7 +50,20 @@ impl OptionsState {
     }
 }
 
-/// Writes `text` to the config file once it parses; keeps the editing state in step.
+/// The config file's text as it is on disk now (an absent file is empty).
+fn on_disk(options: &Options) -> Result<String, String> {
+    let Some(path) = &options.config_file else {
+        return Ok(String::new());
+    };
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Writes `text` to the config file once it parses; keeps the editing state in step (the
+/// "Config file" box keeps unsaved edits).
 fn save(state: &mut OptionsState, options: &mut Options, text: String) {
     let Some(path) = options.config_file.clone() else {
         state.status = Some(Err("no config file (start with --config FILE)".into()));
@@ -69,7 +82,10 @@ fn save(state: &mut OptionsState, options: &mut Options, text: String) {
     match rustirc_core::persist::write_atomic(&path, text.as_bytes()) {
         Ok(()) => {
             options.alerts = parsed.alerts;
-            state.draft.clone_from(&text);
+            let dirty = state.text.as_deref().is_some_and(|t| t != state.draft);
+            if !dirty {
+                state.draft.clone_from(&text);
+            }
             state.text = Some(text);
             state.status = Some(Ok(format!("Saved {}", path.display())));
         }
@@ -77,7 +93,8 @@ fn save(state: &mut OptionsState, options: &mut Options, text: String) {
     }
 }
 
-/// Applies one change to the saved text and saves it.
+/// Applies one change to the file as it is on disk now (another window, or an editor, may
+/// have changed it since the dialog opened) and saves it.
 fn change(
     state: &mut OptionsState,
     options: &mut Options,
@@ -85,7 +102,13 @@ fn change(
     key: &str,
     v: SettingValue,
 ) {
-    let text = state.text.clone().unwrap_or_default();
+    let text = match on_disk(options) {
+        Ok(t) => t,
+        Err(e) => {
+            state.status = Some(Err(e));
+            return;
+        }
+    };
     match set_value(&text, section, key, v) {
         Ok(t) => save(state, options, t),
         Err(e) => state.status = Some(Err(e)),
@@ -178,7 +201,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool, state: &mut OptionsState, opti
             if let Some((instr, wall)) = limits {
                 match (instr, wall) {
                     (Ok(i), Ok(w)) => {
-                        let text = state.text.clone().unwrap_or_default();
+                        let text = on_disk(options).unwrap_or_default();
                         match set_value(&text, "limits", "instructions", i)
                             .and_then(|t| set_value(&t, "limits", "wall_ms", w))
                         {
@@ -205,10 +228,18 @@ pub fn show(ctx: &egui::Context, open: &mut bool, state: &mut OptionsState, opti
                 ui.horizontal(|ui| {
                     if ui.button("Save file").clicked() {
                         let draft = state.draft.clone();
-                        save(state, options, draft);
+                        match on_disk(options) {
+                            Ok(now) if Some(&now) != state.text.as_ref() => {
+                                state.status = Some(Err("the file changed since it was opened here: Revert shows it as it is now (your text is still in the box until then)".into()));
+                            }
+                            Ok(_) => save(state, options, draft),
+                            Err(e) => state.status = Some(Err(e)),
+                        }
                     }
                     if ui.button("Revert").clicked() {
-                        state.draft = state.text.clone().unwrap_or_default();
+                        let now = on_disk(options).unwrap_or_default();
+                        state.draft.clone_from(&now);
+                        state.text = Some(now);
                         state.status = None;
                     }
                 });

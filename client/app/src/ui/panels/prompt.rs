@@ -3,6 +3,7 @@
 //! with a text field and OK/Cancel, or Yes/No (and Cancel), or a message with OK. The script
 //! (and the client's thread) waits until the answer is sent back.
 
+use crate::ui::bridge::PROMPT_TIMEOUT;
 use rustirc_core::client::{PromptKind, PromptRequest};
 use std::collections::VecDeque;
 
@@ -14,6 +15,8 @@ struct Asking {
     answer: String,
     /// The text field has been given the keyboard focus.
     focused: bool,
+    /// When it arrived: the client stops waiting after [`PROMPT_TIMEOUT`].
+    asked: std::time::Instant,
 }
 
 /// The questions waiting, oldest first.
@@ -30,7 +33,15 @@ impl PromptState {
                 answer: request.prompt.initial.clone(),
                 request,
                 focused: false,
+                asked: std::time::Instant::now(),
             }));
+    }
+
+    /// Withdraws every question (the stop button): each script gets no answer.
+    pub fn cancel_all(&mut self) {
+        while self.is_asking() {
+            self.answer(None);
+        }
     }
 
     /// Whether a question is waiting.
@@ -54,9 +65,18 @@ pub fn field_id() -> egui::Id {
 
 /// Draws the oldest question, if any.
 pub fn show(ctx: &egui::Context, st: &mut PromptState) {
+    // The client has stopped waiting for these: they are not asked any more.
+    while st
+        .waiting
+        .front()
+        .is_some_and(|a| a.asked.elapsed() >= PROMPT_TIMEOUT)
+    {
+        st.answer(None);
+    }
     let Some(a) = st.waiting.front_mut() else {
         return;
     };
+    ctx.request_repaint_after(std::time::Duration::from_secs(1));
     let kind = a.request.prompt.kind;
     let mut answer = None;
     let title = if a.request.prompt.title.is_empty() {
