@@ -50,8 +50,8 @@ on *:INPUT:#:{
 }
 on *:SIGNAL:greet*:echo -s signal $signal $1-
 ; window targets
-; warn: 54:1 on OPEN is parsed but this client cannot raise it yet
-on *:OPEN:?:*:echo -s query from $nick: $1-
+; warn: 54:1 on ACTIVE is parsed but this client cannot raise it yet
+on *:ACTIVE:*:echo -s now in $active
 ; CLOSE runs when a custom window closes
 on *:CLOSE:@log:echo -s log closed
 on *:INPUT:@log:echo @log $1- | haltdef
