@@ -779,14 +779,16 @@ fn a_function_key_runs_its_alias_and_stop_ends_an_endless_loop() {
     let script = dir.join("keys.mrc");
     std::fs::write(
         &script,
-        "alias F5 echo -s F5 pressed in $active\nalias sF5 echo -s shift F5\nalias spin { echo -s spinning | while (1) { inc %n } }\n",
+        "alias F5 echo -s F5 pressed in $active\nalias sF5 echo -s shift F5\nalias spin { write spinning.txt yes | while (1) { inc %n } }\n",
     )
     .unwrap();
     let settings = Settings {
         scripts: vec![script],
-        // No budget would end the loop: only the stop does.
+        // No budget would end the loop in time: only the stop does (the clock limit is
+        // there so that a failing test does not leave it running).
         limits: rustirc_core::settings::LimitSettings {
             instructions: Some(u64::MAX / 2),
+            wall_ms: Some(30_000),
             ..Default::default()
         },
         ..Settings::default()
@@ -798,8 +800,9 @@ fn a_function_key_runs_its_alias_and_stop_ends_an_endless_loop() {
     until(&mut h, "Shift+F5", |a| has(a, "status", "shift F5"));
     type_line(&mut h, "/spin");
     // The window stays drawn while the script spins; Tools → Stop running script ends it.
-    std::thread::sleep(Duration::from_millis(300));
-    h.step();
+    until(&mut h, "the loop to start", |_| {
+        dir.join("data/spinning.txt").exists()
+    });
     menu(&mut h, "Tools", "Stop running script");
     until(&mut h, "the stop", |a| {
         has(a, "status", "stopped by the user in alias spin")
@@ -992,12 +995,17 @@ fn input_asks_with_its_title_default_text_and_buttons() {
 fn stop_ends_a_script_looping_in_on_start_before_the_client_is_up() {
     let dir = support::test_dir("gui-stop-start");
     let script = dir.join("spin.mrc");
-    std::fs::write(&script, "on *:START: { while (1) { inc %n } }\n").unwrap();
+    std::fs::write(
+        &script,
+        "on *:START: { write started.txt yes | while (1) { inc %n } }\n",
+    )
+    .unwrap();
     let start = Start {
         settings: Settings {
             scripts: vec![script],
             limits: rustirc_core::settings::LimitSettings {
                 instructions: Some(u64::MAX / 2),
+                wall_ms: Some(30_000),
                 ..Default::default()
             },
             ..Settings::default()
@@ -1012,9 +1020,14 @@ fn stop_ends_a_script_looping_in_on_start_before_the_client_is_up() {
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
     // The client is busy in the script's START handler: the window is drawn all the same.
-    for _ in 0..10 {
+    let started = dir.join("data/started.txt");
+    let end = Instant::now() + Duration::from_secs(10);
+    while !started.exists() {
+        assert!(Instant::now() < end, "the START handler did not run");
         h.step();
+        std::thread::sleep(Duration::from_millis(5));
     }
+    h.step();
     assert!(h.state().view.snap.nets.is_empty());
     menu(&mut h, "Tools", "Stop running script");
     until(&mut h, "the client to start", |a| {
