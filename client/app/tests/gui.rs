@@ -446,6 +446,27 @@ fn the_manager_installs_enables_and_disables_a_script_from_a_repository() {
 }
 
 #[test]
+fn a_click_on_a_line_of_a_custom_window_selects_it_and_runs_sclick() {
+    let dir = support::test_dir("gui-window-sclick");
+    let script = "menu @log {\n  sclick:echo -s clicked $sline(@log,1) at $sline(@log,1).ln\n}\n";
+    let mut h = window(&dir, with_script(&dir, "log", script));
+    type_line(&mut h, "/window @log");
+    type_line(&mut h, "/aline @log first entry");
+    type_line(&mut h, "/aline @log second entry");
+    until(&mut h, "the lines", |a| lines(a, 1, "@log").len() == 2);
+    h.get_by_label_contains("@log").click();
+    h.run();
+    h.get_by_label_contains("second entry").click();
+    until(&mut h, "sclick", |a| {
+        has(a, "status", "clicked second entry at 2")
+    });
+    assert_eq!(
+        h.state().view.buffers[&(1, "@log".to_string())].selected,
+        [1]
+    );
+}
+
+#[test]
 fn a_custom_window_receives_aline_and_its_typed_lines() {
     let dir = support::test_dir("gui-window");
     let script = dir.join("notes.mrc");

@@ -115,8 +115,9 @@ pub enum Act {
         /// The key.
         key: String,
     },
-    /// A click on line `line` (0-based) of custom window `window`'s list box: it is
-    /// selected, and the window's `event` menu item (`lbclick`, `dclick`) runs.
+    /// A click on line `line` (0-based) of custom window `window`'s list box (of its text
+    /// when it has none): it is selected, and the window's `event` menu item (`lbclick`,
+    /// `sclick`, `dclick`) runs.
     WindowClick {
         /// The connection.
         cid: u32,
@@ -124,7 +125,7 @@ pub enum Act {
         window: String,
         /// The line.
         line: usize,
-        /// `lbclick` or `dclick`.
+        /// `lbclick`, `sclick` or `dclick`.
         event: String,
     },
     /// Copy what an import found into the data folder and load it.

@@ -254,6 +254,8 @@ pub fn show(
         egui::Sense::click(),
     );
     menu(&background);
+    let text_picks = b.custom && !has_list;
+    let mut picks: Vec<(usize, &str)> = Vec::new();
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .stick_to_bottom(true)
@@ -268,11 +270,27 @@ pub fn show(
                     let frame = if line.highlight {
                         egui::Frame::new()
                             .fill(egui::Color32::from_rgba_unmultiplied(200, 60, 60, 40))
+                    } else if text_picks && b.selected.contains(&i) {
+                        egui::Frame::new().fill(ui.visuals().selection.bg_fill)
                     } else {
                         egui::Frame::new()
                     };
                     let r = frame.show(ui, |ui| ui.add(egui::Label::new(job).extend()));
                     menu(&r.inner);
+                    // A custom window without a list box: a click selects the line and runs
+                    // the window menu's sclick item, a double click its dclick item.
+                    if text_picks {
+                        let event = if r.inner.double_clicked() {
+                            Some("dclick")
+                        } else if r.inner.clicked() {
+                            Some("sclick")
+                        } else {
+                            None
+                        };
+                        if let Some(event) = event {
+                            picks.push((i, event));
+                        }
+                    }
                     for l in links(&line.text) {
                         if l.starts_with('#') {
                             if ui.small_button(&l).on_hover_text("Join").clicked() {
@@ -285,6 +303,14 @@ pub fn show(
                 });
             }
         });
+    for (line, event) in picks {
+        acts.push(Act::WindowClick {
+            cid: view.active.0,
+            window: b.name.clone(),
+            line,
+            event: event.into(),
+        });
+    }
     clicked
 }
 
