@@ -762,7 +762,7 @@ fn a_popup_menu_item_runs_its_command() {
     let script = dir.join("menus.mrc");
     std::fs::write(
         &script,
-        "menu status {\n  Say hello:echo -s hello from the status menu\n  More\n  .Count $calc(1+1):echo -s counted\n}\nmenu menubar {\n  Away for lunch:echo -s away for lunch\n}\n",
+        "menu status {\n  Say hello:echo -s hello from the status menu\n  Keys:echo -s ctrl $iif($mouse.key & 2,yes,no) on $mouse.win\n  More\n  .Count $calc(1+1):echo -s counted\n}\nmenu menubar {\n  Away for lunch:echo -s away for lunch\n}\n",
     )
     .unwrap();
     let settings = Settings {
@@ -783,6 +783,17 @@ fn a_popup_menu_item_runs_its_command() {
     h.get_by_label("Say hello").click();
     until(&mut h, "the menu's command", |a| {
         has(a, "status", "hello from the status menu")
+    });
+    // $mouse.key tells a Ctrl-click.
+    h.get_by_label_contains("right click here")
+        .click_secondary();
+    h.step();
+    until_label(&mut h, "Keys");
+    h.run();
+    h.get_by_label("Keys")
+        .click_modifiers(egui::Modifiers::CTRL);
+    until(&mut h, "the Ctrl-click", |a| {
+        has(a, "status", "ctrl yes on status")
     });
     // The menubar's items are in Commands.
     h.get_by_label("Commands").click();

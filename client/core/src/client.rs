@@ -95,6 +95,7 @@ pub const HOST_IDENTIFIERS: &[&str] = &[
     "ltimer",
     "me",
     "modespl",
+    "mouse",
     "msgtags",
     "naddress",
     "network",
@@ -237,7 +238,7 @@ pub use dialogs::{Control, ControlKind, DialogModel};
 pub use editor::Applied;
 pub use engines::ENGINE_SCRIPTS_FROM;
 pub use extras::Extras;
-pub use menus::MenuItem;
+pub use menus::{MenuItem, Mouse};
 pub use prompt::{channel_prompter, Prompt, PromptKind, PromptRequest, Prompter};
 pub use stats::ScriptStats;
 
@@ -2196,6 +2197,17 @@ impl Host for ScriptHost<'_> {
             ("line", 2..=3) => self.line_identifier(args),
             ("sline", 2) => self.sline_identifier(args, prop),
             ("snicks", 0) => Some(self.snicks()),
+            ("mouse", 0) => {
+                let m = &self.extras.get().mouse;
+                Some(Ok(match prop.map(str::to_ascii_lowercase).as_deref() {
+                    Some("x" | "mx" | "dx") => Value::Int(m.x),
+                    Some("y" | "my" | "dy") => Value::Int(m.y),
+                    Some("key") => Value::Int(i64::from(m.key)),
+                    Some("win") => Value::text(&m.window),
+                    Some("lb") => Value::Int(m.list_line as i64),
+                    _ => Value::Null,
+                }))
+            }
             _ => match self.irc_identifier(name, args, prop) {
                 Some(v) => Some(v),
                 None => self.conn_identifier(name, args, prop),

@@ -173,6 +173,8 @@ pub struct App {
     pub signaller: alerts::Signaller,
     /// The window's title (`/titlebar` changes it).
     pub title: String,
+    /// The mouse as it is this frame, handed to the client with each click (`$mouse`).
+    mouse: rustirc_core::client::Mouse,
     /// Highlights and private messages waiting to be notified.
     notices: Vec<(String, String)>,
     /// When the last notification was shown.
@@ -209,6 +211,7 @@ impl App {
             signaller: alerts::desktop(),
             title: "RustIRC".to_string(),
             notices: Vec::new(),
+            mouse: rustirc_core::client::Mouse::default(),
             last_notice: None,
             options,
             ended: None,
@@ -250,6 +253,28 @@ impl App {
     /// Draws the whole window into `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.logic();
+        self.mouse = ui.ctx().input(|i| {
+            let at = i.pointer.latest_pos().unwrap_or_default();
+            let m = i.modifiers;
+            // A click has just happened when its act is carried out: the left button counts
+            // as down, as it is in mIRC while the click's code runs.
+            let key = 1
+                | if m.ctrl || m.command { 2 } else { 0 }
+                | if m.shift { 4 } else { 0 }
+                | if m.alt { 8 } else { 0 }
+                | if i.pointer.secondary_down() { 16 } else { 0 };
+            rustirc_core::client::Mouse {
+                x: at.x as i64,
+                y: at.y as i64,
+                key,
+                window: self
+                    .view
+                    .active_buffer()
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
+                list_line: 0,
+            }
+        });
         let acts = &mut self.acts;
         panels::menu::show(
             ui,
@@ -588,25 +613,34 @@ impl App {
                 c.run_command(&line);
                 None
             }),
-            Act::Dialog { name, action } => self.core.call(move |c| {
-                if let Err(e) = action.apply(c, &name) {
-                    c.out.shown.push(("status".into(), format!("* {e}")));
-                }
-                None
-            }),
+            Act::Dialog { name, action } => {
+                let mut mouse = self.mouse.clone();
+                mouse.window.clone_from(&name);
+                self.core.call(move |c| {
+                    c.set_mouse(mouse);
+                    if let Err(e) = action.apply(c, &name) {
+                        c.out.shown.push(("status".into(), format!("* {e}")));
+                    }
+                    None
+                });
+            }
             Act::OpenMenu(key) => self.core.call(move |c| {
                 c.select(key.cid);
                 let selected: Vec<&str> = key.selected.iter().map(String::as_str).collect();
                 let items = c.menu(&key.context, &key.window, &selected);
                 Some(Update::Menu { key, items })
             }),
-            Act::MenuPick { cid, id } => self.core.call(move |c| {
-                c.select(cid);
-                if let Err(e) = c.menu_select(id) {
-                    c.out.shown.push(("status".into(), format!("* {e}")));
-                }
-                None
-            }),
+            Act::MenuPick { cid, id } => {
+                let mouse = self.mouse.clone();
+                self.core.call(move |c| {
+                    c.select(cid);
+                    c.set_mouse(mouse);
+                    if let Err(e) = c.menu_select(id) {
+                        c.out.shown.push(("status".into(), format!("* {e}")));
+                    }
+                    None
+                });
+            }
             Act::FunctionKey { cid, window, key } => {
                 // The window's name as shown (the view keys buffers by the folded name).
                 let window = self
@@ -632,8 +666,14 @@ impl App {
                 event,
             } => {
                 self.view.buffer_mut(cid, &window).selected = vec![line];
+                let mut mouse = self.mouse.clone();
+                mouse.window.clone_from(&window);
+                if event == "lbclick" {
+                    mouse.list_line = line + 1;
+                }
                 self.core.call(move |c| {
                     c.select(cid);
+                    c.set_mouse(mouse);
                     let r = c
                         .window_select(&window, &[line])
                         .and_then(|()| c.window_click(&window, &event));

@@ -39,6 +39,9 @@ pub struct Extras {
     pub last_timer: String,
     /// The text after the client's name in the window's title (`/titlebar`, `$titlebar`).
     pub titlebar: String,
+    /// Where the mouse was and which buttons and keys were down at the user's last click
+    /// (`$mouse`; [`Client::set_mouse`](super::Client::set_mouse)).
+    pub mouse: super::menus::Mouse,
     /// The IRCv3 tags of the line being handled, while its events run (`$msgtags`).
     pub line_tags: Option<Tags>,
     /// Commands waiting for a USERHOST reply, oldest first.

@@ -30,6 +30,23 @@ pub struct MenuItem {
     pub id: Option<u64>,
 }
 
+/// The mouse at the user's last click, as a GUI reports it ([`Client::set_mouse`]) for
+/// `$mouse`: `.x` `.y` (in the window), `.key` (1 the left button, 2 Ctrl, 4 Shift, 8 Alt,
+/// 16 the right button), `.win` (the window), `.lb` (the list box line, 0 for none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mouse {
+    /// Across the window, in pixels.
+    pub x: i64,
+    /// Down the window, in pixels.
+    pub y: i64,
+    /// The buttons and keys held, as bits.
+    pub key: u32,
+    /// The window clicked in.
+    pub window: String,
+    /// The 1-based line of a list box under the mouse, 0 for none.
+    pub list_line: usize,
+}
+
 /// What picking an item runs.
 #[derive(Clone, Debug)]
 pub(super) struct MenuAction {
@@ -346,6 +363,23 @@ impl Client {
 }
 
 impl Client {
+    /// Where the mouse is and what is held as the user clicks (a menu item, a window's line,
+    /// a dialog's control), for `$mouse` in the code the click runs: mIRC scripts check
+    /// `$mouse.key & 2` for Ctrl, `& 4` for Shift.
+    ///
+    /// ```
+    /// # use rustirc_core::{client::{Client, Mouse}, state::Config};
+    /// # let mut client = Client::new(Config::new("me"), rustirc_lang::Limits::default(), 0);
+    /// client.load_script("m.mrc", b"menu status {\n  Join:if ($mouse.key & 2) echo -s ctrl-click | else echo -s click\n}\n");
+    /// let items = client.menu("status", "status", &[]);
+    /// client.set_mouse(Mouse { key: 1 | 2, window: "status".into(), ..Mouse::default() });
+    /// client.menu_select(items[0].id.unwrap()).unwrap();
+    /// assert!(client.take_output().shown.iter().any(|(_, t)| t == "ctrl-click"));
+    /// ```
+    pub fn set_mouse(&mut self, mouse: Mouse) {
+        self.extras.mouse = mouse;
+    }
+
     /// The user pressed a function key: `F1`…`F12`, `sF1` with Shift, `cF1` with Ctrl (also
     /// `Shift+F1`, `Ctrl+F1`). Runs the alias of that name (`alias F1`, `alias sF1`,
     /// `alias cF1`) as its script, in the active window.
