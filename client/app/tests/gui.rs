@@ -331,33 +331,11 @@ fn the_window_connects_to_ngircd_joins_and_talks_with_another_user() {
 /// A static HTTP server on loopback serving `root` (the repository), one request per
 /// connection, until the test ends.
 fn serve_folder(root: PathBuf) -> u16 {
-    use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
-        for mut c in listener.incoming().flatten() {
-            let mut reader = BufReader::new(c.try_clone().unwrap());
-            let mut first = String::new();
-            if reader.read_line(&mut first).is_err() {
-                continue;
-            }
-            loop {
-                let mut l = String::new();
-                if reader.read_line(&mut l).unwrap_or(0) == 0 || l.trim().is_empty() {
-                    break;
-                }
-            }
-            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let (status, body) = match std::fs::read(root.join(path.trim_start_matches('/'))) {
-                Ok(b) if !path.contains("..") => ("200 OK", b),
-                _ => ("404 Not Found", b"not found".to_vec()),
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            );
-            let _ = c.write_all(head.as_bytes());
-            let _ = c.write_all(&body);
+        for c in listener.incoming().flatten() {
+            support::answer_get(c, &root);
         }
     });
     port

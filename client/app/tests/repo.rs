@@ -4,6 +4,8 @@
 //! is installed as it was; a cut download leaves nothing behind; the cache answers when the
 //! server is down. The examples of docs/manager.md and docs/repository-format.md run here.
 
+mod support;
+
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
@@ -1214,32 +1216,7 @@ impl Drop for TlsServer {
 /// Answers one GET over TLS with the file under `root` (a client that refuses the
 /// certificate ends the handshake, and nothing is answered).
 fn serve_tls(s: rustls::StreamOwned<rustls::ServerConnection, TcpStream>, root: &Path) {
-    let mut reader = BufReader::new(s);
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() {
-        return;
-    }
-    loop {
-        let mut l = String::new();
-        if reader.read_line(&mut l).unwrap_or(0) == 0 || l.trim().is_empty() {
-            break;
-        }
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (status, body) = match std::fs::read(root.join(path.trim_start_matches('/'))) {
-        Ok(b) if !path.contains("..") => ("200 OK", b),
-        _ => ("404 Not Found", b"not found".to_vec()),
-    };
-    let s = reader.get_mut();
-    let _ = s.write_all(
-        format!(
-            "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
-    let _ = s.write_all(&body);
-    let _ = s.flush();
+    let mut s = support::answer_get(s, root);
     s.conn.send_close_notify();
     let _ = s.flush();
 }

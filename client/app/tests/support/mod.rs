@@ -434,3 +434,34 @@ impl User {
         }
     }
 }
+
+/// Reads one HTTP GET from `stream` and answers it with the file under `root` (404 when there
+/// is none, or when the path climbs out of `root`). Returns the stream, for a TLS server to
+/// close properly.
+pub fn answer_get<S: Read + Write>(stream: S, root: &Path) -> S {
+    let mut reader = BufReader::new(stream);
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return reader.into_inner();
+    }
+    loop {
+        let mut l = String::new();
+        if reader.read_line(&mut l).unwrap_or(0) == 0 || l.trim().is_empty() {
+            break;
+        }
+    }
+    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (status, body) = match std::fs::read(root.join(path.trim_start_matches('/'))) {
+        Ok(b) if !path.contains("..") => ("200 OK", b),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let mut s = reader.into_inner();
+    let head = format!(
+        "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(head.as_bytes());
+    let _ = s.write_all(&body);
+    let _ = s.flush();
+    s
+}
