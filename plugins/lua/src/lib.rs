@@ -30,7 +30,9 @@ mod storage;
 
 use mlua::{ChunkMode, Function, Lua, Value};
 use rustirc_core::events::{EngineId, ScriptId};
-use rustirc_core::host::engine::{EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta};
+use rustirc_core::host::engine::{
+    set_script_enabled, sorted_metas, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
+};
 use rustirc_lang::Limits;
 use sandbox::{plain_error, Budget};
 use std::any::Any;
@@ -555,15 +557,7 @@ impl ScriptEngine for LuaEngine {
     }
 
     fn scripts(&self) -> Vec<ScriptMeta> {
-        let mut all: Vec<ScriptMeta> = self
-            .shared
-            .scripts
-            .borrow()
-            .values()
-            .map(|s| s.meta.borrow().clone())
-            .collect();
-        all.sort_by_key(|m| m.script);
-        all
+        sorted_metas(self.shared.scripts.borrow().values().map(|s| &s.meta))
     }
 
     fn instructions(&self, script: ScriptId) -> Option<u64> {
@@ -574,11 +568,7 @@ impl ScriptEngine for LuaEngine {
         let Some(s) = self.script(script) else {
             return false;
         };
-        s.disabled.set(!on);
-        s.meta.borrow_mut().disabled = !on;
-        if on {
-            s.errors.set(0);
-        }
+        set_script_enabled(&s.meta, &s.disabled, &s.errors, on);
         true
     }
 }

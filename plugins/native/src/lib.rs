@@ -28,7 +28,8 @@ pub mod testing;
 use loader::{Calls, Loaded};
 use rustirc_core::events::{EngineId, HandlerDecl, ScriptId};
 use rustirc_core::host::engine::{
-    CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
+    set_script_enabled, sorted_metas, CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine,
+    ScriptMeta,
 };
 use rustirc_plugin_proto::process::{Failure, Names, Worker};
 use rustirc_plugin_proto::{Event, HostCall, Meta, Reply, ToWorker};
@@ -977,25 +978,14 @@ impl ScriptEngine for NativeEngine {
     }
 
     fn scripts(&self) -> Vec<ScriptMeta> {
-        let mut all: Vec<ScriptMeta> = self
-            .plugins
-            .borrow()
-            .values()
-            .map(|p| p.meta.borrow().clone())
-            .collect();
-        all.sort_by_key(|m| m.script);
-        all
+        sorted_metas(self.plugins.borrow().values().map(|p| &p.meta))
     }
 
     fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
         let Some(p) = self.plugin(script) else {
             return false;
         };
-        p.disabled.set(!on);
-        p.meta.borrow_mut().disabled = !on;
-        if on {
-            p.errors.set(0);
-        }
+        set_script_enabled(&p.meta, &p.disabled, &p.errors, on);
         true
     }
 

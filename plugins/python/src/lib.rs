@@ -19,7 +19,8 @@
 
 use rustirc_core::events::{EngineId, HandlerDecl, Matcher, ScriptId, TargetFilter};
 use rustirc_core::host::engine::{
-    CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine, ScriptMeta,
+    set_script_enabled, sorted_metas, CommandSpec, EngineEvent, EngineHost, Handled, ScriptEngine,
+    ScriptMeta,
 };
 use rustirc_lang::Limits;
 use rustirc_plugin_proto::process::{Failure, Names, Worker};
@@ -1025,25 +1026,14 @@ impl ScriptEngine for PythonEngine {
     }
 
     fn scripts(&self) -> Vec<ScriptMeta> {
-        let mut all: Vec<ScriptMeta> = self
-            .scripts
-            .borrow()
-            .values()
-            .map(|s| s.meta.borrow().clone())
-            .collect();
-        all.sort_by_key(|m| m.script);
-        all
+        sorted_metas(self.scripts.borrow().values().map(|s| &s.meta))
     }
 
     fn set_enabled(&self, script: ScriptId, on: bool) -> bool {
         let Some(s) = self.script(script) else {
             return false;
         };
-        s.disabled.set(!on);
-        s.meta.borrow_mut().disabled = !on;
-        if on {
-            s.errors.set(0);
-        }
+        set_script_enabled(&s.meta, &s.disabled, &s.errors, on);
         true
     }
 }

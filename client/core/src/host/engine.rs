@@ -62,6 +62,32 @@ pub struct Handled {
     pub text: Option<String>,
 }
 
+/// The manifests of an engine's scripts (their `meta` cells), in load order: what
+/// [`ScriptEngine::scripts`] returns.
+pub fn sorted_metas<'a>(
+    metas: impl Iterator<Item = &'a std::cell::RefCell<ScriptMeta>>,
+) -> Vec<ScriptMeta> {
+    let mut all: Vec<ScriptMeta> = metas.map(|m| m.borrow().clone()).collect();
+    all.sort_by_key(|m| m.script);
+    all
+}
+
+/// [`ScriptEngine::set_enabled`] for an engine that keeps, per script, its manifest, a
+/// disabled flag and an error count: enabling clears the count, so a script disabled for its
+/// errors starts afresh.
+pub fn set_script_enabled(
+    meta: &std::cell::RefCell<ScriptMeta>,
+    disabled: &std::cell::Cell<bool>,
+    errors: &std::cell::Cell<u32>,
+    on: bool,
+) {
+    disabled.set(!on);
+    meta.borrow_mut().disabled = !on;
+    if on {
+        errors.set(0);
+    }
+}
+
 /// A loaded script as an engine describes it (`/lua list`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScriptMeta {
